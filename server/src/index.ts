@@ -1,0 +1,24 @@
+/**
+ * Weir's authoring SDK: what asset projects import (`import { asset } from 'weir'`).
+ * @packageDocumentation
+ */
+export {
+  asset,
+  dependencyKey,
+  type Asset,
+  type AnyAsset,
+  type AnyAssetDefinition,
+  type AssetSpec,
+  type Dependency,
+  type DependencyMap,
+  type InputsOf,
+  type Jsonified,
+  type StoredOutput,
+} from './sdk/asset.js';
+export type { AssetMetadata } from './sdk/asset-metadata.js';
+export { sourceAsset, type SourceAsset, type ObservationInput } from './sdk/source-asset.js';
+export type { AssetContext, AssetLogger, AssetStore, LogFields, MetadataValue, PayloadBody } from './sdk/context.js';
+export { isPayloadRef, type PayloadRef } from './sdk/payload-ref.js';
+export { NonRetryableError, type RetryPolicySpec } from './sdk/retry.js';
+export { AssetDefinitionError, type Culprit } from './sdk/definition-error.js';
+export { parseDuration, formatDuration, type Duration } from './sdk/duration.js';

@@ -1,0 +1,25 @@
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SDK_DIR = fileURLToPath(new URL('.', import.meta.url));
+const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?$/;
+
+/**
+ * `file:line` of the first stack frame outside the SDK: the user's `asset(...)` call.
+ * Paths are relative to the working directory so messages stay short.
+ */
+export function callerLocation(): string {
+  const holder: { stack?: string } = {};
+  const previousLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 8;
+  Error.captureStackTrace(holder, callerLocation);
+  Error.stackTraceLimit = previousLimit;
+  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
+    const match = FRAME.exec(line.trim());
+    if (!match) continue;
+    const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
+    if (file.startsWith(SDK_DIR)) continue;
+    return `${relative(process.cwd(), file) || file}:${match[2]}`;
+  }
+  return '<unknown file>';
+}

@@ -1,0 +1,58 @@
+import type { Readable } from 'node:stream';
+import type { PayloadRef } from './payload-ref.js';
+
+/** Extra fields on a log line; values must be JSON-serializable. */
+export type LogFields = Readonly<Record<string, unknown>>;
+
+/** A structured logger: each line is stored in the run's event log with its fields. */
+export interface AssetLogger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+/** A value shown beside a materialization in history: a row count, a byte size, a label. */
+export type MetadataValue = number | string | boolean;
+
+/** Bytes an asset can hand to the object store. */
+export type PayloadBody = Buffer | string | Readable | AsyncIterable<Uint8Array>;
+
+/** The object store as seen from inside `materialize`. */
+export interface AssetStore {
+  /**
+   * Streams `body` to a new, immutable object scoped to this attempt and returns its reference.
+   * Return the reference from `materialize` to make it the asset's output.
+   * @param name - a file name inside this attempt's folder, e.g. `'orders.csv'`.
+   */
+  write(name: string, body: PayloadBody, options?: { contentType?: string }): Promise<PayloadRef>;
+  /** Opens a stored object for reading, as a stream. */
+  open(ref: PayloadRef): Promise<Readable>;
+}
+
+/** What `materialize` receives besides its inputs. */
+export interface AssetContext {
+  /** Key of the asset being materialized. */
+  readonly assetKey: string;
+  /** Id of the run this step belongs to. */
+  readonly runId: string;
+  /** Id of the step (one asset, and partition, inside the run). */
+  readonly stepId: string;
+  /** Id of this try of the step. */
+  readonly attemptId: string;
+  /** 1 for the first try, 2 for the first retry, … */
+  readonly attemptNumber: number;
+  /** The partition being materialized, or `undefined` for unpartitioned assets. */
+  readonly partition: string | undefined;
+  /** Structured logger; lines are kept in the run's event log (`weir logs <run>`). */
+  readonly log: AssetLogger;
+  /** Aborted when the run is cancelled or the process shuts down: pass it to I/O calls. */
+  readonly signal: AbortSignal;
+  /** The object store, for outputs that an asset writes itself. */
+  readonly store: AssetStore;
+  /**
+   * Attaches values shown in the materialization's history (row counts, bytes, …).
+   * Later calls add to and override earlier ones.
+   */
+  metadata(values: Readonly<Record<string, MetadataValue>>): void;
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities/index.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { pgliteDriverModule } from './pglite-pool.js';
+
+/** Where the metadata lives: a PGlite directory (embedded) or a PostgreSQL URL. */
+export type DatabaseTarget = { kind: 'pglite'; dataDir: string | undefined } | { kind: 'postgres'; url: string };
+
+export interface OpenedDatabase {
+  readonly dataSource: DataSource;
+  readonly target: DatabaseTarget;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the metadata database and brings its schema up to date with the migrations.
+ * `dataDir: undefined` keeps a PGlite database in memory (tests).
+ */
+export async function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<OpenedDatabase> {
+  const common = {
+    type: 'postgres' as const,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: ['error'] as const,
+  };
+  let pglite: PGlite | undefined;
+  let config: DataSourceOptions;
+  if (target.kind === 'pglite') {
+    if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+    pglite = await PGlite.create(target.dataDir ? { dataDir: target.dataDir } : {});
+    config = { ...common, driver: pgliteDriverModule, extra: { pglite } } as DataSourceOptions;
+  } else {
+    config = { ...common, url: target.url, poolSize: options.poolSize ?? 10 } as DataSourceOptions;
+  }
+  const dataSource = new DataSource(config);
+  await dataSource.initialize();
+  return {
+    dataSource,
+    target,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await pglite?.close();
+    },
+  };
+}

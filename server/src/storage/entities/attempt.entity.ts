@@ -1,0 +1,51 @@
+import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+
+export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'lost' | 'canceled';
+/** user: the asset code threw; timeout: it ran too long; lost: its worker died; non_retryable: see NonRetryableError. */
+export type AttemptErrorKind = 'user' | 'timeout' | 'lost' | 'non_retryable' | 'system';
+
+@Entity({ name: 'attempts' })
+@Unique('attempts_step_number_uq', ['stepId', 'number'])
+@Index('attempts_status_idx', ['status'])
+export class AttemptEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'uuid', name: 'step_id' })
+  stepId!: string;
+
+  @Column({ type: 'uuid', name: 'run_id' })
+  runId!: string;
+
+  /** 1-based try number within the step. */
+  @Column({ type: 'integer' })
+  number!: number;
+
+  @Column({ type: 'text' })
+  status!: AttemptStatus;
+
+  @Column({ type: 'text', name: 'worker_id' })
+  workerId!: string;
+
+  @Column({ type: 'timestamptz', name: 'heartbeat_at' })
+  heartbeatAt!: Date;
+
+  @Column({ type: 'timestamptz', name: 'started_at' })
+  startedAt!: Date;
+
+  @Column({ type: 'timestamptz', name: 'ended_at', nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ type: 'text', name: 'error_kind', nullable: true })
+  errorKind!: AttemptErrorKind | null;
+
+  @Column({ type: 'text', name: 'error_message', nullable: true })
+  errorMessage!: string | null;
+
+  @Column({ type: 'text', name: 'error_stack', nullable: true })
+  errorStack!: string | null;
+
+  /** The wait chosen before the next attempt, or null when none follows. */
+  @Column({ type: 'integer', name: 'retry_delay_ms', nullable: true })
+  retryDelayMs!: number | null;
+}

@@ -1,0 +1,31 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** One asset as deployed: everything but its code. */
+export interface AssetSnapshot {
+  key: string;
+  kind: 'asset' | 'source';
+  deps: Record<string, string>;
+  group: string;
+  owners: string[];
+  tags: Record<string, string>;
+  description: string | null;
+  codeVersion: string | null;
+  retry: Record<string, unknown> | null;
+  definedAt: string;
+}
+
+/** The asset definitions of one deploy, stored once per distinct content hash. */
+@Entity({ name: 'definition_snapshots' })
+export class DefinitionSnapshotEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'text', unique: true })
+  hash!: string;
+
+  @Column({ type: 'jsonb' })
+  assets!: AssetSnapshot[];
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
+  createdAt!: Date;
+}

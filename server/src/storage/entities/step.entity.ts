@@ -1,0 +1,59 @@
+import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+
+export type StepStatus =
+  | 'pending' // waiting for upstream steps of the same run
+  | 'queued' // handed to the executor
+  | 'running'
+  | 'retry_scheduled' // failed; next attempt due at `nextAttemptAt`
+  | 'succeeded'
+  | 'failed'
+  | 'skipped' // an upstream step failed
+  | 'canceled';
+
+export const TERMINAL_STEP_STATUSES: readonly StepStatus[] = ['succeeded', 'failed', 'skipped', 'canceled'];
+
+@Entity({ name: 'steps' })
+@Unique('steps_run_asset_partition_uq', ['runId', 'assetKey', 'partitionKey'])
+@Index('steps_status_idx', ['status'])
+export class StepEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'uuid', name: 'run_id' })
+  runId!: string;
+
+  @Column({ type: 'text', name: 'asset_key' })
+  assetKey!: string;
+
+  /** '' for unpartitioned assets, so the unique constraint holds (NULLs never collide). */
+  @Column({ type: 'text', name: 'partition_key', default: '' })
+  partitionKey!: string;
+
+  @Column({ type: 'text' })
+  status!: StepStatus;
+
+  /** Ids of the steps of the same run that must succeed first. */
+  @Column({ type: 'jsonb', name: 'depends_on', default: () => "'[]'" })
+  dependsOn!: string[];
+
+  /** Number of attempts started so far. */
+  @Column({ type: 'integer', name: 'attempt_count', default: 0 })
+  attemptCount!: number;
+
+  /** When status is `retry_scheduled`: when the next attempt is due. Survives restarts. */
+  @Column({ type: 'timestamptz', name: 'next_attempt_at', nullable: true })
+  nextAttemptAt!: Date | null;
+
+  /** Re-execution: the materialization reused instead of computing this step. */
+  @Column({ type: 'uuid', name: 'reused_materialization_id', nullable: true })
+  reusedMaterializationId!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'started_at', nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'ended_at', nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ type: 'text', name: 'error_message', nullable: true })
+  errorMessage!: string | null;
+}
