@@ -26,7 +26,7 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: ['error'] as const,
+    logging: ['error'] as ('error')[],
   };
   let pglite: PGlite | undefined;
   let config: DataSourceOptions;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { JsonValue } from '../json-value.js';
 import type { PayloadRef } from '../../sdk/payload-ref.js';
 
 /** Durable progress inside a step (`ctx.checkpoint(state)`), read back by the next attempt. */
@@ -15,7 +16,7 @@ export class CheckpointEntity {
   attemptId!: string;
 
   @Column({ type: 'jsonb', name: 'state_inline', nullable: true })
-  stateInline!: unknown;
+  stateInline!: JsonValue;
 
   @Column({ type: 'jsonb', name: 'state_ref', nullable: true })
   stateRef!: PayloadRef | null;

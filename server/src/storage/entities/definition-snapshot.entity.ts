@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { JsonObject } from '../json-value.js';
 
 /** One asset as deployed: everything but its code. */
 export interface AssetSnapshot {
@@ -10,7 +11,7 @@ export interface AssetSnapshot {
   tags: Record<string, string>;
   description: string | null;
   codeVersion: string | null;
-  retry: Record<string, unknown> | null;
+  retry: JsonObject | null;
   definedAt: string;
 }
 

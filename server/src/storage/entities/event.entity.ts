@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { JsonObject } from '../json-value.js';
 
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -37,5 +38,5 @@ export class EventEntity {
   assetKey!: string | null;
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
-  data!: Record<string, unknown>;
+  data!: JsonObject;
 }

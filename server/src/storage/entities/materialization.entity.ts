@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { JsonValue } from '../json-value.js';
 import type { PayloadRef } from '../../sdk/payload-ref.js';
 
 /** How the output was produced, so a downstream input is decoded into the same shape. */
@@ -38,7 +39,7 @@ export class MaterializationEntity {
 
   /** The output itself when its JSON is at most the inline limit. */
   @Column({ type: 'jsonb', name: 'output_inline', nullable: true })
-  outputInline!: unknown;
+  outputInline!: JsonValue;
 
   /** Where the output lives when it is not inline. */
   @Column({ type: 'jsonb', name: 'output_ref', nullable: true })

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { JsonObject } from '../json-value.js';
 
 /** An external system reported that a (source) asset changed. */
 @Entity({ name: 'observations' })
@@ -17,7 +18,7 @@ export class ObservationEntity {
   dataVersion!: string | null;
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
-  metadata!: Record<string, unknown>;
+  metadata!: JsonObject;
 
   /** Who reported it: `api`, `cli`, `sensor:<name>`. */
   @Column({ type: 'text' })

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { JsonObject } from '../json-value.js';
 
 /** Why a run exists. */
 export type RunTrigger = 'manual' | 'schedule' | 'upstream' | 'backfill' | 'sensor' | 'reexecution' | 'external';
@@ -18,7 +19,7 @@ export class RunEntity {
 
   /** Trigger specifics: the cron tick, the upstream event ids, the re-executed run, … */
   @Column({ type: 'jsonb', name: 'trigger_detail', default: () => "'{}'" })
-  triggerDetail!: Record<string, unknown>;
+  triggerDetail!: JsonObject;
 
   /** The selection as the user typed it (e.g. `+gold/revenue`). */
   @Column({ type: 'text' })

@@ -36,6 +36,10 @@ export class StepEntity {
   @Column({ type: 'jsonb', name: 'depends_on', default: () => "'[]'" })
   dependsOn!: string[];
 
+  /** Position in the run's topological order, for listing steps upstream first. */
+  @Column({ type: 'integer', default: 0 })
+  ordinal!: number;
+
   /** Number of attempts started so far. */
   @Column({ type: 'integer', name: 'attempt_count', default: 0 })
   attemptCount!: number;

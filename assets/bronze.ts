@@ -1,0 +1,131 @@
+// Bronze: raw copies of the shop's systems, exactly as they come. No cleaning here, so that
+// when a silver rule turns out to be wrong we can fix it and replay from bronze without
+// asking the source systems again.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { asset, sourceAsset } from 'weir';
+import { shop } from './data/generate.js';
+import type { RawOrder } from './data/schema.js';
+
+const owners = ['team:data-platform'];
+
+/** CRM export: one row per version of a customer, so duplicates are expected. */
+export const rawCustomers = asset({
+  key: 'bronze/customers',
+  group: 'bronze',
+  owners,
+  tags: ['pii'],
+  description: 'Nightly CRM export of customer records (one row per version). Contains names and emails.',
+  codeVersion: 'v1',
+  materialize: (ctx) => {
+    const rows = shop().customers;
+    const distinct = new Set(rows.map((c) => c.customerId)).size;
+    ctx.log.info('read CRM export', { rows: rows.length, distinctCustomers: distinct });
+    ctx.metadata({ rows: rows.length, distinct_customers: distinct });
+    return rows;
+  },
+});
+
+/**
+ * Product catalog. Used twice downstream (silver/orders for costs, gold/product_performance
+ * for names and categories): one bronze asset fanning out to several consumers.
+ */
+export const rawProducts = asset({
+  key: 'bronze/products',
+  group: 'bronze',
+  owners,
+  description: 'Product catalog from the PIM: SKUs, categories, list prices and unit costs in EUR.',
+  codeVersion: 'v1',
+  materialize: (ctx) => {
+    const rows = shop().products;
+    ctx.metadata({ rows: rows.length, active: rows.filter((p) => p.active).length });
+    ctx.log.info('read product catalog', { rows: rows.length });
+    return rows;
+  },
+});
+
+const PAGE_SIZE = 500;
+
+/**
+ * Orders from the order service's REST API. That API is known to answer 503 under load, so
+ * the asset carries its own retry policy: three tries, 1s then 2s apart. We always fail the
+ * first attempt here so the demo shows a retry in the run timeline.
+ */
+export const rawOrders = asset({
+  key: 'bronze/orders',
+  group: 'bronze',
+  owners,
+  description: 'Orders pulled page by page from the order API. The first attempt always fails (simulated 503) to demo retries.',
+  codeVersion: 'v2',
+  retry: { maxAttempts: 3, backoff: 'exponential', delay: '1s', jitter: 'none' },
+  materialize: async (ctx) => {
+    if (ctx.attemptNumber === 1) {
+      ctx.log.warn('order API is overloaded', { status: 503, attempt: ctx.attemptNumber });
+      // A plain Error is retried according to the policy above.
+      throw new Error('upstream API returned 503 (simulated)');
+    }
+    const all = shop().orders;
+    const rows: RawOrder[] = [];
+    for (let offset = 0; offset < all.length; offset += PAGE_SIZE) {
+      // Passing ctx.signal means a cancelled run stops between pages instead of finishing the pull.
+      await sleep(20, undefined, { signal: ctx.signal });
+      const page = all.slice(offset, offset + PAGE_SIZE);
+      rows.push(...page);
+      ctx.log.debug('fetched page', { offset, rows: page.length });
+    }
+    ctx.log.info('pulled orders from API', { rows: rows.length, attempt: ctx.attemptNumber });
+    ctx.metadata({ rows: rows.length, pages: Math.ceil(all.length / PAGE_SIZE), attempt: ctx.attemptNumber });
+    return rows;
+  },
+});
+
+export const rawOrderLines = asset({
+  key: 'bronze/order_lines',
+  group: 'bronze',
+  owners,
+  description: 'Order lines (SKU, quantity, unit price in the order currency) from the order database replica.',
+  codeVersion: 'v1',
+  materialize: (ctx) => {
+    const rows = shop().orderLines;
+    ctx.metadata({ rows: rows.length, units: rows.reduce((sum, l) => sum + l.quantity, 0) });
+    ctx.log.info('read order lines', { rows: rows.length });
+    return rows;
+  },
+});
+
+/**
+ * Clickstream. Thousands of events serialize to far more than the 64 KiB inline limit, so
+ * Weir stores this output in the object store and keeps only its URI, size and checksum in
+ * the database. Downstream code does not notice: it receives the parsed array either way.
+ */
+export const rawWebEvents = asset({
+  key: 'bronze/web_events',
+  group: 'bronze',
+  owners: ['team:data-platform', 'alice@example.com'],
+  description: 'Raw web analytics events (page views, product views, carts, checkouts). Large: stored by URI.',
+  codeVersion: 'v1',
+  materialize: (ctx) => {
+    const rows = shop().webEvents;
+    const approxBytes = Buffer.byteLength(JSON.stringify(rows));
+    ctx.metadata({
+      rows: rows.length,
+      approx_bytes: approxBytes,
+      first_event: rows[0]?.occurredAt ?? '',
+      last_event: rows.at(-1)?.occurredAt ?? '',
+    });
+    ctx.log.info('collected clickstream', { rows: rows.length, approxBytes });
+    return rows;
+  },
+});
+
+/**
+ * Daily FX rates published by the finance team's vendor. Weir never materializes a source
+ * asset: the vendor feed is *observed* (through the API or a sensor), and consumers receive
+ * the latest observation, or `undefined` if there has not been one yet.
+ * Expected observation metadata: EUR per unit, e.g. `{ "USD": 0.92, "GBP": 1.17 }`.
+ */
+export const fxRates = sourceAsset({
+  key: 'vendor/fx_rates',
+  group: 'bronze',
+  owners: ['team:finance-data'],
+  description: 'Daily EUR reference rates from the FX vendor (external; observed, not materialized).',
+});

@@ -1,0 +1,6 @@
+// Entry point of the asset project: Weir imports this module and collects every exported
+// asset (and, transitively, whatever they depend on). Layers live in their own files.
+export * from './bronze.js';
+export * from './silver.js';
+export * from './gold.js';
+export * from './reports.js';

@@ -1,0 +1,46 @@
+import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import type { WeirEngine } from '../engine/weir-engine.js';
+import type { RunView } from '../runs/run-queries.js';
+import type { EventView } from '../storage/event-log.js';
+import { WEIR_ENGINE } from './api-tokens.js';
+
+/** REST for runs: what the CLI uses while `weir dev` holds the embedded database. */
+@Controller('api/runs')
+export class RunsController {
+  constructor(@Inject(WEIR_ENGINE) private readonly engine: WeirEngine) {}
+
+  @Post()
+  async create(@Body() body: unknown): Promise<RunView> {
+    const selection = (body as { selection?: unknown } | undefined)?.selection;
+    if (typeof selection !== 'string' || selection.trim() === '') {
+      throw new BadRequestException("body must be JSON with a non-empty string 'selection', e.g. {\"selection\": \"+gold/revenue\"}");
+    }
+    return this.engine.requestRun({ selection, trigger: 'manual' });
+  }
+
+  @Get()
+  list(@Query('limit') limit?: string): Promise<RunView[]> {
+    const n = limit === undefined ? 20 : Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new BadRequestException(`limit must be an integer from 1 to 1000 (got ${limit})`);
+    return this.engine.listRuns(n);
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<RunView> {
+    const view = await this.engine.getRun(await this.resolve(id));
+    if (!view) throw new NotFoundException(`run ${id} not found`);
+    return view;
+  }
+
+  @Get(':id/events')
+  async events(@Param('id') id: string, @Query('after') after?: string): Promise<EventView[]> {
+    if (after !== undefined && !/^\d+$/.test(after)) throw new BadRequestException(`after must be an event id (digits), got ${after}`);
+    return this.engine.runEvents(await this.resolve(id), after);
+  }
+
+  private async resolve(idOrPrefix: string): Promise<string> {
+    const id = await this.engine.resolveRunId(idOrPrefix);
+    if (!id) throw new NotFoundException(`no run matches '${idOrPrefix}' (give the id or a unique prefix of it)`);
+    return id;
+  }
+}

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { relative } from 'node:path';
+import { startHttpServer } from '../../api/http-server.js';
+import { openWeir } from '../../engine/open-weir.js';
+import { loadProject } from '../../project/project-loader.js';
+import { watchProject } from '../../project/project-watcher.js';
+import { acquireDataDirLock } from '../../storage/data-dir-lock.js';
+import { configFor } from '../cli-options.js';
+import { bold, dim, green, red } from '../render/format.js';
+import { CliError } from '../weir-client.js';
+
+export function registerDev(program: Command): void {
+  program
+    .command('dev')
+    .description('run Weir on one machine: engine, in-process executor and HTTP API, on the embedded database; reloads definitions when project files change')
+    .option('--port <port>', 'HTTP port (env WEIR_PORT, default 3000; 0 picks a free one)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--no-watch', 'do not reload definitions when files change')
+    .action(async (options: { port?: string; host: string; watch: boolean }, command: Command) => {
+      const config = configFor(command, options.port === undefined ? {} : { port: Number(options.port) });
+      if (!Number.isInteger(config.port) || config.port < 0) throw new CliError(`--port must be a port number (got ${options.port})`);
+      const lock = acquireDataDirLock(config.dataDir, 'dev');
+      if ('heldBy' in lock) {
+        throw new CliError(`the data directory ${config.dataDir} is in use by \`weir ${lock.heldBy.command}\` (pid ${lock.heldBy.pid}); stop it first, or set WEIR_DATA_DIR to another directory`);
+      }
+      const project = await loadProject(config.projectPath);
+      const weir = await openWeir(config, project.graph);
+      const server = await startHttpServer(weir.engine, { mode: 'embedded', role: 'dev', project: project.entry, database: config.databaseUrl ? 'postgres' : 'pglite' }, {
+        port: config.port,
+        host: options.host,
+      });
+      lock.setPort(server.port);
+      const log = (line: string) => process.stdout.write(`${dim(new Date().toISOString().slice(11, 19))} ${line}\n`);
+      log(`${bold('Weir dev')} · ${project.graph.keys.length} assets from ${relative(process.cwd(), project.entry) || project.entry}`);
+      log(`API      http://${options.host}:${server.port}  (GET /healthz, /api/runs, /api/assets)`);
+      log(`data     ${config.dataDir} (${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, objects in ${config.objectStoreUrl ?? `${config.dataDir}/objects`})`);
+      log(`executor in-process, ${config.concurrency} at a time · try: npx weir materialize '*'`);
+
+      let reloading = Promise.resolve();
+      const watcher = options.watch
+        ? watchProject(project.entry, () => {
+            reloading = reloading.then(async () => {
+              try {
+                const next = await loadProject(config.projectPath);
+                if (next.graph.hash === weir.engine.graph.hash) return;
+                await weir.engine.setGraph(next.graph);
+                log(green(`reloaded definitions: ${next.graph.keys.length} assets`));
+              } catch (error) {
+                log(red(`definitions not reloaded, keeping the previous ones:\n${(error as Error).message}`));
+              }
+            });
+          })
+        : undefined;
+
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log(`${signal}: finishing running steps and stopping`);
+        watcher?.close();
+        await server.close();
+        await weir.close();
+        lock.release();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      await new Promise(() => {});
+    });
+}

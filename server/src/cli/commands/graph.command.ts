@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { configFor } from '../cli-options.js';
+import { loadProject } from '../../project/project-loader.js';
+import { bold, dim } from '../render/format.js';
+import { renderTable } from '../render/table.js';
+
+export function registerGraph(program: Command): void {
+  program
+    .command('graph')
+    .description('load and validate the asset project, then print its assets in dependency order')
+    .option('--json', 'print the definitions snapshot as JSON')
+    .option('-s, --select <selection>', 'only the selected assets')
+    .action(async (options: { json?: boolean; select?: string }, command: Command) => {
+      const config = configFor(command);
+      const { graph, entry } = await loadProject(config.projectPath);
+      const keys = new Set(options.select ? graph.select(options.select) : graph.keys);
+      const snapshot = graph.toSnapshot().filter((asset) => keys.has(asset.key));
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ hash: graph.hash, assets: snapshot }, null, 2)}\n`);
+        return;
+      }
+      const rows = snapshot.map((asset) => [
+        asset.kind === 'source' ? `${asset.key} ${dim('(source)')}` : asset.key,
+        asset.group,
+        Object.values(asset.deps).join(', ') || dim('—'),
+        graph.downstreamOf(asset.key).join(', ') || dim('—'),
+        asset.definedAt,
+      ]);
+      process.stdout.write(`${renderTable(['asset', 'group', 'upstream', 'downstream', 'defined at'], rows)}\n\n`);
+      process.stdout.write(`${bold(`${snapshot.length} assets`)} from ${entry} ${dim(`(definitions ${graph.hash.slice(0, 12)})`)} — valid\n`);
+    });
+}

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunView } from '../../runs/run-queries.js';
+import { configFor } from '../cli-options.js';
+import { connect } from '../connect.js';
+import { bold, dim, elapsed, isFinished, metadataLabel, outputLabel, statusLabel } from '../render/format.js';
+import { ProgressBar } from '../render/progress-bar.js';
+import { renderTable } from '../render/table.js';
+import type { WeirClient } from '../weir-client.js';
+
+/** Polls a run until it ends, feeding the progress display. */
+export async function followRun(client: WeirClient, runId: string, onUpdate: (run: RunView) => void): Promise<RunView> {
+  const interval = client.mode === 'local' ? 100 : 250;
+  for (;;) {
+    const run = await client.getRun(runId);
+    onUpdate(run);
+    if (isFinished(run)) return run;
+    await sleep(interval);
+  }
+}
+
+/** The summary printed when a run ends: one row per step. */
+export function runSummary(run: RunView): string {
+  const rows = run.steps.map((step) => [step.assetKey, statusLabel(step.status), String(step.attempts), elapsed(step.startedAt, step.endedAt), outputLabel(step), metadataLabel(step)]);
+  const table = renderTable(['asset', 'status', 'tries', 'time', 'output', 'metadata'], rows);
+  return `${table}\n\n${bold(`run ${run.id} ${statusLabel(run.status)}`)} in ${elapsed(run.startedAt ?? run.createdAt, run.endedAt)} ${dim(`(weir logs ${run.id.slice(0, 8)})`)}`;
+}
+
+export function registerMaterialize(program: Command): void {
+  program
+    .command('materialize')
+    .description("materialize the selected assets and wait for the run to end (exit code 1 if it fails)")
+    .argument('<selection>', "assets to run: key, +key (with upstream), key+ (with downstream), group:name, tag:name, '*' (all); comma-separated terms combine")
+    .option('--json', 'print the final run as JSON instead of a table')
+    .option('--no-wait', 'print the run id and return at once (needs a running `weir dev`)')
+    .addHelpText('after', "\nExamples:\n  weir materialize '*'\n  weir materialize +gold/daily_revenue\n  weir materialize 'group:silver,bronze/orders+'")
+    .action(async (selection: string, options: { json?: boolean; wait: boolean }, command: Command) => {
+      const client = await connect(configFor(command), 'materialize', { withEngine: true });
+      try {
+        const run = await client.requestRun(selection);
+        if (!options.wait && client.mode === 'remote') {
+          process.stdout.write(`${run.id}\n`);
+          return;
+        }
+        if (!options.json) process.stderr.write(`${dim(`run ${run.id} · ${run.steps.length} steps · ${client.mode === 'remote' ? 'on the running weir dev' : 'in this process'}`)}\n`);
+        const progress = new ProgressBar();
+        const final = await followRun(client, run.id, (view) => !options.json && progress.update(view));
+        if (!options.json) progress.finish(final);
+        process.stdout.write(options.json ? `${JSON.stringify(final, null, 2)}\n` : `${runSummary(final)}\n`);
+        if (final.status !== 'succeeded') process.exitCode = 1;
+      } finally {
+        await client.close();
+      }
+    });
+}

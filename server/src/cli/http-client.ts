@@ -1,0 +1,47 @@
+import type { RunView } from '../runs/run-queries.js';
+import type { EventView } from '../storage/event-log.js';
+import { CliError, type WeirClient } from './weir-client.js';
+
+/** Talks to a running `weir dev` / `weir server` over its REST API. */
+export class HttpClient implements WeirClient {
+  readonly mode = 'remote' as const;
+
+  constructor(readonly baseUrl: string) {}
+
+  requestRun(selection: string): Promise<RunView> {
+    return this.call('POST', '/api/runs', { selection });
+  }
+
+  getRun(idOrPrefix: string): Promise<RunView> {
+    return this.call('GET', `/api/runs/${encodeURIComponent(idOrPrefix)}`);
+  }
+
+  listRuns(limit: number): Promise<RunView[]> {
+    return this.call('GET', `/api/runs?limit=${limit}`);
+  }
+
+  runEvents(runId: string, afterId?: string): Promise<EventView[]> {
+    return this.call('GET', `/api/runs/${encodeURIComponent(runId)}/events${afterId ? `?after=${afterId}` : ''}`);
+  }
+
+  async close(): Promise<void> {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(this.baseUrl + path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new CliError(`cannot reach the Weir server at ${this.baseUrl}: ${(error as Error).message}`);
+    }
+    const payload = (await response.json().catch(() => null)) as { message?: unknown } | null;
+    if (!response.ok) {
+      const message = Array.isArray(payload?.message) ? payload.message.join('; ') : String(payload?.message ?? response.statusText);
+      throw new CliError(message);
+    }
+    return payload as T;
+  }
+}

@@ -1,0 +1,24 @@
+import type { RunView } from '../runs/run-queries.js';
+import type { EventView } from '../storage/event-log.js';
+
+/**
+ * What CLI commands need from Weir, whether they open the data directory themselves or talk
+ * to the `weir dev` process that holds it.
+ */
+export interface WeirClient {
+  /** `local`: this process opened the database; `remote`: it talks to a running server. */
+  readonly mode: 'local' | 'remote';
+  requestRun(selection: string): Promise<RunView>;
+  getRun(idOrPrefix: string): Promise<RunView>;
+  listRuns(limit: number): Promise<RunView[]>;
+  runEvents(runId: string, afterId?: string): Promise<EventView[]>;
+  close(): Promise<void>;
+}
+
+/** A CLI error whose message is the whole story: printed without a stack trace, exit code 2. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

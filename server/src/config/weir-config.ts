@@ -1,0 +1,103 @@
+import { availableParallelism } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { parseDuration } from '../sdk/duration.js';
+import type { RetryPolicySpec } from '../sdk/retry.js';
+import { validateRetryPolicy } from '../sdk/retry-validation.js';
+
+/** Every environment variable Weir reads, with what it means. The README's reference is built from this list. */
+export const CONFIG_KEYS = {
+  WEIR_PROJECT: 'Asset module (file or folder) to load. Default ./assets',
+  WEIR_DATA_DIR: 'Embedded data directory (PGlite database, filesystem object store, lock). Default ./.weir',
+  WEIR_DATABASE_URL: 'PostgreSQL URL; when set, metadata lives there instead of PGlite',
+  WEIR_OBJECT_STORE: 'Object store URL: file:///abs/path (default <data dir>/objects) or s3://bucket/prefix',
+  WEIR_INLINE_LIMIT: 'Largest serialized output (bytes) stored inline in the database. Default 65536',
+  WEIR_PORT: 'HTTP port of `weir dev` / `weir server`. Default 3000',
+  WEIR_CONCURRENCY: 'Steps run at once by the in-process executor. Default: CPU count',
+  WEIR_RETRY_MAX_ATTEMPTS: 'Default retry policy: total tries per step. Default 3',
+  WEIR_RETRY_BACKOFF: "Default retry policy: 'exponential' (default) or 'fixed'",
+  WEIR_RETRY_DELAY: 'Default retry policy: base delay. Default 1s',
+  WEIR_RETRY_MAX_DELAY: 'Default retry policy: longest delay. Default 5m',
+  WEIR_RETRY_JITTER: "Default retry policy: 'full' (default), 'none' or a fraction 0..1",
+  WEIR_LOG_LEVEL: "Server log level: 'debug', 'info' (default), 'warn', 'error'",
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+export interface WeirConfig {
+  readonly projectPath: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly objectStoreUrl: string | undefined;
+  readonly inlineLimit: number;
+  readonly port: number;
+  readonly concurrency: number;
+  readonly retryDefaults: RetryPolicySpec;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** A configuration value that does not parse; the message names the variable and the value. */
+export class ConfigError extends Error {
+  constructor(key: string, value: string, expected: string) {
+    super(`${key}=${JSON.stringify(value)} is invalid: expected ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function integer(env: NodeJS.ProcessEnv, key: ConfigKey, fallback: number, min: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(key, raw, `an integer ≥ ${min}`);
+  return value;
+}
+
+function retryDefaults(env: NodeJS.ProcessEnv): RetryPolicySpec {
+  const jitterRaw = env.WEIR_RETRY_JITTER;
+  const jitter = jitterRaw === undefined || jitterRaw === '' ? 'full' : jitterRaw === 'none' || jitterRaw === 'full' ? jitterRaw : Number(jitterRaw);
+  const spec: RetryPolicySpec = {
+    maxAttempts: integer(env, 'WEIR_RETRY_MAX_ATTEMPTS', 3, 1),
+    backoff: (env.WEIR_RETRY_BACKOFF as 'fixed' | 'exponential' | undefined) || 'exponential',
+    delay: env.WEIR_RETRY_DELAY || '1s',
+    maxDelay: env.WEIR_RETRY_MAX_DELAY || '5m',
+    jitter,
+  };
+  const problem = validateRetryPolicy(spec);
+  if (problem) throw new Error(`the default retry policy from WEIR_RETRY_* is invalid: ${problem}`);
+  return spec;
+}
+
+/** Reads the configuration from environment variables; `overrides` (CLI flags) win. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WeirConfig> = {}): WeirConfig {
+  const cwd = process.cwd();
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
+  const logLevel = env.WEIR_LOG_LEVEL || 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    throw new ConfigError('WEIR_LOG_LEVEL', logLevel, "'debug', 'info', 'warn' or 'error'");
+  }
+  const objectStoreUrl = env.WEIR_OBJECT_STORE || undefined;
+  if (objectStoreUrl && !/^(file|s3):\/\//.test(objectStoreUrl)) {
+    throw new ConfigError('WEIR_OBJECT_STORE', objectStoreUrl, 'a file:/// or s3:// URL');
+  }
+  const base: WeirConfig = {
+    projectPath: absolute(env.WEIR_PROJECT || './assets'),
+    dataDir: absolute(env.WEIR_DATA_DIR || './.weir'),
+    databaseUrl: env.WEIR_DATABASE_URL || undefined,
+    objectStoreUrl,
+    inlineLimit: integer(env, 'WEIR_INLINE_LIMIT', 64 * 1024, 0),
+    port: integer(env, 'WEIR_PORT', 3000, 0),
+    concurrency: integer(env, 'WEIR_CONCURRENCY', availableParallelism(), 1),
+    retryDefaults: retryDefaults(env),
+    logLevel: logLevel as WeirConfig['logLevel'],
+  };
+  const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  return { ...merged, projectPath: absolute(merged.projectPath), dataDir: absolute(merged.dataDir) };
+}
+
+/** Parses a duration flag or variable, naming it in the error. */
+export function durationSetting(name: string, value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new ConfigError(name, value, (error as Error).message);
+  }
+}

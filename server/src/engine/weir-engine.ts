@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import type { DataSource } from 'typeorm';
+import type { AssetGraph } from '../graph/asset-graph.js';
+import type { ObjectStore } from '../io/object-store.port.js';
+import type { RetryPolicySpec } from '../sdk/retry.js';
+import type { Executor, StepJob } from '../execution/executor.port.js';
+import { StepRunner, type StepSettlement } from '../execution/step-runner.js';
+import { systemClock, type Clock } from '../runs/clock.js';
+import { RetryScheduler } from '../runs/retry-scheduler.js';
+import { RunCoordinator } from '../runs/run-coordinator.js';
+import { planRun, type RunRequest } from '../runs/run-planner.js';
+import { getRunView, listRunViews, resolveRunId, type RunView } from '../runs/run-queries.js';
+import { recoverState } from '../runs/run-recovery.js';
+import { listRunEvents, type EventView } from '../storage/event-log.js';
+import { saveSnapshot } from '../storage/snapshot-store.js';
+
+export interface WeirEngineOptions {
+  readonly dataSource: DataSource;
+  readonly objectStore: ObjectStore;
+  readonly executor: Executor;
+  readonly graph: AssetGraph;
+  readonly inlineLimit: number;
+  readonly retryDefaults: RetryPolicySpec;
+  readonly clock?: Clock;
+  /** Source of randomness for retry jitter (tests make it deterministic). */
+  readonly random?: () => number;
+}
+
+/** Emitted as `run-finished` with the run id, and `run-updated` whenever a run moved. */
+export type EngineEvent = 'run-finished' | 'run-updated';
+
+/**
+ * The run engine of one process: plans runs, dispatches ready steps to the executor, runs
+ * delivered steps, schedules retries and moves runs on as steps settle. All state lives in
+ * the database, so {@link WeirEngine.start} can pick up after a crash.
+ */
+export class WeirEngine extends EventEmitter {
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private graphValue: AssetGraph;
+  private snapshotId: string | undefined;
+  private readonly clock: Clock;
+  private readonly coordinator: RunCoordinator;
+  private readonly retries: RetryScheduler;
+  private readonly runner: StepRunner;
+
+  constructor(private readonly options: WeirEngineOptions) {
+    super();
+    this.setMaxListeners(0);
+    this.graphValue = options.graph;
+    this.clock = options.clock ?? systemClock;
+    this.coordinator = new RunCoordinator(options.dataSource, this.clock);
+    this.retries = new RetryScheduler(options.dataSource, this.clock, (job) => options.executor.dispatch(job));
+    this.runner = new StepRunner({
+      dataSource: options.dataSource,
+      objectStore: options.objectStore,
+      graph: () => this.graphValue,
+      inlineLimit: options.inlineLimit,
+      retryDefaults: options.retryDefaults,
+      clock: this.clock,
+      workerId: this.workerId,
+      random: options.random,
+    });
+  }
+
+  get graph(): AssetGraph {
+    return this.graphValue;
+  }
+
+  /**
+   * Records the definitions snapshot, recovers what a previous process left (lost attempts,
+   * queued steps, pending retries, unfinished runs) and starts taking jobs.
+   * `ownsAllWorkers`: this process is the only worker (embedded), so any attempt still marked
+   * running belongs to a dead process.
+   */
+  async start(): Promise<void> {
+    this.snapshotId = await this.saveSnapshot(this.graphValue);
+    const plan = await recoverState(this.options.dataSource, this.graphValue, this.options.retryDefaults, this.clock, (attempt) => attempt.workerId !== this.workerId);
+    await this.options.executor.start((job) => this.handle(job));
+    for (const { runId, stepId, outcome } of plan.lost) {
+      if (outcome.kind === 'retry') this.retries.arm({ runId, stepId }, outcome.at);
+    }
+    for (const retry of plan.retries) this.retries.arm(retry, retry.at);
+    for (const job of plan.queued) await this.options.executor.dispatch(job);
+    for (const runId of plan.activeRunIds) await this.advance(runId);
+  }
+
+  /** Swaps in reloaded definitions; runs in progress continue with the new code. */
+  async setGraph(graph: AssetGraph): Promise<void> {
+    this.snapshotId = await this.saveSnapshot(graph);
+    this.graphValue = graph;
+  }
+
+  /** Plans a run for a selection and starts it. Resolves once it is recorded, not when it ends. */
+  async requestRun(request: RunRequest): Promise<RunView> {
+    const run = await planRun(this.options.dataSource, this.graphValue, this.snapshotId ?? (await this.saveSnapshot(this.graphValue)), request);
+    await this.advance(run.id);
+    return (await this.getRun(run.id))!;
+  }
+
+  /** Resolves with the run's final view once it has ended. */
+  async waitForRun(runId: string): Promise<RunView> {
+    const done = new Promise<void>((resolve) => {
+      const listener = (id: string) => {
+        if (id !== runId) return;
+        this.off('run-finished', listener);
+        resolve();
+      };
+      this.on('run-finished', listener);
+      // The run may have ended before we started listening.
+      void this.getRun(runId).then((view) => {
+        if (view && ['succeeded', 'failed', 'canceled'].includes(view.status)) listener(runId);
+      });
+    });
+    await done;
+    return (await this.getRun(runId))!;
+  }
+
+  getRun(runId: string): Promise<RunView | null> {
+    return getRunView(this.options.dataSource.manager, runId);
+  }
+
+  listRuns(limit = 20): Promise<RunView[]> {
+    return listRunViews(this.options.dataSource.manager, limit);
+  }
+
+  resolveRunId(idOrPrefix: string): Promise<string | null> {
+    return resolveRunId(this.options.dataSource.manager, idOrPrefix);
+  }
+
+  runEvents(runId: string, afterId?: string): Promise<EventView[]> {
+    return listRunEvents(this.options.dataSource.manager, runId, afterId);
+  }
+
+  /** Number of retries waiting for their time in this process. */
+  pendingRetries(): number {
+    return this.retries.pending();
+  }
+
+  /** Stops timers and the executor; running steps finish first. */
+  async stop(): Promise<void> {
+    this.retries.stop();
+    await this.options.executor.stop();
+  }
+
+  private async handle(job: StepJob): Promise<void> {
+    const settlement: StepSettlement = await this.runner.run(job);
+    if (settlement.kind === 'retry') this.retries.arm(job, settlement.at);
+    if (settlement.kind !== 'ignored') this.emit('run-updated', job.runId);
+    if (settlement.kind === 'succeeded' || settlement.kind === 'failed') await this.advance(job.runId);
+  }
+
+  private async advance(runId: string): Promise<void> {
+    const result = await this.coordinator.advance(runId);
+    for (const job of result.ready) await this.options.executor.dispatch(job);
+    this.emit('run-updated', runId);
+    if (result.finished) this.emit('run-finished', runId);
+  }
+
+  private saveSnapshot(graph: AssetGraph): Promise<string> {
+    return saveSnapshot(this.options.dataSource, graph.hash, graph.toSnapshot());
+  }
+}

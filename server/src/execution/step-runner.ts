@@ -1,0 +1,120 @@
+import type { DataSource } from 'typeorm';
+import type { AssetGraph } from '../graph/asset-graph.js';
+import type { ObjectStore } from '../io/object-store.port.js';
+import { encodeOutput } from '../io/payload-codec.js';
+import type { RetryPolicySpec } from '../sdk/retry.js';
+import type { AnyAsset } from '../sdk/asset.js';
+import type { Clock } from '../runs/clock.js';
+import { decideRetry, isNonRetryable, resolveRetryPolicy } from '../runs/retry-policy.js';
+import { claimStep, completeStep, failAttempt, type FailureOutcome } from '../runs/step-transitions.js';
+import type { AttemptErrorKind } from '../storage/entities/attempt.entity.js';
+import type { StepJob } from './executor.port.js';
+import { loadInputs } from './input-loader.js';
+import { createStepContext } from './step-context.js';
+import { StepLogger } from './step-logger.js';
+
+/** How a delivered job ended, reported so the engine can move the run on. */
+export type StepSettlement =
+  | { readonly kind: 'succeeded'; readonly runId: string; readonly stepId: string }
+  | { readonly kind: 'failed'; readonly runId: string; readonly stepId: string }
+  | { readonly kind: 'retry'; readonly runId: string; readonly stepId: string; readonly at: Date }
+  | { readonly kind: 'ignored'; readonly runId: string; readonly stepId: string };
+
+export interface StepRunnerOptions {
+  readonly dataSource: DataSource;
+  readonly objectStore: ObjectStore;
+  /** The current asset graph (it changes when definitions reload). */
+  readonly graph: () => AssetGraph;
+  readonly inlineLimit: number;
+  readonly retryDefaults: RetryPolicySpec;
+  readonly clock: Clock;
+  readonly workerId: string;
+  readonly random?: () => number;
+}
+
+/**
+ * Runs one step attempt: claims the step, loads its inputs, calls `materialize`, stores the
+ * output, and commits the materialization with the step's success in one transaction; or
+ * records the failure and the retry decision. Safe to call twice for the same job: only the
+ * delivery that claims the queued step does anything.
+ */
+export class StepRunner {
+  private readonly controllers = new Map<string, AbortController>();
+
+  constructor(private readonly options: StepRunnerOptions) {}
+
+  /** Aborts `ctx.signal` of every running attempt (shutdown, cancellation). */
+  abortAll(reason: string): void {
+    for (const controller of this.controllers.values()) controller.abort(new Error(reason));
+  }
+
+  async run(job: StepJob): Promise<StepSettlement> {
+    const { dataSource, clock, workerId } = this.options;
+    const claimed = await dataSource.transaction((m) => claimStep(m, job.stepId, workerId, clock.now()));
+    if (!claimed) return { kind: 'ignored', ...job };
+    const { step, attempt } = claimed;
+    const keyPrefix = `runs/${step.runId}/${step.id}/${attempt.id}`;
+    const logger = new StepLogger(dataSource, { runId: step.runId, stepId: step.id, attemptId: attempt.id, assetKey: step.assetKey });
+    const controller = new AbortController();
+    this.controllers.set(attempt.id, controller);
+    let definition: AnyAsset | undefined;
+    try {
+      const graph = this.options.graph();
+      if (!graph.has(step.assetKey)) throw new SystemError(`asset ${step.assetKey} is not defined any more (definitions were reloaded)`);
+      const found = graph.get(step.assetKey);
+      if (found.kind !== 'asset') throw new SystemError(`${step.assetKey} is a source asset and cannot be materialized`);
+      definition = found;
+      const inputs = await dataSource.transaction((m) => loadInputs(m, this.options.objectStore, graph, step));
+      const { ctx, metadata } = createStepContext({
+        assetKey: step.assetKey,
+        runId: step.runId,
+        stepId: step.id,
+        attemptId: attempt.id,
+        attemptNumber: attempt.number,
+        partitionKey: step.partitionKey,
+        logger,
+        signal: controller.signal,
+        objectStore: this.options.objectStore,
+        keyPrefix,
+      });
+      const value = await definition.materialize(ctx, inputs as never);
+      const output = await encodeOutput(value, { store: this.options.objectStore, keyPrefix, inlineLimit: this.options.inlineLimit });
+      await logger.flush();
+      const committed = await dataSource.transaction((m) =>
+        completeStep(m, { stepId: step.id, attemptId: attempt.id, output, metadata, codeVersion: definition!.codeVersion, now: clock.now() }),
+      );
+      return { kind: committed ? 'succeeded' : 'ignored', ...job };
+    } catch (error) {
+      await logger.flush().catch(() => {});
+      const outcome = await this.recordFailure(step.id, attempt.id, attempt.number, definition, error);
+      return settlementOf(outcome, job);
+    } finally {
+      this.controllers.delete(attempt.id);
+    }
+  }
+
+  private async recordFailure(stepId: string, attemptId: string, attemptNumber: number, definition: AnyAsset | undefined, error: unknown): Promise<FailureOutcome> {
+    const policy = resolveRetryPolicy(definition?.retry, this.options.retryDefaults);
+    const errorKind: AttemptErrorKind = error instanceof SystemError ? 'system' : isNonRetryable(error, policy) ? 'non_retryable' : 'user';
+    const decision =
+      error instanceof SystemError ? { retry: false as const, reason: 'the step cannot run' } : decideRetry(policy, attemptNumber, error, this.options.random);
+    const { message, stack } = describeError(error);
+    return this.options.dataSource.transaction((m) =>
+      failAttempt(m, { stepId, attemptId, errorKind, message, stack, decision, now: this.options.clock.now() }),
+    );
+  }
+}
+
+/** A failure of Weir's own making around the step, not of the asset code: never retried. */
+class SystemError extends Error {}
+
+export function settlementOf(outcome: FailureOutcome, job: StepJob): StepSettlement {
+  if (outcome.kind === 'retry') return { kind: 'retry', ...job, at: outcome.at };
+  if (outcome.kind === 'failed') return { kind: 'failed', ...job };
+  return { kind: 'ignored', ...job };
+}
+
+export function describeError(error: unknown): { message: string; stack: string | null } {
+  if (error instanceof Error) return { message: error.message || error.name, stack: error.stack ?? null };
+  return { message: `non-Error value thrown: ${String(error)}`, stack: null };
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { link, mkdir, open, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PayloadBody } from '../sdk/context.js';
+import type { PayloadRef } from '../sdk/payload-ref.js';
+import { toByteSource } from './body-kind.js';
+import { HashingStream } from './hashing-stream.js';
+import { InvalidObjectKeyError, validateObjectKey } from './object-key.js';
+import {
+  ObjectExistsError,
+  ObjectNotFoundError,
+  PayloadUploadError,
+  type ObjectStore,
+} from './object-store.port.js';
+
+/** Uploads in progress live here, inside the root so that `link` never crosses filesystems. */
+const TMP_DIR = '.tmp';
+
+/**
+ * The embedded-mode object store: one file per object under `rootDir`, URIs `file:///abs/path`.
+ *
+ * `put` streams into `<root>/.tmp/<uuid>.part`, fsyncs it, then hard-links it to the final path.
+ * `link` fails with EEXIST when the target exists, which gives atomic never-overwrite semantics
+ * even across processes, and readers never see a half-written object.
+ */
+export class FilesystemObjectStore implements ObjectStore {
+  readonly scheme = 'file';
+  /** Absolute root directory of the store. */
+  readonly rootDir: string;
+  readonly #tmpDir: string;
+
+  constructor(rootDir: string) {
+    this.rootDir = path.resolve(rootDir);
+    this.#tmpDir = path.join(this.rootDir, TMP_DIR);
+  }
+
+  uriFor(key: string): string {
+    return pathToFileURL(this.#pathFor(key)).href;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.#pathFor(key))).isFile();
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  async put(key: string, body: PayloadBody, options: { contentType: string }): Promise<PayloadRef> {
+    let finalPath: string;
+    let source: ReturnType<typeof toByteSource>;
+    try {
+      finalPath = this.#pathFor(key);
+      source = toByteSource(body);
+      if (typeof options?.contentType !== 'string' || options.contentType === '') {
+        throw new TypeError(`put("${key}") needs a contentType, e.g. "application/octet-stream"`);
+      }
+    } catch (error) {
+      destroyBody(body);
+      throw error;
+    }
+    const uri = pathToFileURL(finalPath).href;
+    // Fail fast instead of streaming gigabytes only to lose at `link`; `link` stays the real guard.
+    if (await this.exists(key)) {
+      destroyBody(body);
+      throw new ObjectExistsError(key, uri);
+    }
+
+    const tmpPath = path.join(this.#tmpDir, `${randomUUID()}.part`);
+    const hasher = new HashingStream();
+    try {
+      await mkdir(this.#tmpDir, { recursive: true });
+      // `flush: true` fsyncs before close, so the linked object survives a power cut.
+      await pipeline(source, hasher, createWriteStream(tmpPath, { flags: 'wx', flush: true }));
+      await mkdir(path.dirname(finalPath), { recursive: true });
+    } catch (cause) {
+      destroyBody(body);
+      await rm(tmpPath, { force: true });
+      throw new PayloadUploadError(key, uri, cause);
+    }
+
+    try {
+      await link(tmpPath, finalPath);
+    } catch (error) {
+      if (errorCode(error) === 'EEXIST') throw new ObjectExistsError(key, uri);
+      throw new PayloadUploadError(key, uri, error);
+    } finally {
+      await rm(tmpPath, { force: true });
+    }
+    await fsyncDirectory(path.dirname(finalPath));
+    return { kind: 'payload-ref', uri, size: hasher.size, sha256: hasher.digest(), contentType: options.contentType };
+  }
+
+  async open(refOrUri: PayloadRef | string): Promise<Readable> {
+    const uri = typeof refOrUri === 'string' ? refOrUri : refOrUri?.uri;
+    const filePath = this.#pathForUri(uri);
+    let handle;
+    try {
+      handle = await open(filePath, 'r');
+    } catch (error) {
+      if (isMissing(error)) throw new ObjectNotFoundError(uri);
+      throw error;
+    }
+    try {
+      if (!(await handle.stat()).isFile()) throw new ObjectNotFoundError(uri, 'it is a directory, not an object');
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    return handle.createReadStream();
+  }
+
+  #pathFor(key: string): string {
+    validateObjectKey(key);
+    if (key === TMP_DIR || key.startsWith(`${TMP_DIR}/`)) {
+      throw new InvalidObjectKeyError(key, `"${TMP_DIR}/" is reserved for uploads in progress`);
+    }
+    return path.join(this.rootDir, ...key.split('/'));
+  }
+
+  #pathForUri(uri: string): string {
+    if (typeof uri !== 'string') throw new TypeError(`open() needs a PayloadRef or a URI string, got ${String(uri)}`);
+    let filePath: string;
+    try {
+      filePath = fileURLToPath(uri);
+    } catch {
+      throw new Error(`Cannot open ${uri}: the filesystem object store only reads file:/// URIs`);
+    }
+    const relative = path.relative(this.rootDir, filePath);
+    if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+      throw new Error(`Cannot open ${uri}: it is outside this object store's root ${this.rootDir}`);
+    }
+    // Re-validating as a key rejects `.tmp/` paths: half-written uploads are never readable.
+    return this.#pathFor(relative.split(path.sep).join('/'));
+  }
+}
+
+function destroyBody(body: unknown): void {
+  const destroy = (body as { destroy?: unknown } | null)?.destroy;
+  if (typeof destroy === 'function') destroy.call(body);
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as { code?: unknown } | null)?.code as string | undefined;
+}
+
+function isMissing(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** Makes the new directory entry durable; best effort, as some platforms cannot fsync a directory. */
+async function fsyncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // The object is already complete and visible; losing the entry only matters on power loss.
+  }
+}

@@ -1,0 +1,94 @@
+import type { Readable } from 'node:stream';
+import type { PayloadBody } from '../sdk/context.js';
+import type { PayloadRef } from '../sdk/payload-ref.js';
+
+/**
+ * Where payloads too large for the metadata database live. One implementation per backend:
+ * the filesystem store (embedded mode, the default) and S3-compatible stores (a plugin).
+ *
+ * Objects are immutable: a key is written once and never overwritten or deleted by Weir, so a
+ * {@link PayloadRef} stored in a materialization always points at the bytes it was hashed from.
+ * Keys are relative slash-separated paths such as `runs/<runId>/<stepId>/<attemptId>/output.json`
+ * (see `validateObjectKey`).
+ */
+export interface ObjectStore {
+  /** URI scheme of the objects' URIs, e.g. `'file'` or `'s3'`. */
+  readonly scheme: string;
+
+  /**
+   * Streams `body` to a new object at `key`, computing its size and SHA-256 while streaming
+   * (memory stays flat for any size).
+   *
+   * Never overwrites: rejects with {@link ObjectExistsError} if `key` exists, atomically, even
+   * with concurrent writers. If the body fails mid-way, rejects with {@link PayloadUploadError}
+   * and leaves nothing visible at `key`. A `Readable` body is consumed, or destroyed on failure.
+   */
+  put(key: string, body: PayloadBody, options: { contentType: string }): Promise<PayloadRef>;
+
+  /**
+   * Opens an object, by its reference or its URI, as a byte stream.
+   * Rejects with {@link ObjectNotFoundError} (naming the URI) when it does not exist.
+   */
+  open(refOrUri: PayloadRef | string): Promise<Readable>;
+
+  /** True when an object exists at `key`. */
+  exists(key: string): Promise<boolean>;
+
+  /** The URI an object at `key` has (or would have once written). */
+  uriFor(key: string): string;
+
+  // No delete: objects are immutable, and lineage relies on old outputs staying readable.
+  // Retention, if ever needed, belongs to the backend (an S3 lifecycle rule), not to Weir.
+}
+
+/** Thrown by {@link ObjectStore.put} when an object already exists at the key: keys are never overwritten. */
+export class ObjectExistsError extends Error {
+  readonly key: string;
+  readonly uri: string;
+
+  constructor(key: string, uri: string) {
+    super(`Object ${uri} already exists (key "${key}"); object-store keys are never overwritten`);
+    this.name = 'ObjectExistsError';
+    this.key = key;
+    this.uri = uri;
+  }
+}
+
+/**
+ * Thrown by {@link ObjectStore.put} when writing the body fails (the body stream errored, the
+ * disk is full, …). Nothing is left visible at the key; `cause` holds the original error.
+ */
+export class PayloadUploadError extends Error {
+  readonly key: string;
+  readonly uri: string;
+
+  constructor(key: string, uri: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Failed to upload payload to ${uri} (key "${key}"): ${reason}`, { cause });
+    this.name = 'PayloadUploadError';
+    this.key = key;
+    this.uri = uri;
+  }
+}
+
+/** Thrown by {@link ObjectStore.open} when no object exists at the URI. */
+export class ObjectNotFoundError extends Error {
+  readonly uri: string;
+
+  constructor(uri: string, detail?: string) {
+    super(`Object ${uri} does not exist${detail ? ` (${detail})` : ''}`);
+    this.name = 'ObjectNotFoundError';
+    this.uri = uri;
+  }
+}
+
+/** Thrown when stored bytes no longer match the size or SHA-256 recorded in their {@link PayloadRef}. */
+export class PayloadIntegrityError extends Error {
+  readonly uri: string;
+
+  constructor(uri: string, problem: string) {
+    super(`Object ${uri} is corrupt: ${problem}`);
+    this.name = 'PayloadIntegrityError';
+    this.uri = uri;
+  }
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { AssetGraph } from '../graph/asset-graph.js';
+import { RunEntity, type RunTrigger } from '../storage/entities/run.entity.js';
+import { StepEntity } from '../storage/entities/step.entity.js';
+import { appendEvents } from '../storage/event-log.js';
+import type { JsonObject } from '../storage/json-value.js';
+
+/** A request to materialize some assets. */
+export interface RunRequest {
+  readonly selection: string;
+  readonly trigger: RunTrigger;
+  readonly triggerDetail?: Record<string, unknown>;
+  readonly parentRunId?: string;
+  readonly idempotencyKey?: string;
+}
+
+/** Raised when a run request selects nothing that can be materialized. */
+export class EmptySelectionError extends Error {
+  constructor(selection: string, onlySources: boolean) {
+    super(
+      onlySources
+        ? `selection '${selection}' matches only source assets, which Weir observes but never materializes`
+        : `selection '${selection}' matches no assets`,
+    );
+    this.name = 'EmptySelectionError';
+  }
+}
+
+/**
+ * Turns a selection into a run and its steps, written in one transaction. Steps depend on
+ * the steps of their direct upstream assets that are in the same run; upstreams outside the
+ * selection are read from their latest materialization.
+ */
+export async function planRun(dataSource: DataSource, graph: AssetGraph, snapshotId: string, request: RunRequest): Promise<RunEntity> {
+  const selected = graph.select(request.selection);
+  const keys = selected.filter((key) => graph.get(key).kind === 'asset');
+  if (keys.length === 0) throw new EmptySelectionError(request.selection, selected.length > 0);
+  const runId = randomUUID();
+  const stepIds = new Map(keys.map((key) => [key, randomUUID()]));
+  const steps = keys.map((key, ordinal) => ({
+    ordinal,
+    id: stepIds.get(key)!,
+    runId,
+    assetKey: key,
+    partitionKey: '',
+    status: 'pending' as const,
+    dependsOn: graph
+      .upstreamOf(key)
+      .filter((upstream) => stepIds.has(upstream))
+      .map((upstream) => stepIds.get(upstream)!),
+    attemptCount: 0,
+  }));
+  return dataSource.transaction(async (manager) => {
+    if (request.idempotencyKey) {
+      const existing = await manager.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey });
+      if (existing) return existing;
+    }
+    const run = manager.getRepository(RunEntity).create({
+      id: runId,
+      status: 'queued',
+      trigger: request.trigger,
+      triggerDetail: (request.triggerDetail ?? {}) as JsonObject,
+      selection: request.selection,
+      snapshotId,
+      parentRunId: request.parentRunId ?? null,
+      idempotencyKey: request.idempotencyKey ?? null,
+      startedAt: null,
+      endedAt: null,
+    });
+    await manager.insert(RunEntity, run);
+    // Chunked: one INSERT per 1000 steps keeps parameter counts under Postgres' limit.
+    for (let i = 0; i < steps.length; i += 1000) await manager.insert(StepEntity, steps.slice(i, i + 1000));
+    await appendEvents(manager, [
+      {
+        type: 'run.created',
+        message: `run created by ${request.trigger} for '${request.selection}' (${keys.length} step${keys.length === 1 ? '' : 's'})`,
+        runId,
+        data: { selection: request.selection, trigger: request.trigger, assets: keys },
+      },
+    ]);
+    return (await manager.getRepository(RunEntity).findOneByOrFail({ id: runId }));
+  });
+}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { AttemptErrorKind } from '../storage/entities/attempt.entity.js';
+import { AttemptEntity } from '../storage/entities/attempt.entity.js';
+import { MaterializationEntity, type OutputValueType } from '../storage/entities/materialization.entity.js';
+import { StepEntity } from '../storage/entities/step.entity.js';
+import { appendEvents } from '../storage/event-log.js';
+import type { JsonValue } from '../storage/json-value.js';
+import type { PayloadRef } from '../sdk/payload-ref.js';
+import { formatDuration } from '../sdk/duration.js';
+import type { RetryDecision } from './retry-policy.js';
+
+// Every function here runs inside the caller's transaction and locks the step row first, so
+// concurrent or repeated deliveries of the same step serialize on it and only one wins.
+
+async function lockStep(manager: EntityManager, stepId: string): Promise<StepEntity | null> {
+  return manager.getRepository(StepEntity).findOne({ where: { id: stepId }, lock: { mode: 'pessimistic_write' } });
+}
+
+export interface ClaimedStep {
+  readonly step: StepEntity;
+  readonly attempt: AttemptEntity;
+}
+
+/**
+ * Starts the next attempt of a queued step. Returns null when the step is not queued any
+ * more (a duplicate delivery, or a job for a step that already ended): the caller does nothing.
+ */
+export async function claimStep(manager: EntityManager, stepId: string, workerId: string, now: Date): Promise<ClaimedStep | null> {
+  const step = await lockStep(manager, stepId);
+  if (!step || step.status !== 'queued') return null;
+  const attempt = manager.getRepository(AttemptEntity).create({
+    id: randomUUID(),
+    stepId: step.id,
+    runId: step.runId,
+    number: step.attemptCount + 1,
+    status: 'running',
+    workerId,
+    heartbeatAt: now,
+    startedAt: now,
+    endedAt: null,
+    errorKind: null,
+    errorMessage: null,
+    errorStack: null,
+    retryDelayMs: null,
+  });
+  await manager.insert(AttemptEntity, attempt);
+  step.status = 'running';
+  step.attemptCount = attempt.number;
+  step.startedAt ??= now;
+  step.nextAttemptAt = null;
+  await manager.update(StepEntity, step.id, { status: step.status, attemptCount: step.attemptCount, startedAt: step.startedAt, nextAttemptAt: null });
+  await appendEvents(manager, [
+    {
+      type: 'step.started',
+      message: `attempt ${attempt.number} started`,
+      runId: step.runId,
+      stepId: step.id,
+      attemptId: attempt.id,
+      assetKey: step.assetKey,
+      data: { attempt: attempt.number, workerId },
+    },
+  ]);
+  return { step, attempt };
+}
+
+/** The stored output of a successful attempt. */
+export interface StoredOutputRecord {
+  readonly valueType: OutputValueType;
+  readonly inline: unknown;
+  readonly ref: PayloadRef | null;
+  readonly size: number;
+  readonly dataVersion: string;
+}
+
+/**
+ * Records the materialization and the step's success together. Returns false, writing
+ * nothing, when the attempt is no longer the step's current running attempt (it was declared
+ * lost, the run was cancelled, or another delivery already finished it).
+ */
+export async function completeStep(
+  manager: EntityManager,
+  input: {
+    stepId: string;
+    attemptId: string;
+    output: StoredOutputRecord;
+    metadata: Record<string, number | string | boolean>;
+    codeVersion: string | undefined;
+    now: Date;
+  },
+): Promise<boolean> {
+  const step = await lockStep(manager, input.stepId);
+  const attempt = await manager.getRepository(AttemptEntity).findOneBy({ id: input.attemptId });
+  if (!step || step.status !== 'running' || !attempt || attempt.status !== 'running' || attempt.number !== step.attemptCount) return false;
+  const { output } = input;
+  await manager.insert(MaterializationEntity, {
+    id: randomUUID(),
+    assetKey: step.assetKey,
+    partitionKey: step.partitionKey,
+    runId: step.runId,
+    stepId: step.id,
+    attemptId: attempt.id,
+    codeVersion: input.codeVersion ?? null,
+    dataVersion: output.dataVersion,
+    valueType: output.valueType,
+    // jsonb cannot hold a bare JSON null distinctly from SQL NULL; wrap nothing, store as is.
+    outputInline: output.ref ? null : (output.inline as JsonValue),
+    outputRef: output.ref,
+    outputSize: output.size,
+    metadata: input.metadata,
+  });
+  await manager.update(AttemptEntity, attempt.id, { status: 'succeeded', endedAt: input.now });
+  await manager.update(StepEntity, step.id, { status: 'succeeded', endedAt: input.now, errorMessage: null });
+  const where = output.ref ? `stored at ${output.ref.uri}` : 'stored inline';
+  await appendEvents(manager, [
+    {
+      type: 'step.materialized',
+      message: `materialized (${output.valueType}, ${output.size} bytes, ${where})`,
+      runId: step.runId,
+      stepId: step.id,
+      attemptId: attempt.id,
+      assetKey: step.assetKey,
+      data: { attempt: attempt.number, valueType: output.valueType, size: output.size, uri: output.ref?.uri ?? null, sha256: output.dataVersion, metadata: input.metadata },
+    },
+  ]);
+  return true;
+}
+
+/** What became of a failed attempt. */
+export type FailureOutcome = { readonly kind: 'retry'; readonly at: Date } | { readonly kind: 'failed' } | { readonly kind: 'stale' };
+
+/**
+ * Records a failed (or lost) attempt and applies the retry decision: the step waits for its
+ * next attempt until `at` (durably: `next_attempt_at`), or fails.
+ */
+export async function failAttempt(
+  manager: EntityManager,
+  input: {
+    stepId: string;
+    attemptId: string;
+    errorKind: AttemptErrorKind;
+    message: string;
+    stack: string | null;
+    decision: RetryDecision;
+    now: Date;
+  },
+): Promise<FailureOutcome> {
+  const step = await lockStep(manager, input.stepId);
+  const attempt = await manager.getRepository(AttemptEntity).findOneBy({ id: input.attemptId });
+  if (!step || step.status !== 'running' || !attempt || attempt.status !== 'running') return { kind: 'stale' };
+  const { decision, now } = input;
+  const status = input.errorKind === 'lost' ? 'lost' : 'failed';
+  await manager.update(AttemptEntity, attempt.id, {
+    status,
+    endedAt: now,
+    errorKind: input.errorKind,
+    errorMessage: input.message,
+    errorStack: input.stack,
+    retryDelayMs: decision.retry ? decision.delayMs : null,
+  });
+  const base = { runId: step.runId, stepId: step.id, attemptId: attempt.id, assetKey: step.assetKey };
+  const failedEvent = {
+    ...base,
+    type: status === 'lost' ? 'step.attempt_lost' : 'step.attempt_failed',
+    level: 'warn' as const,
+    message: `attempt ${attempt.number} ${status === 'lost' ? 'lost' : 'failed'} (${input.errorKind}): ${input.message}`,
+    data: { attempt: attempt.number, errorKind: input.errorKind, error: input.message, stack: input.stack },
+  };
+  if (decision.retry) {
+    const at = new Date(now.getTime() + decision.delayMs);
+    await manager.update(StepEntity, step.id, { status: 'retry_scheduled', nextAttemptAt: at, errorMessage: input.message });
+    await appendEvents(manager, [
+      failedEvent,
+      {
+        ...base,
+        type: 'step.retry_scheduled',
+        message: `retry ${attempt.number + 1} scheduled in ${formatDuration(decision.delayMs)}`,
+        data: { nextAttempt: attempt.number + 1, delayMs: decision.delayMs, at: at.toISOString() },
+      },
+    ]);
+    return { kind: 'retry', at };
+  }
+  await manager.update(StepEntity, step.id, { status: 'failed', endedAt: now, nextAttemptAt: null, errorMessage: input.message });
+  await appendEvents(manager, [
+    failedEvent,
+    { ...base, type: 'step.failed', level: 'error', message: `failed after ${attempt.number} attempt(s): ${decision.reason}`, data: { attempts: attempt.number, reason: decision.reason } },
+  ]);
+  return { kind: 'failed' };
+}
+
+/** Moves a step whose retry is due back to `queued`. False when it is not waiting any more. */
+export async function requeueDueRetry(manager: EntityManager, stepId: string, now: Date): Promise<boolean> {
+  const step = await lockStep(manager, stepId);
+  if (!step || step.status !== 'retry_scheduled' || !step.nextAttemptAt || step.nextAttemptAt.getTime() > now.getTime()) return false;
+  await manager.update(StepEntity, step.id, { status: 'queued' });
+  return true;
+}

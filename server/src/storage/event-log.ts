@@ -1,0 +1,73 @@
+import type { EntityManager } from 'typeorm';
+import { EventEntity, type EventLevel } from './entities/event.entity.js';
+import type { JsonObject } from './json-value.js';
+
+/** A line to append to the event log. */
+export interface NewEvent {
+  readonly type: string;
+  readonly message: string;
+  readonly level?: EventLevel;
+  readonly runId?: string | null;
+  readonly stepId?: string | null;
+  readonly attemptId?: string | null;
+  readonly assetKey?: string | null;
+  readonly data?: Record<string, unknown>;
+}
+
+/** An event as the API and CLI show it. */
+export interface EventView {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly type: string;
+  readonly level: EventLevel;
+  readonly message: string;
+  readonly runId: string | null;
+  readonly stepId: string | null;
+  readonly assetKey: string | null;
+  readonly data: Record<string, unknown>;
+}
+
+/** Appends events inside the caller's transaction, so they commit with the change they describe. */
+export async function appendEvents(manager: EntityManager, events: readonly NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await manager.insert(
+    EventEntity,
+    events.map((event) => ({
+      type: event.type,
+      message: event.message,
+      level: event.level ?? 'info',
+      runId: event.runId ?? null,
+      stepId: event.stepId ?? null,
+      attemptId: event.attemptId ?? null,
+      assetKey: event.assetKey ?? null,
+      data: (event.data ?? {}) as JsonObject,
+    })),
+  );
+}
+
+export function toEventView(row: EventEntity): EventView {
+  return {
+    // pg returns bigint as a string, PGlite as a number: normalize to string.
+    id: String(row.id),
+    createdAt: row.createdAt.toISOString(),
+    type: row.type,
+    level: row.level,
+    message: row.message,
+    runId: row.runId,
+    stepId: row.stepId,
+    assetKey: row.assetKey,
+    data: row.data,
+  };
+}
+
+/** Events of a run in order, optionally only those after `afterId` (for following a live run). */
+export async function listRunEvents(manager: EntityManager, runId: string, afterId?: string, limit = 10_000): Promise<EventView[]> {
+  const query = manager
+    .getRepository(EventEntity)
+    .createQueryBuilder('e')
+    .where('e.run_id = :runId', { runId })
+    .orderBy('e.id', 'ASC')
+    .limit(limit);
+  if (afterId !== undefined) query.andWhere('e.id > :afterId', { afterId });
+  return (await query.getMany()).map(toEventView);
+}
