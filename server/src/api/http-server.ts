@@ -18,7 +18,6 @@ export interface HttpServer {
 export async function startHttpServer(engine: WeirEngine, info: ProcessInfo, options: { port: number; host: string }): Promise<HttpServer> {
   const app = await NestFactory.create(ApiModule.forEngine(engine, info), { logger: ['error', 'warn'], abortOnError: false });
   app.useGlobalFilters(new WeirErrorFilter());
-  app.enableShutdownHooks();
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address() as AddressInfo;
   return { port: address.port, app, close: () => app.close() };

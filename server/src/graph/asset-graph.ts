@@ -104,7 +104,7 @@ export class AssetGraph implements SelectableGraph {
   sortTopologically(keys: Iterable<string>): string[] {
     const positions = new Set<number>();
     for (const key of keys) positions.add(this.position(key));
-    return this.keysAt([...positions].sort((a, b) => a - b));
+    return this.keysAt(Int32Array.from(positions).sort());
   }
 
   /**
@@ -114,7 +114,9 @@ export class AssetGraph implements SelectableGraph {
    * @throws SelectionError naming every term that does not parse or matches nothing.
    */
   select(selection: string): string[] {
-    return this.sortTopologically(resolveSelection(this, parseSelection(selection)));
+    const selected = resolveSelection(this, parseSelection(selection));
+    // Everything (typically `*`): already known in order, no need to sort.
+    return selected.size === this.keys.length ? [...this.keys] : this.sortTopologically(selected);
   }
 
   /** Every asset as stored with a deploy (no code), upstream first. */
@@ -137,8 +139,8 @@ export class AssetGraph implements SelectableGraph {
     return position;
   }
 
-  private keysAt(positions: readonly number[]): string[] {
-    return positions.map((position) => this.keys[position]!);
+  private keysAt(positions: ArrayLike<number>): string[] {
+    return Array.from(positions, (position) => this.keys[position]!);
   }
 
   private neighbourKeys(edges: Adjacency, position: number): string[] {
@@ -166,6 +168,6 @@ export class AssetGraph implements SelectableGraph {
         queue.push(next);
       }
     }
-    return new Set(this.keysAt(queue.sort((a, b) => a - b)));
+    return new Set(this.keysAt(Int32Array.from(queue).sort()));
   }
 }

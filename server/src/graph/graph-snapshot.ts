@@ -3,6 +3,7 @@ import type { AnyAssetDefinition } from '../sdk/asset.js';
 import type { RetryPolicySpec } from '../sdk/retry.js';
 // Type-only: erased at run time, so this pure layer still loads no TypeORM code.
 import type { AssetSnapshot } from '../storage/entities/definition-snapshot.entity.js';
+import type { JsonObject } from '../storage/json-value.js';
 import { inputsOf } from './graph-validation.js';
 
 /** Everything about an asset but its code, as stored with each deploy. */
@@ -23,8 +24,8 @@ export function snapshotOf(definition: AnyAssetDefinition): AssetSnapshot {
 }
 
 /** The retry policy as JSON: error classes become their names, unset fields are left out. */
-export function serializeRetry(retry: RetryPolicySpec): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
+export function serializeRetry(retry: RetryPolicySpec): JsonObject {
+  const result: JsonObject = {};
   for (const [field, value] of Object.entries(retry)) {
     if (value === undefined) continue;
     result[field] = field === 'nonRetryable' ? (value as RetryPolicySpec['nonRetryable'])!.map((errorClass) => errorClass.name) : value;
@@ -38,13 +39,34 @@ export function serializeRetry(retry: RetryPolicySpec): Record<string, unknown> 
  * so a deploy that changes nothing reuses the stored snapshot.
  */
 export function snapshotHash(snapshots: readonly AssetSnapshot[]): string {
+  // Already sorted when it comes from the graph's key order; TimSort checks that in O(n).
   const sorted = [...snapshots].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const hash = createHash('sha256');
-  // Hashed piece by piece: the whole JSON of 100k assets would be a needless 30 MB string.
-  hash.update('[');
-  sorted.forEach((snapshot, i) => hash.update((i === 0 ? '' : ',') + canonicalJson(snapshot)));
-  hash.update(']');
+  // Fed in chunks: one string for 100k assets would be tens of MB, one update per asset slow.
+  let chunk = '[';
+  for (let i = 0; i < sorted.length; i++) {
+    chunk += (i === 0 ? '' : ',') + snapshotJson(sorted[i]!);
+    if (chunk.length > 65_536) {
+      hash.update(chunk);
+      chunk = '';
+    }
+  }
+  hash.update(chunk + ']');
   return hash.digest('hex');
+}
+
+/**
+ * `canonicalJson(snapshot)`, twice as fast: the snapshot's fields are known, so only `deps`,
+ * `tags` and `retry` need sorting. A test checks that both agree on every field.
+ */
+export function snapshotJson(snapshot: AssetSnapshot): string {
+  const json = canonicalJson;
+  return (
+    `{"codeVersion":${json(snapshot.codeVersion)},"definedAt":${json(snapshot.definedAt)},"deps":${json(snapshot.deps)}` +
+    `,"description":${json(snapshot.description)},"group":${json(snapshot.group)},"key":${json(snapshot.key)}` +
+    `,"kind":${json(snapshot.kind)},"owners":${json(snapshot.owners)},"retry":${json(snapshot.retry)}` +
+    `,"tags":${json(snapshot.tags)}}`
+  );
 }
 
 /**
@@ -52,12 +74,21 @@ export function snapshotHash(snapshots: readonly AssetSnapshot[]): string {
  * always serialize to the same text.
  */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item: unknown) => canonicalJson(item)).join(',')}]`;
+  let out: string;
+  if (Array.isArray(value)) {
+    out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return out + ']';
+  }
   const record = value as Record<string, unknown>;
-  const fields = Object.keys(record)
-    .filter((field) => record[field] !== undefined)
-    .sort()
-    .map((field) => `${JSON.stringify(field)}:${canonicalJson(record[field])}`);
-  return `{${fields.join(',')}}`;
+  const fields = Object.keys(record).sort();
+  out = '{';
+  for (const field of fields) {
+    const fieldValue = record[field];
+    if (fieldValue === undefined) continue;
+    out += (out.length === 1 ? '' : ',') + JSON.stringify(field) + ':' + canonicalJson(fieldValue);
+  }
+  return out + '}';
 }

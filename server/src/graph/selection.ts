@@ -113,9 +113,15 @@ function parseTarget(body: string): SelectionTarget | string {
 export function resolveSelection(graph: SelectableGraph, terms: readonly SelectionTerm[]): Set<string> {
   const selected = new Set<string>();
   const problems: string[] = [];
+  let everything = false;
   for (const term of terms) {
+    // Nothing to add to everything, but the other terms are still checked.
+    if (term.target.kind === 'all') {
+      everything = true;
+      continue;
+    }
     const matched = matchTarget(graph, term.target);
-    if (matched.length === 0 && term.target.kind !== 'all') {
+    if (matched.length === 0) {
       problems.push(noMatchProblem(graph, term));
       continue;
     }
@@ -124,7 +130,7 @@ export function resolveSelection(graph: SelectableGraph, terms: readonly Selecti
     if (term.downstream) for (const key of graph.downstreamClosure(matched)) selected.add(key);
   }
   if (problems.length > 0) throw new SelectionError(problems);
-  return selected;
+  return everything ? new Set(graph.keys) : selected;
 }
 
 function matchTarget(graph: SelectableGraph, target: SelectionTarget): readonly string[] {

@@ -49,7 +49,10 @@ async function* checkedChunks(source: AsyncIterable<unknown>): AsyncGenerator<Ui
   for await (const chunk of source) {
     if (chunk instanceof Uint8Array) yield chunk;
     else if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
-    else throw new TypeError(`The payload stream yielded ${describeType(chunk)}; it must yield Buffers, Uint8Arrays or strings`);
+    else
+      throw new TypeError(
+        `The payload stream yielded ${describeType(chunk)}; it must yield Buffers, Uint8Arrays or strings`,
+      );
   }
 }
 

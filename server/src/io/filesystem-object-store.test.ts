@@ -105,9 +105,11 @@ describe('FilesystemObjectStore', () => {
   it('lets exactly one of many concurrent writers to the same key win', async () => {
     const bodies = Array.from({ length: 8 }, (_, i) => Buffer.alloc(256 * 1024, i));
     const results = await Promise.allSettled(
-      bodies.map((body) => store.put(KEY, Readable.from([body.subarray(0, 1000), body.subarray(1000)]), {
-        contentType: 'application/octet-stream',
-      })),
+      bodies.map((body) =>
+        store.put(KEY, Readable.from([body.subarray(0, 1000), body.subarray(1000)]), {
+          contentType: 'application/octet-stream',
+        }),
+      ),
     );
 
     const winners = results.filter((r) => r.status === 'fulfilled');

@@ -10,12 +10,7 @@ import type { PayloadRef } from '../sdk/payload-ref.js';
 import { toByteSource } from './body-kind.js';
 import { HashingStream } from './hashing-stream.js';
 import { InvalidObjectKeyError, validateObjectKey } from './object-key.js';
-import {
-  ObjectExistsError,
-  ObjectNotFoundError,
-  PayloadUploadError,
-  type ObjectStore,
-} from './object-store.port.js';
+import { ObjectExistsError, ObjectNotFoundError, PayloadUploadError, type ObjectStore } from './object-store.port.js';
 
 /** Uploads in progress live here, inside the root so that `link` never crosses filesystems. */
 const TMP_DIR = '.tmp';

@@ -37,7 +37,8 @@ export function serializeJson(value: unknown): string {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadSerializationError('$', `not serializable (${reason})`, error);
   }
-  if (json === undefined) throw new PayloadSerializationError('$', 'serialized to nothing (its toJSON() returned undefined)');
+  if (json === undefined)
+    throw new PayloadSerializationError('$', 'serialized to nothing (its toJSON() returned undefined)');
   return json;
 }
 

@@ -35,7 +35,8 @@ export function validateObjectKey(key: string): string {
     throw new InvalidObjectKeyError(key, `must be at most ${MAX_KEY_BYTES} bytes long`);
   }
   for (const segment of key.split('/')) {
-    if (segment === '') throw new InvalidObjectKeyError(key, 'must not contain empty segments ("//" or a trailing "/")');
+    if (segment === '')
+      throw new InvalidObjectKeyError(key, 'must not contain empty segments ("//" or a trailing "/")');
     if (segment === '.' || segment === '..') {
       throw new InvalidObjectKeyError(key, `must not contain "${segment}" segments`);
     }

@@ -52,7 +52,9 @@ export async function createObjectStore(
         root = fileURLToPath(parsed);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`Invalid object store URL "${shown}" (WEIR_OBJECT_STORE): use file:///absolute/path (${reason})`);
+        throw new Error(
+          `Invalid object store URL "${shown}" (WEIR_OBJECT_STORE): use file:///absolute/path (${reason})`,
+        );
       }
       return new FilesystemObjectStore(root);
     }
@@ -79,7 +81,9 @@ async function loadS3Store(
   } catch (cause) {
     const install = `WEIR_OBJECT_STORE=${shown} needs the ${S3_PLUGIN_PACKAGE} plugin: npm install ${S3_PLUGIN_PACKAGE}`;
     // A plugin that is installed but fails to load must not be reported as missing.
-    const detail = isPluginMissing(cause) ? '' : ` (it failed to load: ${cause instanceof Error ? cause.message : String(cause)})`;
+    const detail = isPluginMissing(cause)
+      ? ''
+      : ` (it failed to load: ${cause instanceof Error ? cause.message : String(cause)})`;
     throw new Error(`${install}${detail}`, { cause });
   }
   if (typeof plugin.createObjectStore !== 'function') {

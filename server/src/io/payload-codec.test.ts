@@ -122,7 +122,12 @@ describe('encodeOutput / decodeOutput', () => {
     const encoded = await encode(Readable.from(chunks));
     const bytes = Buffer.concat(chunks);
 
-    expect(encoded).toMatchObject({ valueType: 'stream', inline: null, size: bytes.length, dataVersion: sha256Hex(bytes) });
+    expect(encoded).toMatchObject({
+      valueType: 'stream',
+      inline: null,
+      size: bytes.length,
+      dataVersion: sha256Hex(bytes),
+    });
     const decoded = await decodeOutput(encoded, store);
     expect(decoded).toBeInstanceOf(Readable);
     expect((await readAll(decoded as Readable)).equals(bytes)).toBe(true);
@@ -146,7 +151,9 @@ describe('encodeOutput / decodeOutput', () => {
 
   it('rejects a malformed PayloadRef', async () => {
     const bad = { kind: 'payload-ref', uri: 'file:///x', size: -1, sha256: 'abc', contentType: 'text/csv' };
-    await expect(encode(bad)).rejects.toThrow(/malformed PayloadRef \(file:\/\/\/x\): its size must be a non-negative integer/);
+    await expect(encode(bad)).rejects.toThrow(
+      /malformed PayloadRef \(file:\/\/\/x\): its size must be a non-negative integer/,
+    );
   });
 
   it('encodes undefined as no output', async () => {
@@ -206,10 +213,20 @@ describe('encodeOutput / decodeOutput', () => {
   });
 
   it('names the missing object and unknown value types when decoding', async () => {
-    const ref = { kind: 'payload-ref', uri: store.uriFor('runs/gone/output.bin'), size: 1, sha256: 'a'.repeat(64), contentType: 'x' } as const;
+    const ref = {
+      kind: 'payload-ref',
+      uri: store.uriFor('runs/gone/output.bin'),
+      size: 1,
+      sha256: 'a'.repeat(64),
+      contentType: 'x',
+    } as const;
     await expect(decodeOutput({ valueType: 'buffer', inline: null, ref }, store)).rejects.toThrow(ref.uri);
-    await expect(decodeOutput({ valueType: 'stream', inline: null, ref: null }, store)).rejects.toThrow(/"stream" has no payload reference/);
-    await expect(decodeOutput({ valueType: 'xml' as never, inline: null, ref: null }, store)).rejects.toThrow(/unknown value type "xml"/);
+    await expect(decodeOutput({ valueType: 'stream', inline: null, ref: null }, store)).rejects.toThrow(
+      /"stream" has no payload reference/,
+    );
+    await expect(decodeOutput({ valueType: 'xml' as never, inline: null, ref: null }, store)).rejects.toThrow(
+      /unknown value type "xml"/,
+    );
   });
 });
 

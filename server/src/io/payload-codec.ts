@@ -68,11 +68,17 @@ export async function encodeOutput(value: unknown, options: EncodeOutputOptions)
     case 'buffer': {
       const bytes = value as Uint8Array;
       const body = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      return stored('buffer', await store.put(joinObjectKey(keyPrefix, OUTPUT_BIN_NAME), body, { contentType: OCTET_STREAM }));
+      return stored(
+        'buffer',
+        await store.put(joinObjectKey(keyPrefix, OUTPUT_BIN_NAME), body, { contentType: OCTET_STREAM }),
+      );
     }
     case 'stream': {
       const body = value as AsyncIterable<Uint8Array>;
-      return stored('stream', await store.put(joinObjectKey(keyPrefix, OUTPUT_BIN_NAME), body, { contentType: OCTET_STREAM }));
+      return stored(
+        'stream',
+        await store.put(joinObjectKey(keyPrefix, OUTPUT_BIN_NAME), body, { contentType: OCTET_STREAM }),
+      );
     }
     case 'json': {
       const json = serializeJson(value);

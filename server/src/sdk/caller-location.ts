@@ -2,6 +2,10 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SDK_DIR = fileURLToPath(new URL('.', import.meta.url));
+// Frames may name the compiled file (dist/src/sdk) or, through source maps, its source
+// (src/sdk): both are the SDK, never the user's definition.
+const PACKAGE_ROOT = SDK_DIR.replace(/(dist\/)?src\/sdk\/$/, '');
+const SDK_DIRS = [`${PACKAGE_ROOT}src/sdk/`, `${PACKAGE_ROOT}dist/src/sdk/`];
 const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?$/;
 
 /**
@@ -18,7 +22,7 @@ export function callerLocation(): string {
     const match = FRAME.exec(line.trim());
     if (!match) continue;
     const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
-    if (file.startsWith(SDK_DIR)) continue;
+    if (SDK_DIRS.some((dir) => file.startsWith(dir))) continue;
     return `${relative(process.cwd(), file) || file}:${match[2]}`;
   }
   return '<unknown file>';

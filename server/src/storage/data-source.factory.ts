@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -32,7 +32,10 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
   let config: DataSourceOptions;
   if (target.kind === 'pglite') {
     if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-    pglite = await PGlite.create(target.dataDir ? { dataDir: target.dataDir } : {});
+    // pg returns int8 (bigint, count(*)) as strings; make PGlite do the same so both backends
+    // give the same types and large ids keep their precision.
+    const parsers = { [types.INT8]: (value: string) => value };
+    pglite = await PGlite.create(target.dataDir ? { dataDir: target.dataDir, parsers } : { parsers });
     config = { ...common, driver: pgliteDriverModule, extra: { pglite } } as DataSourceOptions;
   } else {
     config = { ...common, url: target.url, poolSize: options.poolSize ?? 10 } as DataSourceOptions;

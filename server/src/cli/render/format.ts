@@ -39,15 +39,28 @@ export function elapsed(startedAt: string | null, endedAt: string | null, now = 
 export function outputLabel(step: StepView): string {
   if (!step.output) return step.error ? red(truncate(step.error, 60)) : '';
   const size = formatBytes(step.output.size);
-  return step.output.uri ? `${step.output.uri} (${size})` : `inline ${size}`;
+  return step.output.uri ? `${shortUri(step.output.uri)} (${size})` : `inline ${size}`;
 }
 
-/** The user metadata of a step, as `rows=120 bytes=3.4KiB`. */
-export function metadataLabel(step: StepView): string {
+/**
+ * A URI shortened for a table cell: scheme, then the object's name and its attempt folder.
+ * `weir logs` and `--json` print URIs whole.
+ */
+export function shortUri(uri: string): string {
+  const scheme = /^[a-z0-9]+:\/\//.exec(uri)?.[0] ?? '';
+  const parts = uri.slice(scheme.length).split('/');
+  const name = parts.at(-1) === '' ? parts.slice(-3, -1) : parts.slice(-2);
+  if (name.at(-2) === 'files') name.unshift(parts.at(-3) ?? '');
+  return parts.length <= 3 ? uri : `${scheme}…/${name.map((p) => (p.length > 12 ? `${p.slice(0, 8)}…` : p)).join('/')}`;
+}
+
+/** The user metadata of a step, as `rows=120 bytes=3.4KiB`, cut to fit a table. */
+export function metadataLabel(step: StepView, max = 60): string {
   if (!step.output) return '';
-  return Object.entries(step.output.metadata)
+  const text = Object.entries(step.output.metadata)
     .map(([key, value]) => `${key}=${String(value)}`)
     .join(' ');
+  return truncate(text, max);
 }
 
 export function truncate(text: string, max: number): string {

@@ -1,0 +1,207 @@
+/**
+ * Benchmark: peak memory of moving a large payload through the filesystem object store, against
+ * a raw `fs` stream pipeline moving the same bytes (DESIGN §4: memory must not grow with payload
+ * size). Each measurement runs in a fresh child process, so peak RSS is per measurement.
+ *
+ *   npx tsx bench/payload-memory.bench.ts             # 1 GiB
+ *   WEIR_BENCH_PAYLOAD_MB=200 npx tsx bench/payload-memory.bench.ts
+ *   node dist/bench/payload-memory.bench.js           # compiled
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FilesystemObjectStore } from '../src/io/filesystem-object-store.js';
+
+const MIB = 1024 * 1024;
+const RESULT_MARKER = 'WEIR_BENCH_RESULT ';
+const CHILD_FLAG = '--child=';
+
+type Measurement = 'store' | 'baseline';
+
+interface ChildResult {
+  readonly measurement: Measurement;
+  readonly bytes: number;
+  readonly writeMs: number;
+  readonly readMs: number;
+  readonly maxRssKiB: number;
+}
+
+/**
+ * Moves a deterministic payload (`WEIR_BENCH_PAYLOAD_MB`, default 1024) through the filesystem
+ * object store — put, then open and hash it back — and through a raw fs stream pipeline, each in
+ * its own child process, and prints throughput and peak RSS with their ratio.
+ */
+export async function benchPayloadMemory(): Promise<void> {
+  const mib = payloadMiB();
+  const dir = await mkdtemp(path.join(tmpdir(), 'weir-bench-payload-'));
+  try {
+    const baseline = await runChild('baseline', path.join(dir, 'baseline'), mib);
+    const store = await runChild('store', path.join(dir, 'store'), mib);
+    const ratio = store.maxRssKiB / baseline.maxRssKiB;
+    console.log(
+      `payload ${sizeLabel(mib)} through filesystem store: put ${seconds(store.writeMs)} (${rate(store)}), ` +
+        `read+hash ${seconds(store.readMs)}; peak RSS ${kibToMib(store.maxRssKiB)} ` +
+        `(baseline raw stream ${kibToMib(baseline.maxRssKiB)}, ratio ${ratio.toFixed(1)}x)`,
+    );
+    console.log(
+      `  baseline raw fs stream: write ${seconds(baseline.writeMs)} (${rate(baseline)}), ` +
+        `read+hash ${seconds(baseline.readMs)}; peak RSS ${kibToMib(baseline.maxRssKiB)}`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function payloadMiB(): number {
+  const raw = process.env.WEIR_BENCH_PAYLOAD_MB;
+  if (raw === undefined || raw === '') return 1024;
+  const mib = Number(raw);
+  if (!Number.isSafeInteger(mib) || mib <= 0) {
+    throw new Error(`WEIR_BENCH_PAYLOAD_MB must be a positive whole number of MiB, got "${raw}"`);
+  }
+  return mib;
+}
+
+/** Runs one measurement in a fresh process: the same file, the same loader (tsx or none). */
+async function runChild(measurement: Measurement, dir: string, mib: number): Promise<ChildResult> {
+  const child = spawn(
+    process.execPath,
+    [...childExecArgv(), fileURLToPath(import.meta.url), `${CHILD_FLAG}${measurement}`],
+    {
+      env: { ...process.env, WEIR_BENCH_DIR: dir, WEIR_BENCH_PAYLOAD_MB: String(mib) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  await rm(dir, { recursive: true, force: true });
+  const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+  if (code !== 0 || line === undefined) {
+    throw new Error(`payload bench child "${measurement}" failed (exit code ${code}); output:\n${stdout}`);
+  }
+  return JSON.parse(line.slice(RESULT_MARKER.length)) as ChildResult;
+}
+
+function childExecArgv(): string[] {
+  // Run from source without a TypeScript loader inherited (e.g. imported by a test runner), the
+  // child needs one to load this .ts file.
+  const fromSource = import.meta.url.endsWith('.ts');
+  if (!fromSource || process.execArgv.some((arg) => arg.includes('tsx'))) return process.execArgv;
+  return [...process.execArgv, '--import', import.meta.resolve('tsx')];
+}
+
+async function runMeasurement(measurement: Measurement): Promise<void> {
+  const dir = process.env.WEIR_BENCH_DIR;
+  if (!dir) throw new Error('WEIR_BENCH_DIR is not set; run the benchmark without --child=');
+  await mkdir(dir, { recursive: true });
+  const mib = payloadMiB();
+  const bytes = mib * MIB;
+  const payload = generatedPayload(mib);
+  let writeMs: number;
+  let readMs: number;
+
+  if (measurement === 'store') {
+    const store = new FilesystemObjectStore(dir);
+    let start = performance.now();
+    const ref = await store.put('runs/bench/step/attempt/output.bin', payload.stream, {
+      contentType: 'application/octet-stream',
+    });
+    writeMs = performance.now() - start;
+    check(
+      ref.size === bytes && ref.sha256 === payload.sha256(),
+      'the store hashed different bytes than were generated',
+    );
+    start = performance.now();
+    const readBack = await sha256Of(await store.open(ref));
+    readMs = performance.now() - start;
+    check(readBack === ref.sha256, 'the bytes read back differ from the bytes stored');
+  } else {
+    const file = path.join(dir, 'payload.bin');
+    let start = performance.now();
+    await pipeline(payload.stream, createWriteStream(file));
+    writeMs = performance.now() - start;
+    start = performance.now();
+    const readBack = await sha256Of(createReadStream(file));
+    readMs = performance.now() - start;
+    check(readBack === payload.sha256(), 'the bytes read back differ from the bytes written');
+  }
+
+  const result: ChildResult = { measurement, bytes, writeMs, readMs, maxRssKiB: process.resourceUsage().maxRSS };
+  process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
+}
+
+/**
+ * `mib` MiB of pseudo-random bytes, produced 1 MiB at a time on demand so that the generator
+ * itself holds one chunk, hashed as generated so the reader can be checked.
+ */
+function generatedPayload(mib: number): { stream: Readable; sha256: () => string } {
+  const block = Buffer.allocUnsafe(MIB);
+  let seed = 0x9e3779b9;
+  for (let i = 0; i < MIB; i += 4) {
+    // xorshift32: deterministic, and not compressible by a filesystem that compresses.
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    block.writeUInt32LE(seed >>> 0, i);
+  }
+  const hash = createHash('sha256');
+  let index = 0;
+  const stream = new Readable({
+    read() {
+      if (index === mib) {
+        this.push(null);
+        return;
+      }
+      const chunk = Buffer.allocUnsafe(MIB);
+      block.copy(chunk);
+      chunk.writeUInt32LE(index, 0); // every chunk differs, so a misplaced chunk changes the hash
+      index += 1;
+      hash.update(chunk);
+      this.push(chunk);
+    },
+  });
+  return { stream, sha256: () => hash.copy().digest('hex') };
+}
+
+async function sha256Of(stream: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function check(condition: boolean, problem: string): void {
+  if (!condition) throw new Error(`payload bench: ${problem}`);
+}
+
+function sizeLabel(mib: number): string {
+  return mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function rate(result: ChildResult): string {
+  return `${Math.round(result.bytes / MIB / (result.writeMs / 1000))} MiB/s`;
+}
+
+function kibToMib(kib: number): string {
+  return `${Math.round(kib / 1024)} MiB`;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const child = process.argv.find((arg) => arg.startsWith(CHILD_FLAG))?.slice(CHILD_FLAG.length);
+  if (child === 'store' || child === 'baseline') await runMeasurement(child);
+  else if (child !== undefined) throw new Error(`Unknown ${CHILD_FLAG}${child}; expected store or baseline`);
+  else await benchPayloadMemory();
+}

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { asset } from '../sdk/asset.js';
+import { sourceAsset } from '../sdk/source-asset.js';
+import { AssetGraph } from './asset-graph.js';
+import { canonicalJson, snapshotHash, snapshotJson } from './graph-snapshot.js';
+
+const materialize = (): undefined => undefined;
+
+describe('canonicalJson', () => {
+  it('sorts object fields at every depth and drops undefined fields', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: true, y: null }], c: 'x' }, u: undefined })).toBe(
+      '{"a":{"c":"x","d":[1,{"y":null,"z":true}]},"b":1}',
+    );
+    expect(canonicalJson([undefined, 'é"'])).toBe('[null,"é\\""]');
+    expect(canonicalJson({})).toBe('{}');
+  });
+});
+
+describe('snapshotJson', () => {
+  it('equals canonicalJson on every snapshot field', () => {
+    const raw = sourceAsset({ key: 'bronze/raw', tags: { z: '1', a: '2' }, owners: ['b', 'a'], description: 'd' });
+    const clean = asset({
+      key: 'silver/clean',
+      deps: { zeta: raw, alpha: 'bronze/raw' },
+      codeVersion: 'v1',
+      retry: { maxDelay: '1m', delay: '1s', nonRetryable: [TypeError] },
+      materialize,
+    });
+    for (const snapshot of AssetGraph.build([clean, raw]).toSnapshot()) {
+      expect(snapshotJson(snapshot)).toBe(canonicalJson(snapshot));
+    }
+  });
+});
+
+describe('snapshotHash', () => {
+  it('is the SHA-256 of the canonical JSON of the snapshots sorted by key', () => {
+    const graph = AssetGraph.build([asset({ key: 'b', deps: { a: 'a' }, materialize }), asset({ key: 'a', materialize })]);
+    const snapshots = graph.toSnapshot();
+    const expected = createHash('sha256').update(canonicalJson([...snapshots].reverse())).digest('hex');
+    expect(snapshotHash(snapshots)).toBe(expected);
+    expect(snapshotHash([...snapshots].reverse())).toBe(expected);
+    expect(graph.hash).toBe(expected);
+  });
+});

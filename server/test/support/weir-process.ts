@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The compiled `weir` command (the test command builds it before tests run). */
+export const WEIR_BIN = fileURLToPath(new URL('../../bin/weir.js', import.meta.url));
+
+export interface WeirProcess {
+  readonly child: ChildProcess;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (or signal name). */
+  readonly exited: Promise<number | string>;
+}
+
+/** Starts `weir <args>` as a real process. */
+export function spawnWeir(args: readonly string[], env: Record<string, string>, cwd?: string): WeirProcess {
+  const child = spawn(process.execPath, [WEIR_BIN, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  return { child, output: () => output, exited };
+}
+
+/** Runs `weir <args>` to completion. */
+export async function runWeir(args: readonly string[], env: Record<string, string>, cwd?: string): Promise<{ code: number | string; output: string }> {
+  const process = spawnWeir(args, env, cwd);
+  const code = await process.exited;
+  return { code, output: process.output() };
+}
+
+/** Waits until the `weir dev` holding `dataDir` has written its API port into the lock file. */
+export async function waitForApi(dataDir: string, dev: WeirProcess, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (dev.child.exitCode !== null) throw new Error(`weir dev exited early:\n${dev.output()}`);
+    try {
+      const lock = JSON.parse(readFileSync(join(dataDir, 'weir.lock'), 'utf8')) as { pid: number; port: number | null };
+      if (lock.pid === dev.child.pid && lock.port) {
+        const base = `http://127.0.0.1:${lock.port}`;
+        const health = await fetch(`${base}/healthz`).catch(() => undefined);
+        if (health?.ok) return base;
+      }
+    } catch {
+      // not written yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`weir dev did not come up:\n${dev.output()}`);
+}
+
+/** SIGKILLs a process and waits for it to be gone. */
+export async function killHard(process: WeirProcess): Promise<void> {
+  process.child.kill('SIGKILL');
+  await process.exited;
+}
