@@ -35,9 +35,16 @@ describe('snapshotJson', () => {
 
 describe('snapshotHash', () => {
   it('is the SHA-256 of the canonical JSON of the snapshots sorted by key', () => {
-    const graph = AssetGraph.build([asset({ key: 'b', deps: { a: 'a' }, materialize }), asset({ key: 'a', materialize })]);
+    // Topological order (a, c, b) differs from key order (a, b, c).
+    const graph = AssetGraph.build([
+      asset({ key: 'b', deps: { c: 'c' }, materialize }),
+      asset({ key: 'c', deps: { a: 'a' }, materialize }),
+      asset({ key: 'a', materialize }),
+    ]);
     const snapshots = graph.toSnapshot();
-    const expected = createHash('sha256').update(canonicalJson([...snapshots].reverse())).digest('hex');
+    expect(snapshots.map((s) => s.key)).toEqual(['a', 'c', 'b']);
+    const byKey = [snapshots[0], snapshots[2], snapshots[1]];
+    const expected = createHash('sha256').update(canonicalJson(byKey)).digest('hex');
     expect(snapshotHash(snapshots)).toBe(expected);
     expect(snapshotHash([...snapshots].reverse())).toBe(expected);
     expect(graph.hash).toBe(expected);
