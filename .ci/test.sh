@@ -7,11 +7,14 @@ cd "$(dirname "$0")/.."
 
 started=$SECONDS
 step="start"
+counts=""
 finish() {
   local code=$?
   local elapsed=$((SECONDS - started))
   if [ "$code" -eq 0 ]; then
     echo "=== weir tests: PASSED (provision, install, build, lint, cycles, typecheck, vitest) in ${elapsed}s ==="
+    # Last line: the count, in the plain form CI reads whatever the runner.
+    echo "${counts:-}"
   else
     echo "=== weir tests: FAILED at step '${step}' (exit ${code}) after ${elapsed}s ===" >&2
   fi
@@ -32,4 +35,8 @@ run_step build npm run build
 run_step lint npm run lint
 run_step cycles npm run cycles
 run_step typecheck npm run typecheck
-run_step vitest npm run test:server -- "$@"
+results="$(mktemp -t weir-vitest-XXXXXX.json)"
+run_step vitest npm run test:server -- --reporter=default --reporter=json --outputFile.json="$results" "$@"
+# The closing count in the plain form CI reads whatever the runner ("N passed, N failed").
+counts="$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' "$results")"

@@ -37,35 +37,56 @@ export function didYouMean(target: string, candidates: Iterable<string>): string
   return suggestion === undefined ? '' : `: did you mean '${suggestion}'?`;
 }
 
+/**
+ * Edit distance between `a` and `b` when it is at most `limit`, otherwise `limit + 1`.
+ * Only the diagonal band of width `2 * limit + 1` is computed, and the computation stops as
+ * soon as a row exceeds the limit: O(limit × length) instead of O(length²).
+ */
+export function boundedEditDistance(a: string, b: string, limit: number): number {
+  return new DistanceRows(a.length).boundedDistance(a, b, limit);
+}
+
 /** Two reusable DP rows, so comparing against many candidates allocates nothing. */
 class DistanceRows {
   private previous: Uint32Array;
   private current: Uint32Array;
 
   constructor(length: number) {
-    this.previous = new Uint32Array(length + 1);
-    this.current = new Uint32Array(length + 1);
+    this.previous = new Uint32Array(length + 2);
+    this.current = new Uint32Array(length + 2);
   }
 
-  /** Edit distance between `a` and `b`, or `limit + 1` as soon as it must exceed `limit`. */
   boundedDistance(a: string, b: string, limit: number): number {
+    const n = a.length;
+    const m = b.length;
+    const over = limit + 1;
+    if (Math.abs(n - m) > limit) return over;
     let previous = this.previous;
     let current = this.current;
-    for (let i = 0; i <= a.length; i++) previous[i] = i;
-    for (let j = 1; j <= b.length; j++) {
-      current[0] = j;
-      let rowMin = j;
+    // Cells outside the band hold `over`: any path through them exceeds the limit anyway.
+    for (let i = 0; i <= n + 1; i++) previous[i] = i <= limit ? i : over;
+    for (let j = 1; j <= m; j++) {
+      const from = Math.max(1, j - limit);
+      const to = Math.min(n, j + limit);
+      current[from - 1] = from === 1 && j <= limit ? j : over;
+      current[to + 1] = over;
+      let rowMin = current[from - 1]!;
       const bj = b.charCodeAt(j - 1);
-      for (let i = 1; i <= a.length; i++) {
+      for (let i = from; i <= to; i++) {
         const substitution = previous[i - 1]! + (a.charCodeAt(i - 1) === bj ? 0 : 1);
-        const value = Math.min(substitution, previous[i]! + 1, current[i - 1]! + 1);
+        let value = previous[i]! + 1;
+        if (substitution < value) value = substitution;
+        if (current[i - 1]! + 1 < value) value = current[i - 1]! + 1;
+        if (value > over) value = over;
         current[i] = value;
         if (value < rowMin) rowMin = value;
       }
       // Every later row is at least this row's minimum: no need to finish.
-      if (rowMin > limit) return limit + 1;
-      [previous, current] = [current, previous];
+      if (rowMin > limit) return over;
+      const swap = previous;
+      previous = current;
+      current = swap;
     }
-    return previous[a.length]!;
+    return previous[n]! > limit ? over : previous[n]!;
   }
 }

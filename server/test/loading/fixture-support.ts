@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadProject, type LoadedProject } from '../../src/project/project-loader.js';
 
 /** Folder of the fixture projects (each imports the SDK as `'../../../../src/index.js'`). */
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -70,3 +71,24 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected a rejection, but the promise resolved');
 }
+
+/**
+ * `loadProject` with Node's own stack formatting, as in the `weir` CLI. Vitest installs an
+ * `Error.prepareStackTrace` for its own source maps, which disables Node's source-map support
+ * for the project files tsx compiles: `definedAt` would then give the line in tsx's output
+ * (see the `.fails` test in load-project.test.ts) instead of the line in the .ts file.
+ */
+export async function load(projectPath: string): Promise<LoadedProject> {
+  if (nativeStacks++ === 0) {
+    savedPrepareStackTrace = Error.prepareStackTrace;
+    Error.prepareStackTrace = undefined;
+  }
+  try {
+    return await loadProject(projectPath);
+  } finally {
+    if (--nativeStacks === 0) Error.prepareStackTrace = savedPrepareStackTrace;
+  }
+}
+// Concurrent loads share one save/restore.
+let nativeStacks = 0;
+let savedPrepareStackTrace: typeof Error.prepareStackTrace;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadProject, ProjectLoadError } from '../../src/project/project-loader.js';
+import { ProjectLoadError } from '../../src/project/project-loader.js';
 import { AssetDefinitionError } from '../../src/index.js';
-import { edit, fixture, lineOf, rejectionOf, TempProjects } from './fixture-support.js';
+import { edit, fixture, load, lineOf, rejectionOf, TempProjects } from './fixture-support.js';
 
 /**
  * What `loadProject` reports for broken asset projects (fixtures/<name>/). Assertions are on
@@ -18,7 +18,7 @@ afterEach(() => temp.cleanup());
 
 describe('loadProject: invalid graphs', () => {
   it('reports a dependency cycle across two files with its path and both files', async () => {
-    const error = await rejectionOf(loadProject(fixture('cycle')));
+    const error = await rejectionOf(load(fixture('cycle')));
     expect(error).toBeInstanceOf(AssetDefinitionError);
     const alphaAt = where('cycle', 'alpha.ts', '= asset(');
     const betaAt = where('cycle', 'beta.ts', '= asset(');
@@ -31,7 +31,7 @@ describe('loadProject: invalid graphs', () => {
   });
 
   it('reports an unknown dependency with the asset, input, missing key, file and a suggestion', async () => {
-    const error = await rejectionOf(loadProject(fixture('unknown-dependency')));
+    const error = await rejectionOf(load(fixture('unknown-dependency')));
     expect(error).toBeInstanceOf(AssetDefinitionError);
     expect(error.message).toContain("'gold/revenue'");
     expect(error.message).toContain("'orders'");
@@ -43,7 +43,7 @@ describe('loadProject: invalid graphs', () => {
   });
 
   it('reports a key defined in two files, naming both files', async () => {
-    const error = await rejectionOf(loadProject(fixture('duplicate-key')));
+    const error = await rejectionOf(load(fixture('duplicate-key')));
     expect(error).toBeInstanceOf(AssetDefinitionError);
     expect(error.message).toContain("'silver/orders'");
     expect(error.message).toMatch(/2 times|twice|duplicate/i);
@@ -59,7 +59,7 @@ describe('loadProject: invalid retry policies (thrown by asset() while the file 
     { name: 'retry-backoff', problem: /backoff.*linear/ },
     { name: 'retry-delay', problem: /delay.*soon/ },
   ])('$name: an AssetDefinitionError naming the asset, the field and file:line', async ({ name, problem }) => {
-    const error = await rejectionOf(loadProject(fixture(name)));
+    const error = await rejectionOf(load(fixture(name)));
     // Passed through as is, not wrapped in a ProjectLoadError. (Not `instanceof`: the project
     // imported its own copy of the SDK, so the class is another instance of AssetDefinitionError.)
     expect(error.name).toBe('AssetDefinitionError');
@@ -76,13 +76,13 @@ describe('loadProject: projects that cannot be imported', () => {
   it('reports a syntax error in a project file as a ProjectLoadError naming the file and line', async () => {
     const dir = temp.copy('valid');
     edit(join(dir, 'orders.ts'), "group: 'silver',", "group: 'silver',,");
-    const error = await rejectionOf(loadProject(dir));
+    const error = await rejectionOf(load(dir));
     expect(error).toBeInstanceOf(ProjectLoadError);
     expect(error.message).toMatch(/orders\.ts:\d+/);
   });
 
   it('reports an import of a missing module as a ProjectLoadError naming the module and the importing file', async () => {
-    const error = await rejectionOf(loadProject(fixture('import-error')));
+    const error = await rejectionOf(load(fixture('import-error')));
     expect(error).toBeInstanceOf(ProjectLoadError);
     expect(error.message).toContain('import-error/index.ts');
     expect(error.message).toContain('clean-orders.js');
@@ -94,27 +94,28 @@ describe('loadProject: projects that cannot be imported', () => {
   // error's message and the entry file, not the project file where it was thrown. Remove
   // `.fails` once the location (from the error's stack) is part of the message.
   it.fails('reports an error thrown while a project file is evaluated, naming that file', async () => {
-    const error = await rejectionOf(loadProject(fixture('throws-at-import')));
+    const error = await rejectionOf(load(fixture('throws-at-import')));
     expect(error).toBeInstanceOf(ProjectLoadError);
     expect(error.message).toContain('WEIR_FIXTURE_UNSET_API_KEY');
-    expect(error.message).toMatch(/orders\.ts:\d+/);
+    // The throw is in config.ts:4, called from orders.ts:5 while it is evaluated: either will do.
+    expect(error.message).toMatch(/(config|orders)\.ts:\d+/);
   });
 
   // KNOWN BUG (reported, same place): Node's link error names the exporting module and the
   // missing name but not the file with the bad import; the loader does not add it.
   it.fails('reports an import of a name a module does not export, naming the importing file', async () => {
-    const error = await rejectionOf(loadProject(fixture('missing-export')));
+    const error = await rejectionOf(load(fixture('missing-export')));
     expect(error).toBeInstanceOf(ProjectLoadError);
     expect(error.message).toContain('vendorFeed');
     expect(error.message).toContain('orders.ts');
   });
 
   it('still reports what it can for those two: the entry and the original message', async () => {
-    const thrown = await rejectionOf(loadProject(fixture('throws-at-import')));
+    const thrown = await rejectionOf(load(fixture('throws-at-import')));
     expect(thrown).toBeInstanceOf(ProjectLoadError);
     expect(thrown.message).toContain('throws-at-import/index.ts');
     expect(thrown.message).toContain('missing environment variable WEIR_FIXTURE_UNSET_API_KEY');
-    const missing = await rejectionOf(loadProject(fixture('missing-export')));
+    const missing = await rejectionOf(load(fixture('missing-export')));
     expect(missing).toBeInstanceOf(ProjectLoadError);
     expect(missing.message).toContain('missing-export/index.ts');
     expect(missing.message).toMatch(/vendorFeed/);
@@ -122,7 +123,7 @@ describe('loadProject: projects that cannot be imported', () => {
 
   it('reports a project path that does not exist, naming it', async () => {
     const path = join(fixture('valid'), '..', 'no-such-project');
-    const error = await rejectionOf(loadProject(path));
+    const error = await rejectionOf(load(path));
     expect(error).toBeInstanceOf(ProjectLoadError);
     expect(error.message).toContain('no-such-project');
     expect(error.message).toMatch(/not found/);
@@ -130,14 +131,14 @@ describe('loadProject: projects that cannot be imported', () => {
 
   it('reports a folder without an entry module, listing what it looked for', async () => {
     const dir = temp.empty();
-    const error = await rejectionOf(loadProject(dir));
+    const error = await rejectionOf(load(dir));
     expect(error).toBeInstanceOf(ProjectLoadError);
     expect(error.message).toContain(dir);
     expect(error.message).toContain('index.ts');
   });
 
   it('reports a project that exports no assets, naming its entry', async () => {
-    const error = await rejectionOf(loadProject(fixture('no-assets')));
+    const error = await rejectionOf(load(fixture('no-assets')));
     expect(error).toBeInstanceOf(ProjectLoadError);
     expect(error.message).toContain('no-assets/index.ts');
     expect(error.message).toMatch(/no assets/);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, resolveProjectEntry } from '../../src/project/project-loader.js';
-import { edit, fixture, lineOf, rejectionOf, TempProjects } from './fixture-support.js';
+import { edit, fixture, load, lineOf, rejectionOf, TempProjects } from './fixture-support.js';
 
 const temp = new TempProjects();
 afterEach(() => temp.cleanup());
@@ -10,7 +10,7 @@ const VALID_FILES = ['index.ts', 'sources.ts', 'orders.ts', 'revenue.ts'];
 
 describe('loadProject: a valid project', () => {
   it('loads every asset, upstream first', async () => {
-    const project = await loadProject(fixture('valid'));
+    const project = await load(fixture('valid'));
     const { graph } = project;
     expect(project.entry).toBe(join(fixture('valid'), 'index.ts'));
     expect(graph.keys).toEqual(['bronze/vendor-feed', 'bronze/orders', 'silver/orders', 'gold/revenue', 'gold/revenue-report']);
@@ -26,8 +26,16 @@ describe('loadProject: a valid project', () => {
     expect(revenue.definedAt).toContain(`valid/${lineOf(join(fixture('valid'), 'revenue.ts'), 'export const revenue = asset(')}`);
   });
 
+  // KNOWN BUG (reported, src/sdk/caller-location.ts): with a custom Error.prepareStackTrace
+  // installed (vitest, source-map-support, some APM agents), Node does not apply source maps,
+  // so the line is the one in tsx's compiled output (1 here), not the line in revenue.ts.
+  it.fails('gives the right definedAt line even when Error.prepareStackTrace is overridden', async () => {
+    const { graph } = await loadProject(fixture('valid'));
+    expect(graph.get('gold/revenue').definedAt).toContain(`valid/${lineOf(join(fixture('valid'), 'revenue.ts'), 'export const revenue = asset(')}`);
+  });
+
   it("lists the project's files", async () => {
-    const { files } = await loadProject(fixture('valid'));
+    const { files } = await load(fixture('valid'));
     for (const file of VALID_FILES) expect(files).toContain(join(fixture('valid'), file));
     expect(new Set(files).size).toBe(files.length);
   });
@@ -35,14 +43,15 @@ describe('loadProject: a valid project', () => {
   it('accepts the entry file itself as the project path', async () => {
     const entry = join(fixture('valid'), 'index.ts');
     expect(resolveProjectEntry(entry)).toBe(entry);
-    const [byFolder, byFile] = await Promise.all([loadProject(fixture('valid')), loadProject(entry)]);
+    const byFolder = await load(fixture('valid'));
+    const byFile = await load(entry);
     expect(byFile.graph.keys).toEqual(byFolder.graph.keys);
     expect(byFile.graph.hash).toBe(byFolder.graph.hash);
   });
 
   it('uses package.json "main" as the entry when there is one', async () => {
     const dir = temp.copy('valid', { type: 'module', main: 'revenue.ts' });
-    const project = await loadProject(dir);
+    const project = await load(dir);
     expect(project.entry).toBe(join(dir, 'revenue.ts'));
     // revenue.ts exports only gold assets; their upstreams are collected through their deps.
     // gold/revenue-report depends on gold/revenue by key, which revenue.ts exports too.
@@ -53,18 +62,18 @@ describe('loadProject: a valid project', () => {
 describe('loadProject: reloading', () => {
   it('gives the same hash for an unchanged project', async () => {
     const dir = temp.copy('valid');
-    const first = await loadProject(dir);
-    const second = await loadProject(dir);
+    const first = await load(dir);
+    const second = await load(dir);
     expect(second.graph).not.toBe(first.graph);
     expect(second.graph.hash).toBe(first.graph.hash);
   });
 
   it('sees edits to an imported file (not only the entry): a new codeVersion gives a new hash', async () => {
     const dir = temp.copy('valid');
-    const before = await loadProject(dir);
+    const before = await load(dir);
     expect(before.files).toContain(join(dir, 'orders.ts'));
     edit(join(dir, 'orders.ts'), "codeVersion: 'v1'", "codeVersion: 'v2'");
-    const after = await loadProject(dir);
+    const after = await load(dir);
     expect(after.graph.hash).not.toBe(before.graph.hash);
     const orders = after.graph.get('silver/orders');
     expect(orders.kind === 'asset' && orders.codeVersion).toBe('v2');
@@ -73,18 +82,18 @@ describe('loadProject: reloading', () => {
   it('sees a new dependency, and a file that became broken, then fixed', async () => {
     const dir = temp.copy('valid');
     const revenue = join(dir, 'revenue.ts');
-    await loadProject(dir);
+    await load(dir);
 
     edit(revenue, "deps: { revenue: 'gold/revenue' }", "deps: { revenue: 'gold/revenue', orders: 'silver/orders' }");
-    const rewired = await loadProject(dir);
+    const rewired = await load(dir);
     expect(rewired.graph.upstreamOf('gold/revenue-report')).toEqual(['silver/orders', 'gold/revenue']);
 
     edit(revenue, "orders: 'silver/orders' }", "orders: 'silver/ordrs' }");
-    const error = await rejectionOf(loadProject(dir));
+    const error = await rejectionOf(load(dir));
     expect(error.message).toMatch(/did you mean 'silver\/orders'/);
 
     edit(revenue, "orders: 'silver/ordrs' }", "orders: 'silver/orders' }");
-    expect((await loadProject(dir)).graph.hash).toBe(rewired.graph.hash);
+    expect((await load(dir)).graph.hash).toBe(rewired.graph.hash);
   });
 
   // KNOWN BUG (reported, src/project/project-loader.ts): when the project's .ts files are
@@ -94,9 +103,9 @@ describe('loadProject: reloading', () => {
   // only the entry. Remove `.fails` once reloads see edits in CommonJS projects too.
   it.fails('sees edits in a project without "type": "module" (CommonJS)', async () => {
     const dir = temp.copy('valid', null);
-    const before = await loadProject(dir);
+    const before = await load(dir);
     edit(join(dir, 'orders.ts'), "codeVersion: 'v1'", "codeVersion: 'v2'");
-    const after = await loadProject(dir);
+    const after = await load(dir);
     expect(after.graph.hash).not.toBe(before.graph.hash);
   });
 });
