@@ -54,7 +54,8 @@ export const rawOrders = asset({
   key: 'bronze/orders',
   group: 'bronze',
   owners,
-  description: 'Orders pulled page by page from the order API. The first attempt always fails (simulated 503) to demo retries.',
+  description:
+    'Orders pulled page by page from the order API. The first attempt always fails (simulated 503) to demo retries.',
   codeVersion: 'v2',
   retry: { maxAttempts: 3, backoff: 'exponential', delay: '1s', jitter: 'none' },
   materialize: async (ctx) => {

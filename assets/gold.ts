@@ -22,7 +22,8 @@ export const dailyRevenue = asset({
   group: 'gold',
   owners: analytics,
   tags: { tier: 'gold', domain: 'finance' },
-  description: 'Revenue, margin and average order value per day (EUR, cancelled orders excluded). Feeds the finance dashboard.',
+  description:
+    'Revenue, margin and average order value per day (EUR, cancelled orders excluded). Feeds the finance dashboard.',
   codeVersion: 'v2',
   deps: { orders },
   materialize: (ctx, { orders }): DailyRevenue[] => {
@@ -57,7 +58,12 @@ export const dailyRevenue = asset({
       d.avgOrderValueEur = d.orders > 0 ? round2(d.revenueEur / d.orders) : 0;
     }
     const total = round2(rows.reduce((sum, d) => sum + d.revenueEur, 0));
-    ctx.log.info('rolled up revenue', { days: rows.length, firstDay: rows[0]?.date, lastDay: rows.at(-1)?.date, totalEur: total });
+    ctx.log.info('rolled up revenue', {
+      days: rows.length,
+      firstDay: rows[0]?.date,
+      lastDay: rows.at(-1)?.date,
+      totalEur: total,
+    });
     ctx.metadata({ rows: rows.length, total_revenue_eur: total });
     return rows;
   },
@@ -77,7 +83,11 @@ export interface CustomerProfile {
 }
 
 /** Lifecycle labels the CRM team uses for campaigns; "today" is the data's reference date. */
-function lifecycleOf(orderCount: number, firstOrderAt: string | null, lastOrderAt: string | null): CustomerProfile['lifecycle'] {
+function lifecycleOf(
+  orderCount: number,
+  firstOrderAt: string | null,
+  lastOrderAt: string | null,
+): CustomerProfile['lifecycle'] {
   if (!firstOrderAt || !lastOrderAt) return 'prospect';
   const daysSince = (iso: string) => (Date.parse(REFERENCE_DATE) - Date.parse(iso)) / DAY_MS;
   if (orderCount >= 5 && daysSince(lastOrderAt) <= 30) return 'champion';
@@ -100,12 +110,19 @@ export const customer360 = asset({
       (o) => o.customerId,
     );
     const sessionsByCustomer = new Map<string, number>();
-    for (const s of sessions) if (s.customerId) sessionsByCustomer.set(s.customerId, (sessionsByCustomer.get(s.customerId) ?? 0) + 1);
+    for (const s of sessions)
+      if (s.customerId) sessionsByCustomer.set(s.customerId, (sessionsByCustomer.get(s.customerId) ?? 0) + 1);
 
     const rows = customers.map((c): CustomerProfile => {
       const mine = ordersByCustomer.get(c.customerId) ?? [];
-      const firstOrderAt = mine.reduce<string | null>((min, o) => (min === null || o.orderedAt < min ? o.orderedAt : min), null);
-      const lastOrderAt = mine.reduce<string | null>((max, o) => (max === null || o.orderedAt > max ? o.orderedAt : max), null);
+      const firstOrderAt = mine.reduce<string | null>(
+        (min, o) => (min === null || o.orderedAt < min ? o.orderedAt : min),
+        null,
+      );
+      const lastOrderAt = mine.reduce<string | null>(
+        (max, o) => (max === null || o.orderedAt > max ? o.orderedAt : max),
+        null,
+      );
       return {
         customerId: c.customerId,
         fullName: c.fullName,
@@ -119,7 +136,9 @@ export const customer360 = asset({
         lifecycle: lifecycleOf(mine.length, firstOrderAt, lastOrderAt),
       };
     });
-    const bySegment = Object.fromEntries([...groupBy(rows, (r) => r.lifecycle)].map(([k, v]) => [`lifecycle_${k}`, v.length]));
+    const bySegment = Object.fromEntries(
+      [...groupBy(rows, (r) => r.lifecycle)].map(([k, v]) => [`lifecycle_${k}`, v.length]),
+    );
     ctx.log.info('built customer profiles', { rows: rows.length, ...bySegment });
     ctx.metadata({ rows: rows.length, buyers: rows.filter((r) => r.orders > 0).length, ...bySegment });
     return rows;

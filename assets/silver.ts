@@ -44,7 +44,15 @@ export const customers = asset({
         continue;
       }
       const { customerId, country, segment, marketingOptIn, signedUpAt } = c;
-      rows.push({ customerId, fullName: `${c.firstName} ${c.lastName}`, email, country, segment, marketingOptIn, signedUpAt });
+      rows.push({
+        customerId,
+        fullName: `${c.firstName} ${c.lastName}`,
+        email,
+        country,
+        segment,
+        marketingOptIn,
+        signedUpAt,
+      });
     }
     const duplicates = raw.length - latest.size;
     // Counts only: never log the emails themselves, they are PII.
@@ -132,9 +140,20 @@ export const orders = asset({
         lines,
       });
     }
-    if (amountMismatches > 0) ctx.log.warn('order totals differ from the sum of their lines', { orders: amountMismatches });
-    ctx.log.info('conformed orders', { input: inputs.orders.length, output: rows.length, testOrders, fxSource: source });
-    ctx.metadata({ rows: rows.length, test_orders_dropped: testOrders, amount_mismatches: amountMismatches, fx_source: source });
+    if (amountMismatches > 0)
+      ctx.log.warn('order totals differ from the sum of their lines', { orders: amountMismatches });
+    ctx.log.info('conformed orders', {
+      input: inputs.orders.length,
+      output: rows.length,
+      testOrders,
+      fxSource: source,
+    });
+    ctx.metadata({
+      rows: rows.length,
+      test_orders_dropped: testOrders,
+      amount_mismatches: amountMismatches,
+      fx_source: source,
+    });
     return rows;
   },
 });
@@ -198,7 +217,11 @@ export const sessions = asset({
     }
     const converted = rows.filter((s) => s.checkedOut).length;
     ctx.log.info('sessionized clickstream', { events: events.length, sessions: rows.length, converted });
-    ctx.metadata({ rows: rows.length, events: events.length, conversion_rate: round2(converted / Math.max(rows.length, 1)) });
+    ctx.metadata({
+      rows: rows.length,
+      events: events.length,
+      conversion_rate: round2(converted / Math.max(rows.length, 1)),
+    });
     return rows;
   },
 });

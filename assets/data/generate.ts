@@ -25,8 +25,12 @@ const SHOP_PRICING_RATES: Readonly<Record<Currency, number>> = { EUR: 1, USD: 0.
 const iso = (ms: number): string => new Date(ms).toISOString();
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-const FIRST_NAMES = 'Anna Ben Chloé David Elif Finn Grace Hugo Ines Jonas Kira Lucas Mia Noah Olivia Pablo Rosa Sven Tara Yusuf'.split(' ');
-const LAST_NAMES = 'Becker Dubois Evans García Jansen Kowalski Martin Müller Nowak Rossi Schmidt Smith Taylor Visser Weber'.split(' ');
+const FIRST_NAMES =
+  'Anna Ben Chloé David Elif Finn Grace Hugo Ines Jonas Kira Lucas Mia Noah Olivia Pablo Rosa Sven Tara Yusuf'.split(
+    ' ',
+  );
+const LAST_NAMES =
+  'Becker Dubois Evans García Jansen Kowalski Martin Müller Nowak Rossi Schmidt Smith Taylor Visser Weber'.split(' ');
 const COUNTRIES = { DE: 30, FR: 18, NL: 12, GB: 14, US: 12, ES: 8, IT: 6 } as const;
 const CATEGORIES: Readonly<Record<string, readonly string[]>> = {
   apparel: ['Merino Tee', 'Rain Jacket', 'Fleece Hoodie', 'Linen Shirt', 'Wool Beanie'],
@@ -86,10 +90,16 @@ export function generateShop(seed = 20250630): ShopData {
     customers.push(customer);
     // Some customers changed their details later: the CRM export keeps both versions.
     if (rng.chance(0.06)) {
-      customers.push({ ...customer, marketingOptIn: !customer.marketingOptIn, updatedAt: iso(signedUpMs + rng.int(1, 60) * DAY_MS) });
+      customers.push({
+        ...customer,
+        marketingOptIn: !customer.marketingOptIn,
+        updatedAt: iso(signedUpMs + rng.int(1, 60) * DAY_MS),
+      });
     }
   }
-  const uniqueCustomers = customers.filter((c, index) => customers.findIndex((o) => o.customerId === c.customerId) === index);
+  const uniqueCustomers = customers.filter(
+    (c, index) => customers.findIndex((o) => o.customerId === c.customerId) === index,
+  );
 
   const orders: RawOrder[] = [];
   const orderLines: RawOrderLine[] = [];
@@ -135,7 +145,13 @@ export function generateShop(seed = 20250630): ShopData {
     const steps = rng.int(1, 8);
     for (let step = 0; step < steps; step++) {
       const type: WebEventType =
-        step === 0 ? 'page_view' : sku && rng.chance(0.3) ? (rng.chance(0.35) ? 'checkout' : 'add_to_cart') : 'product_view';
+        step === 0
+          ? 'page_view'
+          : sku && rng.chance(0.3)
+            ? rng.chance(0.35)
+              ? 'checkout'
+              : 'add_to_cart'
+            : 'product_view';
       if (type === 'product_view') sku = rng.pick(products).sku;
       webEvents.push({
         eventId: `e-${pad(webEvents.length + 1, 7)}`,

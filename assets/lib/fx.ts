@@ -9,16 +9,22 @@ import type { Currency } from '../data/schema.js';
 const FALLBACK_EUR_RATES: Readonly<Record<Currency, number>> = { EUR: 1, USD: 0.92, GBP: 1.17 };
 
 /** Picks the FX rates: the latest vendor observation if it is usable, the fallback table otherwise. */
-export function resolveRates(fx: ObservationInput, log: AssetLogger): { rates: Record<Currency, number>; source: string } {
+export function resolveRates(
+  fx: ObservationInput,
+  log: AssetLogger,
+): { rates: Record<Currency, number>; source: string } {
   if (fx === undefined) {
-    log.warn('vendor/fx_rates has never been observed; using the fallback rate table', { fallback: FALLBACK_EUR_RATES });
+    log.warn('vendor/fx_rates has never been observed; using the fallback rate table', {
+      fallback: FALLBACK_EUR_RATES,
+    });
     return { rates: { ...FALLBACK_EUR_RATES }, source: 'fallback' };
   }
   const rates = { ...FALLBACK_EUR_RATES };
   for (const currency of ['USD', 'GBP'] as const) {
     const value = fx.metadata[currency];
     if (typeof value === 'number' && Number.isFinite(value) && value > 0) rates[currency] = value;
-    else log.warn('observation has no usable rate; using fallback', { currency, fallback: FALLBACK_EUR_RATES[currency] });
+    else
+      log.warn('observation has no usable rate; using fallback', { currency, fallback: FALLBACK_EUR_RATES[currency] });
   }
   log.info('using vendor FX rates', { observedAt: fx.observedAt, dataVersion: fx.dataVersion ?? null, rates });
   return { rates, source: `vendor@${fx.observedAt}` };

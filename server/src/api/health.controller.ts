@@ -12,6 +12,12 @@ export class HealthController {
   /** Liveness and a short description of what this process runs. */
   @Get('healthz')
   health() {
-    return { status: 'ok', pid: process.pid, ...this.info, assets: this.engine.graph.keys.length, definitionsHash: this.engine.graph.hash };
+    return {
+      status: 'ok',
+      pid: process.pid,
+      ...this.info,
+      assets: this.engine.graph.keys.length,
+      definitionsHash: this.engine.graph.hash,
+    };
   }
 }

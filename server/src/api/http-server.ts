@@ -15,8 +15,15 @@ export interface HttpServer {
 }
 
 /** Starts the Nest HTTP API for an engine on `host:port` (port 0 picks a free one). */
-export async function startHttpServer(engine: WeirEngine, info: ProcessInfo, options: { port: number; host: string }): Promise<HttpServer> {
-  const app = await NestFactory.create(ApiModule.forEngine(engine, info), { logger: ['error', 'warn'], abortOnError: false });
+export async function startHttpServer(
+  engine: WeirEngine,
+  info: ProcessInfo,
+  options: { port: number; host: string },
+): Promise<HttpServer> {
+  const app = await NestFactory.create(ApiModule.forEngine(engine, info), {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
   app.useGlobalFilters(new WeirErrorFilter());
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address() as AddressInfo;

@@ -1,4 +1,14 @@
-import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import type { RunView } from '../runs/run-queries.js';
 import type { EventView } from '../storage/event-log.js';
@@ -13,7 +23,9 @@ export class RunsController {
   async create(@Body() body: unknown): Promise<RunView> {
     const selection = (body as { selection?: unknown } | undefined)?.selection;
     if (typeof selection !== 'string' || selection.trim() === '') {
-      throw new BadRequestException("body must be JSON with a non-empty string 'selection', e.g. {\"selection\": \"+gold/revenue\"}");
+      throw new BadRequestException(
+        'body must be JSON with a non-empty string \'selection\', e.g. {"selection": "+gold/revenue"}',
+      );
     }
     return this.engine.requestRun({ selection, trigger: 'manual' });
   }
@@ -21,7 +33,8 @@ export class RunsController {
   @Get()
   list(@Query('limit') limit?: string): Promise<RunView[]> {
     const n = limit === undefined ? 20 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new BadRequestException(`limit must be an integer from 1 to 1000 (got ${limit})`);
+    if (!Number.isInteger(n) || n < 1 || n > 1000)
+      throw new BadRequestException(`limit must be an integer from 1 to 1000 (got ${limit})`);
     return this.engine.listRuns(n);
   }
 
@@ -34,7 +47,8 @@ export class RunsController {
 
   @Get(':id/events')
   async events(@Param('id') id: string, @Query('after') after?: string): Promise<EventView[]> {
-    if (after !== undefined && !/^\d+$/.test(after)) throw new BadRequestException(`after must be an event id (digits), got ${after}`);
+    if (after !== undefined && !/^\d+$/.test(after))
+      throw new BadRequestException(`after must be an event id (digits), got ${after}`);
     return this.engine.runEvents(await this.resolve(id), after);
   }
 

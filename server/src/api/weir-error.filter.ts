@@ -19,6 +19,8 @@ export class WeirErrorFilter implements ExceptionFilter {
     const name = (error as Error)?.name ?? 'Error';
     const status = BAD_REQUEST.has(name) ? 400 : 500;
     if (status === 500) console.error('weir: request failed:', error);
-    response.status(status).json({ statusCode: status, error: name, message: (error as Error)?.message ?? String(error) });
+    response
+      .status(status)
+      .json({ statusCode: status, error: name, message: (error as Error)?.message ?? String(error) });
   }
 }

@@ -20,7 +20,11 @@ function busy(config: WeirConfig, holder: LockHolder): CliError {
  * the directory's lock and opening it here. `withEngine` also loads the project and starts an
  * engine (for commands that run steps).
  */
-export async function connect(config: WeirConfig, command: string, options: { withEngine: boolean }): Promise<WeirClient> {
+export async function connect(
+  config: WeirConfig,
+  command: string,
+  options: { withEngine: boolean },
+): Promise<WeirClient> {
   const lock = acquireDataDirLock(config.dataDir, command);
   if ('heldBy' in lock) {
     if (lock.heldBy.port === null) throw busy(config, lock.heldBy);
@@ -36,7 +40,9 @@ export async function connect(config: WeirConfig, command: string, options: { wi
       });
     }
     const database = await openDatabase(
-      config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') },
+      config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl }
+        : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') },
     );
     return new LocalClient(database, undefined, async () => {
       await database.close();

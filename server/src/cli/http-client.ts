@@ -39,7 +39,9 @@ export class HttpClient implements WeirClient {
     }
     const payload = (await response.json().catch(() => null)) as { message?: unknown } | null;
     if (!response.ok) {
-      const message = Array.isArray(payload?.message) ? payload.message.join('; ') : String(payload?.message ?? response.statusText);
+      const message = Array.isArray(payload?.message)
+        ? payload.message.join('; ')
+        : String(payload?.message ?? response.statusText);
       throw new CliError(message);
     }
     return payload as T;

@@ -27,7 +27,8 @@ export class LocalClient implements WeirClient {
     const manager = this.database.dataSource.manager;
     const id = await resolveRunId(manager, idOrPrefix);
     const view = id ? await getRunView(manager, id) : null;
-    if (!view) throw new CliError(`no run matches '${idOrPrefix}' (give the id or a unique prefix of it; see \`weir runs\`)`);
+    if (!view)
+      throw new CliError(`no run matches '${idOrPrefix}' (give the id or a unique prefix of it; see \`weir runs\`)`);
     return view;
   }
 

@@ -8,14 +8,24 @@ import { registerRuns } from './commands/runs.command.js';
 import { red } from './render/format.js';
 
 // Errors whose message is complete for a user: no stack trace needed.
-const USER_ERRORS = new Set(['CliError', 'AssetDefinitionError', 'SelectionError', 'EmptySelectionError', 'ProjectLoadError', 'ConfigError']);
+const USER_ERRORS = new Set([
+  'CliError',
+  'AssetDefinitionError',
+  'SelectionError',
+  'EmptySelectionError',
+  'ProjectLoadError',
+  'ConfigError',
+]);
 
 export function buildProgram(): Command {
   const program = addGlobalOptions(new Command('weir'))
     .description('Weir: an asset-oriented data orchestrator')
     .version('0.1.0')
     .showHelpAfterError()
-    .addHelpText('after', '\nConfiguration comes from WEIR_* environment variables; flags override them. See the README for the list.');
+    .addHelpText(
+      'after',
+      '\nConfiguration comes from WEIR_* environment variables; flags override them. See the README for the list.',
+    );
   registerDev(program);
   registerMaterialize(program);
   registerGraph(program);
@@ -33,7 +43,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const name = (error as Error)?.name;
-    process.stderr.write(`${red('error:')} ${USER_ERRORS.has(name) ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
+    process.stderr.write(
+      `${red('error:')} ${USER_ERRORS.has(name) ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`,
+    );
     process.exitCode = 2;
   }
 }

@@ -53,7 +53,12 @@ function integer(env: NodeJS.ProcessEnv, key: ConfigKey, fallback: number, min: 
 
 function retryDefaults(env: NodeJS.ProcessEnv): RetryPolicySpec {
   const jitterRaw = env.WEIR_RETRY_JITTER;
-  const jitter = jitterRaw === undefined || jitterRaw === '' ? 'full' : jitterRaw === 'none' || jitterRaw === 'full' ? jitterRaw : Number(jitterRaw);
+  const jitter =
+    jitterRaw === undefined || jitterRaw === ''
+      ? 'full'
+      : jitterRaw === 'none' || jitterRaw === 'full'
+        ? jitterRaw
+        : Number(jitterRaw);
   const spec: RetryPolicySpec = {
     maxAttempts: integer(env, 'WEIR_RETRY_MAX_ATTEMPTS', 3, 1),
     backoff: (env.WEIR_RETRY_BACKOFF as 'fixed' | 'exponential' | undefined) || 'exponential',

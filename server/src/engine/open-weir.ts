@@ -21,9 +21,15 @@ export interface OpenedWeir {
  * the data dir unless WEIR_DATABASE_URL is set, the filesystem object store unless
  * WEIR_OBJECT_STORE says otherwise, and the in-process executor.
  */
-export async function openWeir(config: WeirConfig, graph: AssetGraph, options: { clock?: Clock; random?: () => number } = {}): Promise<OpenedWeir> {
+export async function openWeir(
+  config: WeirConfig,
+  graph: AssetGraph,
+  options: { clock?: Clock; random?: () => number } = {},
+): Promise<OpenedWeir> {
   const database = await openDatabase(
-    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') },
+    config.databaseUrl
+      ? { kind: 'postgres', url: config.databaseUrl }
+      : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') },
   );
   try {
     const objectStore = await createObjectStore(config.objectStoreUrl, join(config.dataDir, 'objects'));

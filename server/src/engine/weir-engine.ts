@@ -76,7 +76,13 @@ export class WeirEngine extends EventEmitter {
    */
   async start(): Promise<void> {
     this.snapshotId = await this.saveSnapshot(this.graphValue);
-    const plan = await recoverState(this.options.dataSource, this.graphValue, this.options.retryDefaults, this.clock, (attempt) => attempt.workerId !== this.workerId);
+    const plan = await recoverState(
+      this.options.dataSource,
+      this.graphValue,
+      this.options.retryDefaults,
+      this.clock,
+      (attempt) => attempt.workerId !== this.workerId,
+    );
     await this.options.executor.start((job) => this.handle(job));
     for (const { runId, stepId, outcome } of plan.lost) {
       if (outcome.kind === 'retry') this.retries.arm({ runId, stepId }, outcome.at);
@@ -94,7 +100,12 @@ export class WeirEngine extends EventEmitter {
 
   /** Plans a run for a selection and starts it. Resolves once it is recorded, not when it ends. */
   async requestRun(request: RunRequest): Promise<RunView> {
-    const run = await planRun(this.options.dataSource, this.graphValue, this.snapshotId ?? (await this.saveSnapshot(this.graphValue)), request);
+    const run = await planRun(
+      this.options.dataSource,
+      this.graphValue,
+      this.snapshotId ?? (await this.saveSnapshot(this.graphValue)),
+      request,
+    );
     await this.advance(run.id);
     return (await this.getRun(run.id))!;
   }

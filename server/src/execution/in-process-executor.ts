@@ -13,7 +13,8 @@ export class InProcessExecutor implements Executor {
   private readonly idle: Array<() => void> = [];
 
   constructor(private readonly concurrency: number) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`executor concurrency must be an integer ≥ 1 (got ${concurrency})`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new Error(`executor concurrency must be an integer ≥ 1 (got ${concurrency})`);
   }
 
   async start(handler: StepHandler): Promise<void> {

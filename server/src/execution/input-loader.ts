@@ -25,13 +25,21 @@ export async function upstreamMaterialization(
       ? manager.getRepository(MaterializationEntity).findOneBy({ id })
       : manager.getRepository(MaterializationEntity).findOneBy({ stepId: inRun.id });
   }
-  return manager.getRepository(MaterializationEntity).findOne({ where: { assetKey: upstreamKey, partitionKey }, order: { createdAt: 'DESC' } });
+  return manager
+    .getRepository(MaterializationEntity)
+    .findOne({ where: { assetKey: upstreamKey, partitionKey }, order: { createdAt: 'DESC' } });
 }
 
 async function latestObservation(manager: EntityManager, key: string, partitionKey: string): Promise<ObservationInput> {
-  const row = await manager.getRepository(ObservationEntity).findOne({ where: { assetKey: key, partitionKey }, order: { createdAt: 'DESC' } });
+  const row = await manager
+    .getRepository(ObservationEntity)
+    .findOne({ where: { assetKey: key, partitionKey }, order: { createdAt: 'DESC' } });
   if (!row) return undefined;
-  return { observedAt: row.createdAt.toISOString(), dataVersion: row.dataVersion ?? undefined, metadata: row.metadata as Record<string, unknown> };
+  return {
+    observedAt: row.createdAt.toISOString(),
+    dataVersion: row.dataVersion ?? undefined,
+    metadata: row.metadata as Record<string, unknown>,
+  };
 }
 
 /**
@@ -56,7 +64,10 @@ export async function loadInputs(
         `input '${name}' of ${step.assetKey} needs ${key}, which has never been materialized: materialize it first or select it too (e.g. '+${step.assetKey}')`,
       );
     }
-    inputs[name] = await decodeOutput({ valueType: row.valueType, inline: row.outputInline, ref: row.outputRef }, store);
+    inputs[name] = await decodeOutput(
+      { valueType: row.valueType, inline: row.outputInline, ref: row.outputRef },
+      store,
+    );
   }
   return inputs;
 }

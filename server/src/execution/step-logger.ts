@@ -51,14 +51,22 @@ export class StepLogger implements AssetLogger {
   }
 
   private add(level: EventLevel, message: string, fields?: LogFields): void {
-    this.buffer.push({ type: 'log', level, message: String(message), ...this.ids, data: fields ? toJsonSafe(fields) : {} });
+    this.buffer.push({
+      type: 'log',
+      level,
+      message: String(message),
+      ...this.ids,
+      data: fields ? toJsonSafe(fields) : {},
+    });
     this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_EVERY_MS);
   }
 }
 
 function toJsonSafe(fields: LogFields): Record<string, unknown> {
   try {
-    return JSON.parse(JSON.stringify(fields, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as Record<string, unknown>;
+    return JSON.parse(
+      JSON.stringify(fields, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+    ) as Record<string, unknown>;
   } catch {
     return { unserializable: String(fields) };
   }

@@ -54,15 +54,22 @@ export class StepRunner {
     if (!claimed) return { kind: 'ignored', ...job };
     const { step, attempt } = claimed;
     const keyPrefix = `runs/${step.runId}/${step.id}/${attempt.id}`;
-    const logger = new StepLogger(dataSource, { runId: step.runId, stepId: step.id, attemptId: attempt.id, assetKey: step.assetKey });
+    const logger = new StepLogger(dataSource, {
+      runId: step.runId,
+      stepId: step.id,
+      attemptId: attempt.id,
+      assetKey: step.assetKey,
+    });
     const controller = new AbortController();
     this.controllers.set(attempt.id, controller);
     let definition: AnyAsset | undefined;
     try {
       const graph = this.options.graph();
-      if (!graph.has(step.assetKey)) throw new SystemError(`asset ${step.assetKey} is not defined any more (definitions were reloaded)`);
+      if (!graph.has(step.assetKey))
+        throw new SystemError(`asset ${step.assetKey} is not defined any more (definitions were reloaded)`);
       const found = graph.get(step.assetKey);
-      if (found.kind !== 'asset') throw new SystemError(`${step.assetKey} is a source asset and cannot be materialized`);
+      if (found.kind !== 'asset')
+        throw new SystemError(`${step.assetKey} is a source asset and cannot be materialized`);
       definition = found;
       const inputs = await dataSource.transaction((m) => loadInputs(m, this.options.objectStore, graph, step));
       const { ctx, metadata } = createStepContext({
@@ -78,10 +85,21 @@ export class StepRunner {
         keyPrefix,
       });
       const value = await definition.materialize(ctx, inputs as never);
-      const output = await encodeOutput(value, { store: this.options.objectStore, keyPrefix, inlineLimit: this.options.inlineLimit });
+      const output = await encodeOutput(value, {
+        store: this.options.objectStore,
+        keyPrefix,
+        inlineLimit: this.options.inlineLimit,
+      });
       await logger.flush();
       const committed = await dataSource.transaction((m) =>
-        completeStep(m, { stepId: step.id, attemptId: attempt.id, output, metadata, codeVersion: definition!.codeVersion, now: clock.now() }),
+        completeStep(m, {
+          stepId: step.id,
+          attemptId: attempt.id,
+          output,
+          metadata,
+          codeVersion: definition!.codeVersion,
+          now: clock.now(),
+        }),
       );
       return { kind: committed ? 'succeeded' : 'ignored', ...job };
     } catch (error) {
@@ -93,11 +111,20 @@ export class StepRunner {
     }
   }
 
-  private async recordFailure(stepId: string, attemptId: string, attemptNumber: number, definition: AnyAsset | undefined, error: unknown): Promise<FailureOutcome> {
+  private async recordFailure(
+    stepId: string,
+    attemptId: string,
+    attemptNumber: number,
+    definition: AnyAsset | undefined,
+    error: unknown,
+  ): Promise<FailureOutcome> {
     const policy = resolveRetryPolicy(definition?.retry, this.options.retryDefaults);
-    const errorKind: AttemptErrorKind = error instanceof SystemError ? 'system' : isNonRetryable(error, policy) ? 'non_retryable' : 'user';
+    const errorKind: AttemptErrorKind =
+      error instanceof SystemError ? 'system' : isNonRetryable(error, policy) ? 'non_retryable' : 'user';
     const decision =
-      error instanceof SystemError ? { retry: false as const, reason: 'the step cannot run' } : decideRetry(policy, attemptNumber, error, this.options.random);
+      error instanceof SystemError
+        ? { retry: false as const, reason: 'the step cannot run' }
+        : decideRetry(policy, attemptNumber, error, this.options.random);
     const { message, stack } = describeError(error);
     return this.options.dataSource.transaction((m) =>
       failAttempt(m, { stepId, attemptId, errorKind, message, stack, decision, now: this.options.clock.now() }),

@@ -30,7 +30,14 @@ describe('AssetGraph', () => {
   it('orders keys upstream first, ties broken by key', () => {
     const { all } = diamond();
     const graph = AssetGraph.build(all);
-    expect(graph.keys).toEqual(['aaa/lonely', 'bronze/raw', 'silver/top', 'silver/left', 'silver/right', 'gold/bottom']);
+    expect(graph.keys).toEqual([
+      'aaa/lonely',
+      'bronze/raw',
+      'silver/top',
+      'silver/left',
+      'silver/right',
+      'gold/bottom',
+    ]);
     expect(graph.size).toBe(6);
     // Independent of the order definitions are given in.
     expect(AssetGraph.build([...all].reverse()).keys).toEqual(graph.keys);
@@ -39,7 +46,8 @@ describe('AssetGraph', () => {
   it('respects every dependency in the topological order', () => {
     const graph = AssetGraph.build(diamond().all);
     for (const key of graph.keys) {
-      for (const upstream of graph.upstreamOf(key)) expect(graph.keys.indexOf(upstream)).toBeLessThan(graph.keys.indexOf(key));
+      for (const upstream of graph.upstreamOf(key))
+        expect(graph.keys.indexOf(upstream)).toBeLessThan(graph.keys.indexOf(key));
     }
   });
 
@@ -77,7 +85,13 @@ describe('AssetGraph', () => {
 
   it('computes closures including the given keys, in topological order', () => {
     const graph = AssetGraph.build(diamond().all);
-    expect([...graph.upstreamClosure(['gold/bottom'])]).toEqual(['bronze/raw', 'silver/top', 'silver/left', 'silver/right', 'gold/bottom']);
+    expect([...graph.upstreamClosure(['gold/bottom'])]).toEqual([
+      'bronze/raw',
+      'silver/top',
+      'silver/left',
+      'silver/right',
+      'gold/bottom',
+    ]);
     expect([...graph.upstreamClosure(['silver/left'])]).toEqual(['bronze/raw', 'silver/top', 'silver/left']);
     expect([...graph.downstreamClosure(['silver/right'])]).toEqual(['silver/right', 'gold/bottom']);
     expect([...graph.downstreamClosure(['bronze/raw', 'aaa/lonely'])]).toEqual([

@@ -145,7 +145,8 @@ export class AssetGraph implements SelectableGraph {
 
   private neighbourKeys(edges: Adjacency, position: number): string[] {
     const keys: string[] = [];
-    for (let edge = edges.offsets[position]!; edge < edges.offsets[position + 1]!; edge++) keys.push(this.keys[edges.targets[edge]!]!);
+    for (let edge = edges.offsets[position]!; edge < edges.offsets[position + 1]!; edge++)
+      keys.push(this.keys[edges.targets[edge]!]!);
     return keys;
   }
 

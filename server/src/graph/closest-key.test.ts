@@ -32,10 +32,16 @@ describe('closestKey', () => {
 
 describe('boundedEditDistance', () => {
   function editDistance(a: string, b: string): number {
-    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+      Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+    );
     for (let i = 1; i <= a.length; i++) {
       for (let j = 1; j <= b.length; j++) {
-        rows[i]![j] = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+        rows[i]![j] = Math.min(
+          rows[i - 1]![j]! + 1,
+          rows[i]![j - 1]! + 1,
+          rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+        );
       }
     }
     return rows[a.length]![b.length]!;
@@ -45,7 +51,8 @@ describe('boundedEditDistance', () => {
     // Deterministic pseudo-random strings over a small alphabet, so that distances vary.
     let seed = 7;
     const next = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
-    const word = (): string => Array.from({ length: Math.floor(next() * 9) }, () => 'ab/c'[Math.floor(next() * 4)]).join('');
+    const word = (): string =>
+      Array.from({ length: Math.floor(next() * 9) }, () => 'ab/c'[Math.floor(next() * 4)]).join('');
     for (let trial = 0; trial < 2000; trial++) {
       const a = word();
       const b = word();

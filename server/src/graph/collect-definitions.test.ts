@@ -10,7 +10,14 @@ describe('collectDefinitions', () => {
   it('collects exported assets and sources, ignoring other exports', () => {
     const raw = sourceAsset({ key: 'bronze/raw' });
     const clean = asset({ key: 'silver/clean', deps: { raw }, materialize });
-    const collected = collectDefinitions({ raw, clean, helper: () => 1, config: { retries: 3 }, name: 'x', nothing: null });
+    const collected = collectDefinitions({
+      raw,
+      clean,
+      helper: () => 1,
+      config: { retries: 3 },
+      name: 'x',
+      nothing: null,
+    });
     expect(collected).toEqual([raw, clean]);
   });
 
@@ -28,7 +35,11 @@ describe('collectDefinitions', () => {
     const b = asset({ key: 'b', materialize });
     const c = sourceAsset({ key: 'c' });
     const deep = asset({ key: 'deep', materialize });
-    const collected = collectDefinitions({ list: [a, 'not an asset', b], byName: { c, nested: { deep } }, nestedList: [[deep]] });
+    const collected = collectDefinitions({
+      list: [a, 'not an asset', b],
+      byName: { c, nested: { deep } },
+      nestedList: [[deep]],
+    });
     expect(collected).toEqual([a, b, c]);
   });
 

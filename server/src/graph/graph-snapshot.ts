@@ -28,7 +28,10 @@ export function serializeRetry(retry: RetryPolicySpec): JsonObject {
   const result: JsonObject = {};
   for (const [field, value] of Object.entries(retry)) {
     if (value === undefined) continue;
-    result[field] = field === 'nonRetryable' ? (value as RetryPolicySpec['nonRetryable'])!.map((errorClass) => errorClass.name) : value;
+    result[field] =
+      field === 'nonRetryable'
+        ? (value as RetryPolicySpec['nonRetryable'])!.map((errorClass) => errorClass.name)
+        : value;
   }
   return result;
 }

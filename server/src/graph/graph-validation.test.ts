@@ -109,8 +109,8 @@ describe('AssetGraph.build validation', () => {
     const lines = error.message.split('\n');
     expect(lines[0]).toBe('3 problems in asset definitions:');
     expect(lines[1]).toMatch(/^1\. key 'silver\/orders' is defined 2 times/);
-    expect(lines[2]).toMatch(/^2\. asset 'gold\/revenue' input 'orders' .* did you mean 'silver\/orders'\?$/);
-    expect(lines[3]).toMatch(/^3\. dependency cycle .*loop\/a .*→ loop\/b .*→ loop\/a/);
+    expect(lines[2]).toMatch(/^2\. dependency cycle .*loop\/a .*→ loop\/b .*→ loop\/a/);
+    expect(lines[3]).toMatch(/^3\. asset 'gold\/revenue' input 'orders' .* did you mean 'silver\/orders'\?$/);
     expect(lines[4]).toBe('assets involved:');
     for (const definition of [orders, again, revenue, a, b]) {
       expect(error.message).toContain(`${definition.key} (defined at ${definition.definedAt})`);
@@ -118,8 +118,19 @@ describe('AssetGraph.build validation', () => {
     expect(error.culprits).toHaveLength(5);
   });
 
+  it('lists cycles before unknown dependencies, which can be many', () => {
+    const definitions = Array.from({ length: 60 }, (_, i) =>
+      asset({ key: `a${i}`, deps: { x: `missing${i}` }, materialize }),
+    );
+    const loop = asset({ key: 'zz/loop', deps: { me: 'zz/loop' }, materialize });
+    const error = buildError([...definitions, loop]);
+    expect(error.message.split('\n')[1]).toMatch(/^1\. dependency cycle .*zz\/loop/);
+  });
+
   it('caps the number of problems listed', () => {
-    const definitions = Array.from({ length: 80 }, (_, i) => asset({ key: `a${i}`, deps: { x: `missing${i}` }, materialize }));
+    const definitions = Array.from({ length: 80 }, (_, i) =>
+      asset({ key: `a${i}`, deps: { x: `missing${i}` }, materialize }),
+    );
     const error = buildError(definitions);
     expect(error.message.split('\n')[0]).toBe('80 problems in asset definitions:');
     expect(error.message).toContain('… and 30 more');

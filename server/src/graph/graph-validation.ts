@@ -43,8 +43,8 @@ export function inputsOf(definition: AnyAssetDefinition): GraphInput[] {
  * Validates asset definitions and lays them out in topological order.
  *
  * The same object given twice counts once. Every problem found is reported in one error:
- * duplicate keys, dependencies on unknown keys (with the closest existing key as a hint) and
- * dependency cycles (with their path). O(V + E) plus sorting the keys once.
+ * duplicate keys, dependency cycles (with their path) and dependencies on unknown keys (with
+ * the closest existing key as a hint). O(V + E) plus sorting the keys once.
  *
  * @throws AssetDefinitionError naming every asset involved and the `file:line` defining it.
  */
@@ -93,18 +93,21 @@ export function buildGraphStructure(definitions: readonly AnyAssetDefinition[]):
       }
     }
   }
-  // Hints scan every key, so they are computed only for the problems that will be listed.
-  const hinted = Math.max(0, MAX_LISTED_PROBLEMS - problems.length);
-  unknown.forEach(({ definition, name, dependency }, i) => {
-    problems.push(unknownDependencyProblem(definition, name, dependency, i < hinted ? idOf.keys() : []));
-  });
-
   const upstreamById = fromCounts(upstreamCounts, Int32Array.from(upstreamTargets));
   const downstreamById = reverse(upstreamById);
   const rank = rankByKey(nodes);
   const { order, blocked } = topologicalOrder(downstreamById, rank);
   if (blocked.length > 0) {
-    for (const cycle of findCycles(upstreamById, blocked, rank)) problems.push(cycleProblem(cycle.map((id) => nodes[id]!)));
+    for (const cycle of findCycles(upstreamById, blocked, rank))
+      problems.push(cycleProblem(cycle.map((id) => nodes[id]!)));
+  }
+
+  // Unknown dependencies last: a renamed key can produce hundreds, which should not push
+  // the rarer duplicates and cycles out of the listed problems.
+  const hints = new HintFinder(idOf);
+  for (const { definition, name, dependency } of unknown) {
+    const listed = problems.length < MAX_LISTED_PROBLEMS;
+    problems.push(unknownDependencyProblem(definition, name, dependency, listed ? hints : undefined));
   }
 
   if (problems.length > 0) throw definitionError(problems);
@@ -149,13 +152,13 @@ function unknownDependencyProblem(
   definition: AnyAssetDefinition,
   name: string,
   dependency: Dependency,
-  keys: Iterable<string>,
+  hints: HintFinder | undefined,
 ): Problem {
   const key = dependencyKey(dependency);
   const culprits = [culpritOf(definition)];
   if (typeof dependency === 'string') {
     return {
-      text: `asset '${definition.key}' input '${name}' depends on unknown key '${key}'${didYouMean(key, keys)}`,
+      text: `asset '${definition.key}' input '${name}' depends on unknown key '${key}'${hints?.hintFor(key) ?? ''}`,
       culprits,
     };
   }
@@ -165,6 +168,29 @@ function unknownDependencyProblem(
     text: `asset '${definition.key}' input '${name}' depends on asset '${key}', which is not part of the project: export it`,
     culprits: [...culprits, culpritOf(dependency)],
   };
+}
+
+// Each hint compares the unknown key with every key. Past this many comparisons in all,
+// problems are listed without hints, so that a 100k-asset project with many typos still
+// fails within a second (and the same way on every machine, unlike a time limit).
+const HINT_COMPARISONS = 1_000_000;
+
+/** "Did you mean" hints, each computed once and within a total budget. */
+class HintFinder {
+  private readonly hints = new Map<string, string>();
+  private budget = HINT_COMPARISONS;
+
+  constructor(private readonly keys: ReadonlyMap<string, unknown>) {}
+
+  hintFor(unknownKey: string): string {
+    let hint = this.hints.get(unknownKey);
+    if (hint !== undefined) return hint;
+    if (this.budget < this.keys.size) return '';
+    this.budget -= this.keys.size;
+    hint = didYouMean(unknownKey, this.keys.keys());
+    this.hints.set(unknownKey, hint);
+    return hint;
+  }
 }
 
 function cycleProblem(cycle: readonly AnyAssetDefinition[]): Problem {

@@ -18,8 +18,20 @@ const silverOrders = asset({
   deps: { orders: bronzeOrders, customers: bronzeCustomers },
   materialize,
 });
-const revenue = asset({ key: 'gold/revenue', group: 'gold', tags: { tier: 'gold' }, deps: { orders: silverOrders }, materialize });
-const report = asset({ key: 'gold/reports/daily', group: 'gold', tags: ['pii'], deps: { orders: silverOrders }, materialize });
+const revenue = asset({
+  key: 'gold/revenue',
+  group: 'gold',
+  tags: { tier: 'gold' },
+  deps: { orders: silverOrders },
+  materialize,
+});
+const report = asset({
+  key: 'gold/reports/daily',
+  group: 'gold',
+  tags: ['pii'],
+  deps: { orders: silverOrders },
+  materialize,
+});
 const graph = AssetGraph.build([vendor, bronzeOrders, bronzeCustomers, silverOrders, revenue, report]);
 
 function selectionError(selection: string): SelectionError {
@@ -43,15 +55,31 @@ describe('selection', () => {
   });
 
   it('adds upstream with a leading +', () => {
-    expect(graph.select('+silver/orders')).toEqual(['bronze/customers', 'vendor/drop', 'bronze/orders', 'silver/orders']);
+    expect(graph.select('+silver/orders')).toEqual([
+      'bronze/customers',
+      'vendor/drop',
+      'bronze/orders',
+      'silver/orders',
+    ]);
   });
 
   it('adds downstream with a trailing +', () => {
-    expect(graph.select('bronze/orders+')).toEqual(['bronze/orders', 'silver/orders', 'gold/reports/daily', 'gold/revenue']);
+    expect(graph.select('bronze/orders+')).toEqual([
+      'bronze/orders',
+      'silver/orders',
+      'gold/reports/daily',
+      'gold/revenue',
+    ]);
   });
 
   it('adds both with +key+', () => {
-    expect(graph.select('+bronze/orders+')).toEqual(['vendor/drop', 'bronze/orders', 'silver/orders', 'gold/reports/daily', 'gold/revenue']);
+    expect(graph.select('+bronze/orders+')).toEqual([
+      'vendor/drop',
+      'bronze/orders',
+      'silver/orders',
+      'gold/reports/daily',
+      'gold/revenue',
+    ]);
   });
 
   it('selects a group, with or without + modifiers', () => {
@@ -65,7 +93,13 @@ describe('selection', () => {
     expect(graph.select('tag:pii')).toEqual(['bronze/customers', 'gold/reports/daily']);
     expect(graph.select('tag:tier')).toEqual(['silver/orders', 'gold/revenue']);
     expect(graph.select('tag:tier=gold')).toEqual(['gold/revenue']);
-    expect(graph.select('+tag:tier=gold')).toEqual(['bronze/customers', 'vendor/drop', 'bronze/orders', 'silver/orders', 'gold/revenue']);
+    expect(graph.select('+tag:tier=gold')).toEqual([
+      'bronze/customers',
+      'vendor/drop',
+      'bronze/orders',
+      'silver/orders',
+      'gold/revenue',
+    ]);
   });
 
   it('selects by glob: * within a segment, ** across, ? one character', () => {
@@ -74,12 +108,22 @@ describe('selection', () => {
     expect(graph.select('gold/**')).toEqual(['gold/reports/daily', 'gold/revenue']);
     expect(graph.select('*/orders')).toEqual(['bronze/orders', 'silver/orders']);
     expect(graph.select('gold/reven?e')).toEqual(['gold/revenue']);
-    expect(graph.select('bronze/*+')).toEqual(['bronze/customers', 'bronze/orders', 'silver/orders', 'gold/reports/daily', 'gold/revenue']);
+    expect(graph.select('bronze/*+')).toEqual([
+      'bronze/customers',
+      'bronze/orders',
+      'silver/orders',
+      'gold/reports/daily',
+      'gold/revenue',
+    ]);
   });
 
   it('unites terms separated by commas or whitespace, upstream first, without repeats', () => {
     expect(graph.select('gold/revenue, bronze/orders')).toEqual(['bronze/orders', 'gold/revenue']);
-    expect(graph.select(' gold/revenue  bronze/orders,,silver/orders ')).toEqual(['bronze/orders', 'silver/orders', 'gold/revenue']);
+    expect(graph.select(' gold/revenue  bronze/orders,,silver/orders ')).toEqual([
+      'bronze/orders',
+      'silver/orders',
+      'gold/revenue',
+    ]);
     expect(graph.select('+gold/revenue,+gold/reports/daily')).toEqual([
       'bronze/customers',
       'vendor/drop',
@@ -93,7 +137,12 @@ describe('selection', () => {
   it('parses terms into targets and modifiers', () => {
     expect(parseSelection('+group:gold+, tag:tier=gold bronze/*')).toEqual([
       { text: '+group:gold+', target: { kind: 'group', group: 'gold' }, upstream: true, downstream: true },
-      { text: 'tag:tier=gold', target: { kind: 'tag', tag: 'tier', value: 'gold' }, upstream: false, downstream: false },
+      {
+        text: 'tag:tier=gold',
+        target: { kind: 'tag', tag: 'tier', value: 'gold' },
+        upstream: false,
+        downstream: false,
+      },
       { text: 'bronze/*', target: { kind: 'glob', pattern: 'bronze/*' }, upstream: false, downstream: false },
     ]);
   });
@@ -101,7 +150,9 @@ describe('selection', () => {
 
 describe('selection errors', () => {
   it('names an unknown key and suggests the closest one', () => {
-    expect(selectionError('silver/order').message).toBe("unknown asset key 'silver/order': did you mean 'silver/orders'?");
+    expect(selectionError('silver/order').message).toBe(
+      "unknown asset key 'silver/order': did you mean 'silver/orders'?",
+    );
     expect(selectionError('+gold/revenu+').message).toBe(
       "unknown asset key 'gold/revenu' (in '+gold/revenu+'): did you mean 'gold/revenue'?",
     );
@@ -110,7 +161,9 @@ describe('selection errors', () => {
 
   it('rejects a group, tag or glob that matches nothing', () => {
     expect(selectionError('group:gld').message).toBe("no asset is in group 'gld': did you mean 'group:gold'?");
-    expect(selectionError('+group:gld').message).toBe("no asset is in group 'gld' (in '+group:gld'): did you mean 'group:gold'?");
+    expect(selectionError('+group:gld').message).toBe(
+      "no asset is in group 'gld' (in '+group:gld'): did you mean 'group:gold'?",
+    );
     expect(selectionError('tag:pi').message).toBe("no asset has tag 'pi': did you mean 'tag:pii'?");
     expect(selectionError('tag:pi+').message).toBe("no asset has tag 'pi' (in 'tag:pi+'): did you mean 'tag:pii'?");
     expect(selectionError('tag:tier=platinum').message).toBe(
@@ -140,6 +193,12 @@ describe('selection errors', () => {
       "  - no asset has tag 'x'",
     ]);
     expect(selectionError('+, group:').problems).toHaveLength(2);
+  });
+
+  it('still checks the other terms next to *', () => {
+    expect(selectionError('*, silver/order').message).toBe(
+      "unknown asset key 'silver/order': did you mean 'silver/orders'?",
+    );
   });
 
   it('selects nothing with * on an empty project', () => {

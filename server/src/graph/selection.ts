@@ -10,7 +10,11 @@ export class SelectionError extends Error {
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {
-    super(problems.length === 1 ? problems[0]! : `${problems.length} problems in selection:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      problems.length === 1
+        ? problems[0]!
+        : `${problems.length} problems in selection:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'SelectionError';
     this.problems = problems;
   }

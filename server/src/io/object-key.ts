@@ -30,6 +30,7 @@ export function validateObjectKey(key: string): string {
   if (key.startsWith('/')) throw new InvalidObjectKeyError(key, 'must be relative (no leading "/")');
   // Backslashes would be separators on Windows and let `a\..\..` walk out of the root there.
   if (key.includes('\\')) throw new InvalidObjectKeyError(key, 'must use "/" as separator (no "\\")');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
   if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidObjectKeyError(key, 'must not contain control characters');
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
     throw new InvalidObjectKeyError(key, `must be at most ${MAX_KEY_BYTES} bytes long`);

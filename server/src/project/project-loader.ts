@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { AssetGraph } from '../graph/asset-graph.js';
 import { collectDefinitions } from '../graph/collect-definitions.js';
@@ -26,7 +27,8 @@ const ENTRY_CANDIDATES = ['index.ts', 'index.mts', 'index.js', 'index.mjs'];
 
 /** Finds the module to import for a project path: a file, or a folder's package main / index. */
 export function resolveProjectEntry(projectPath: string): string {
-  if (!existsSync(projectPath)) throw new ProjectLoadError(`asset project not found: ${projectPath} (set WEIR_PROJECT or --project)`);
+  if (!existsSync(projectPath))
+    throw new ProjectLoadError(`asset project not found: ${projectPath} (set WEIR_PROJECT or --project)`);
   if (statSync(projectPath).isFile()) return projectPath;
   const packageJson = join(projectPath, 'package.json');
   if (existsSync(packageJson)) {
@@ -36,7 +38,9 @@ export function resolveProjectEntry(projectPath: string): string {
   for (const candidate of ENTRY_CANDIDATES) {
     if (existsSync(join(projectPath, candidate))) return join(projectPath, candidate);
   }
-  throw new ProjectLoadError(`asset project ${projectPath} has no entry module: add ${ENTRY_CANDIDATES.join(', ')} or a package.json "main"`);
+  throw new ProjectLoadError(
+    `asset project ${projectPath} has no entry module: add ${ENTRY_CANDIDATES.join(', ')} or a package.json "main"`,
+  );
 }
 
 /**
@@ -44,23 +48,54 @@ export function resolveProjectEntry(projectPath: string): string {
  * graph. Every call imports fresh copies of the project's modules, so edited files are seen.
  */
 export async function loadProject(projectPath: string): Promise<LoadedProject> {
-  const entry = resolveProjectEntry(projectPath);
+  const entry = resolve(resolveProjectEntry(projectPath));
+  const root = dirname(entry) + sep;
+  forgetCommonJsModules(root);
   const files = new Set<string>();
   let exports: Record<string, unknown>;
   try {
     exports = (await tsImport(pathToFileURL(entry).href, {
       parentURL: import.meta.url,
       onImport: (url: string) => {
-        if (url.startsWith('file://') && !url.includes('/node_modules/')) files.add(new URL(url).pathname);
+        if (!url.startsWith('file://')) return;
+        const file = fileURLToPath(url.split('?')[0]!);
+        if (file.startsWith(root) && !file.includes(`${sep}node_modules${sep}`)) files.add(file);
       },
     })) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof AssetDefinitionError || (error as Error)?.name === 'AssetDefinitionError') throw error;
-    throw new ProjectLoadError(`could not import asset project ${relative(process.cwd(), entry) || entry}: ${(error as Error).message ?? String(error)}`, { cause: error });
+    const where = projectFrame(error, root);
+    throw new ProjectLoadError(
+      `could not import asset project ${relative(process.cwd(), entry) || entry}${where ? ` (at ${where})` : ''}: ${(error as Error).message ?? String(error)}`,
+      { cause: error },
+    );
   }
   const definitions = collectDefinitions(exports);
   if (definitions.length === 0) {
-    throw new ProjectLoadError(`asset project ${entry} exports no assets: export the values returned by asset() / sourceAsset()`);
+    throw new ProjectLoadError(
+      `asset project ${entry} exports no assets: export the values returned by asset() / sourceAsset()`,
+    );
   }
   return { entry, graph: AssetGraph.build(definitions), files: [...files] };
+}
+
+/**
+ * tsx loads CommonJS projects through `require`, whose cache outlives a `tsImport` call: drop
+ * the project's entries so a reload sees edited files (ESM projects get fresh modules anyway).
+ */
+function forgetCommonJsModules(root: string): void {
+  const cache = createRequire(import.meta.url).cache;
+  for (const file of Object.keys(cache)) {
+    if (file.startsWith(root) && !file.includes(`${sep}node_modules${sep}`)) delete cache[file];
+  }
+}
+
+/** The first `file:line` inside the project named by an import error's stack, if any. */
+function projectFrame(error: unknown, root: string): string | undefined {
+  const stack = (error as Error)?.stack ?? '';
+  for (const match of stack.matchAll(/(file:\/\/[^\s():]+|\/[^\s():]+):(\d+)/g)) {
+    const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
+    if (file.startsWith(root) && !file.includes(`${sep}node_modules${sep}`)) return `${relative(process.cwd(), file) || file}:${match[2]}`;
+  }
+  return undefined;
 }

@@ -11,11 +11,15 @@ export interface RetryPolicy {
   readonly nonRetryable: ReadonlyArray<abstract new (...args: never[]) => Error>;
 }
 
-export type RetryDecision = { readonly retry: true; readonly delayMs: number } | { readonly retry: false; readonly reason: string };
+export type RetryDecision =
+  { readonly retry: true; readonly delayMs: number } | { readonly retry: false; readonly reason: string };
 
 /** Merges an asset's policy over the project default. Both were validated at load. */
 export function resolveRetryPolicy(spec: RetryPolicySpec | undefined, defaults: RetryPolicySpec): RetryPolicy {
-  const merged = { ...defaults, ...Object.fromEntries(Object.entries(spec ?? {}).filter(([, v]) => v !== undefined)) } as RetryPolicySpec;
+  const merged = {
+    ...defaults,
+    ...Object.fromEntries(Object.entries(spec ?? {}).filter(([, v]) => v !== undefined)),
+  } as RetryPolicySpec;
   return {
     maxAttempts: merged.maxAttempts ?? 3,
     backoff: merged.backoff ?? 'exponential',
@@ -58,7 +62,12 @@ export function applyJitter(delayMs: number, jitter: RetryPolicy['jitter'], rand
  * Decides what follows a failed attempt number `attempt` (1-based): another try after a
  * delay, or failure, and why.
  */
-export function decideRetry(policy: RetryPolicy, attempt: number, error: unknown, random: () => number = Math.random): RetryDecision {
+export function decideRetry(
+  policy: RetryPolicy,
+  attempt: number,
+  error: unknown,
+  random: () => number = Math.random,
+): RetryDecision {
   if (isNonRetryable(error, policy)) return { retry: false, reason: 'the error is marked non-retryable' };
   if (attempt >= policy.maxAttempts) {
     return { retry: false, reason: `no attempts left (${attempt} of ${policy.maxAttempts} used)` };

@@ -23,7 +23,9 @@ export class RetryScheduler {
       job.stepId,
       this.clock.setTimer(at, () => {
         this.timers.delete(job.stepId);
-        void this.fire(job).catch((error: unknown) => console.error(`weir: retry of step ${job.stepId} could not be queued:`, error));
+        void this.fire(job).catch((error: unknown) =>
+          console.error(`weir: retry of step ${job.stepId} could not be queued:`, error),
+        );
       }),
     );
   }

@@ -31,7 +31,9 @@ export class RunCoordinator {
   }
 
   private async advanceIn(manager: EntityManager, runId: string): Promise<AdvanceResult> {
-    const run = await manager.getRepository(RunEntity).findOne({ where: { id: runId }, lock: { mode: 'pessimistic_write' } });
+    const run = await manager
+      .getRepository(RunEntity)
+      .findOne({ where: { id: runId }, lock: { mode: 'pessimistic_write' } });
     if (!run) throw new Error(`run ${runId} does not exist`);
     if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'canceled') {
       return { ready: [], finished: true, status: run.status };
@@ -43,7 +45,7 @@ export class RunCoordinator {
     const queued: StepEntity[] = [];
     const skipped: StepEntity[] = [];
     // Repeat until nothing changes: skipping a step can make its own downstream skippable.
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const step of steps) {
         if (step.status !== 'pending') continue;
@@ -64,10 +66,22 @@ export class RunCoordinator {
     }
     for (const step of skipped) {
       await manager.update(StepEntity, step.id, { status: 'skipped', endedAt: now, errorMessage: step.errorMessage });
-      events.push({ type: 'step.skipped', level: 'warn', message: `skipped: ${step.errorMessage}`, runId, stepId: step.id, assetKey: step.assetKey });
+      events.push({
+        type: 'step.skipped',
+        level: 'warn',
+        message: `skipped: ${step.errorMessage}`,
+        runId,
+        stepId: step.id,
+        assetKey: step.assetKey,
+      });
     }
     if (queued.length > 0) {
-      await manager.createQueryBuilder().update(StepEntity).set({ status: 'queued' }).whereInIds(queued.map((s) => s.id)).execute();
+      await manager
+        .createQueryBuilder()
+        .update(StepEntity)
+        .set({ status: 'queued' })
+        .whereInIds(queued.map((s) => s.id))
+        .execute();
     }
     if (run.status === 'queued') {
       run.status = 'running';
@@ -83,7 +97,9 @@ export class RunCoordinator {
       events.push({
         type: run.status === 'succeeded' ? 'run.succeeded' : 'run.failed',
         level: run.status === 'succeeded' ? 'info' : 'error',
-        message: `run ${run.status}: ${Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ')}`,
+        message: `run ${run.status}: ${Object.entries(counts)
+          .map(([status, n]) => `${n} ${status}`)
+          .join(', ')}`,
         runId,
         data: counts,
       });

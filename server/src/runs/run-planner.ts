@@ -32,7 +32,12 @@ export class EmptySelectionError extends Error {
  * the steps of their direct upstream assets that are in the same run; upstreams outside the
  * selection are read from their latest materialization.
  */
-export async function planRun(dataSource: DataSource, graph: AssetGraph, snapshotId: string, request: RunRequest): Promise<RunEntity> {
+export async function planRun(
+  dataSource: DataSource,
+  graph: AssetGraph,
+  snapshotId: string,
+  request: RunRequest,
+): Promise<RunEntity> {
   const selected = graph.select(request.selection);
   const keys = selected.filter((key) => graph.get(key).kind === 'asset');
   if (keys.length === 0) throw new EmptySelectionError(request.selection, selected.length > 0);
@@ -79,6 +84,6 @@ export async function planRun(dataSource: DataSource, graph: AssetGraph, snapsho
         data: { selection: request.selection, trigger: request.trigger, assets: keys },
       },
     ]);
-    return (await manager.getRepository(RunEntity).findOneByOrFail({ id: runId }));
+    return await manager.getRepository(RunEntity).findOneByOrFail({ id: runId });
   });
 }

@@ -52,16 +52,22 @@ export async function listRunViews(manager: EntityManager, limit: number): Promi
 /** Finds a run by its full id or a unique prefix of it (as printed by `weir runs`). */
 export async function resolveRunId(manager: EntityManager, idOrPrefix: string): Promise<string | null> {
   if (!/^[0-9a-f-]{4,36}$/i.test(idOrPrefix)) return null;
-  const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM runs WHERE id::text LIKE $1 LIMIT 2`, [`${idOrPrefix.toLowerCase()}%`]);
+  const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM runs WHERE id::text LIKE $1 LIMIT 2`, [
+    `${idOrPrefix.toLowerCase()}%`,
+  ]);
   return rows.length === 1 ? rows[0]!.id : null;
 }
 
 async function toRunViews(manager: EntityManager, runs: RunEntity[]): Promise<RunView[]> {
   if (runs.length === 0) return [];
   const runIds = runs.map((run) => run.id);
-  const steps = await manager.getRepository(StepEntity).find({ where: { runId: In(runIds) }, order: { ordinal: 'ASC' } });
+  const steps = await manager
+    .getRepository(StepEntity)
+    .find({ where: { runId: In(runIds) }, order: { ordinal: 'ASC' } });
   const stepIds = steps.map((step) => step.id);
-  const materializations = stepIds.length ? await manager.getRepository(MaterializationEntity).find({ where: { stepId: In(stepIds) } }) : [];
+  const materializations = stepIds.length
+    ? await manager.getRepository(MaterializationEntity).find({ where: { stepId: In(stepIds) } })
+    : [];
   const byStep = new Map(materializations.map((m) => [m.stepId, m]));
   return runs.map((run) => ({
     id: run.id,
@@ -86,7 +92,15 @@ async function toRunViews(manager: EntityManager, runs: RunEntity[]): Promise<Ru
           startedAt: iso(step.startedAt),
           endedAt: iso(step.endedAt),
           error: step.errorMessage,
-          output: m ? { valueType: m.valueType, size: m.outputSize, uri: m.outputRef?.uri ?? null, sha256: m.dataVersion, metadata: m.metadata } : null,
+          output: m
+            ? {
+                valueType: m.valueType,
+                size: m.outputSize,
+                uri: m.outputRef?.uri ?? null,
+                sha256: m.dataVersion,
+                metadata: m.metadata,
+              }
+            : null,
         };
       }),
   }));

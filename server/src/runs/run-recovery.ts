@@ -53,16 +53,24 @@ export async function recoverState(
     );
     lost.push({ runId: step.runId, stepId: step.id, outcome });
   }
-  const activeRuns = await dataSource.getRepository(RunEntity).find({ where: { status: In(['queued', 'running']) }, order: { createdAt: 'ASC' } });
+  const activeRuns = await dataSource
+    .getRepository(RunEntity)
+    .find({ where: { status: In(['queued', 'running']) }, order: { createdAt: 'ASC' } });
   const activeRunIds = activeRuns.map((run) => run.id);
   const waiting = activeRunIds.length
-    ? await dataSource.getRepository(StepEntity).find({ where: { runId: In(activeRunIds), status: In(['queued', 'retry_scheduled']) }, order: { ordinal: 'ASC' } })
+    ? await dataSource
+        .getRepository(StepEntity)
+        .find({
+          where: { runId: In(activeRunIds), status: In(['queued', 'retry_scheduled']) },
+          order: { ordinal: 'ASC' },
+        })
     : [];
   return {
     lost,
     activeRunIds,
     queued: waiting.filter((s) => s.status === 'queued').map((s) => ({ runId: s.runId, stepId: s.id })),
-    retries: waiting.filter((s) => s.status === 'retry_scheduled').map((s) => ({ runId: s.runId, stepId: s.id, at: s.nextAttemptAt ?? clock.now() })),
+    retries: waiting
+      .filter((s) => s.status === 'retry_scheduled')
+      .map((s) => ({ runId: s.runId, stepId: s.id, at: s.nextAttemptAt ?? clock.now() })),
   };
 }
-

@@ -26,7 +26,12 @@ export interface ClaimedStep {
  * Starts the next attempt of a queued step. Returns null when the step is not queued any
  * more (a duplicate delivery, or a job for a step that already ended): the caller does nothing.
  */
-export async function claimStep(manager: EntityManager, stepId: string, workerId: string, now: Date): Promise<ClaimedStep | null> {
+export async function claimStep(
+  manager: EntityManager,
+  stepId: string,
+  workerId: string,
+  now: Date,
+): Promise<ClaimedStep | null> {
   const step = await lockStep(manager, stepId);
   if (!step || step.status !== 'queued') return null;
   const attempt = manager.getRepository(AttemptEntity).create({
@@ -49,7 +54,12 @@ export async function claimStep(manager: EntityManager, stepId: string, workerId
   step.attemptCount = attempt.number;
   step.startedAt ??= now;
   step.nextAttemptAt = null;
-  await manager.update(StepEntity, step.id, { status: step.status, attemptCount: step.attemptCount, startedAt: step.startedAt, nextAttemptAt: null });
+  await manager.update(StepEntity, step.id, {
+    status: step.status,
+    attemptCount: step.attemptCount,
+    startedAt: step.startedAt,
+    nextAttemptAt: null,
+  });
   await appendEvents(manager, [
     {
       type: 'step.started',
@@ -91,7 +101,14 @@ export async function completeStep(
 ): Promise<boolean> {
   const step = await lockStep(manager, input.stepId);
   const attempt = await manager.getRepository(AttemptEntity).findOneBy({ id: input.attemptId });
-  if (!step || step.status !== 'running' || !attempt || attempt.status !== 'running' || attempt.number !== step.attemptCount) return false;
+  if (
+    !step ||
+    step.status !== 'running' ||
+    !attempt ||
+    attempt.status !== 'running' ||
+    attempt.number !== step.attemptCount
+  )
+    return false;
   const { output } = input;
   await manager.insert(MaterializationEntity, {
     id: randomUUID(),
@@ -120,14 +137,22 @@ export async function completeStep(
       stepId: step.id,
       attemptId: attempt.id,
       assetKey: step.assetKey,
-      data: { attempt: attempt.number, valueType: output.valueType, size: output.size, uri: output.ref?.uri ?? null, sha256: output.dataVersion, metadata: input.metadata },
+      data: {
+        attempt: attempt.number,
+        valueType: output.valueType,
+        size: output.size,
+        uri: output.ref?.uri ?? null,
+        sha256: output.dataVersion,
+        metadata: input.metadata,
+      },
     },
   ]);
   return true;
 }
 
 /** What became of a failed attempt. */
-export type FailureOutcome = { readonly kind: 'retry'; readonly at: Date } | { readonly kind: 'failed' } | { readonly kind: 'stale' };
+export type FailureOutcome =
+  { readonly kind: 'retry'; readonly at: Date } | { readonly kind: 'failed' } | { readonly kind: 'stale' };
 
 /**
  * Records a failed (or lost) attempt and applies the retry decision: the step waits for its
@@ -168,7 +193,11 @@ export async function failAttempt(
   };
   if (decision.retry) {
     const at = new Date(now.getTime() + decision.delayMs);
-    await manager.update(StepEntity, step.id, { status: 'retry_scheduled', nextAttemptAt: at, errorMessage: input.message });
+    await manager.update(StepEntity, step.id, {
+      status: 'retry_scheduled',
+      nextAttemptAt: at,
+      errorMessage: input.message,
+    });
     await appendEvents(manager, [
       failedEvent,
       {
@@ -180,10 +209,21 @@ export async function failAttempt(
     ]);
     return { kind: 'retry', at };
   }
-  await manager.update(StepEntity, step.id, { status: 'failed', endedAt: now, nextAttemptAt: null, errorMessage: input.message });
+  await manager.update(StepEntity, step.id, {
+    status: 'failed',
+    endedAt: now,
+    nextAttemptAt: null,
+    errorMessage: input.message,
+  });
   await appendEvents(manager, [
     failedEvent,
-    { ...base, type: 'step.failed', level: 'error', message: `failed after ${attempt.number} attempt(s): ${decision.reason}`, data: { attempts: attempt.number, reason: decision.reason } },
+    {
+      ...base,
+      type: 'step.failed',
+      level: 'error',
+      message: `failed after ${attempt.number} attempt(s): ${decision.reason}`,
+      data: { attempts: attempt.number, reason: decision.reason },
+    },
   ]);
   return { kind: 'failed' };
 }
@@ -191,7 +231,8 @@ export async function failAttempt(
 /** Moves a step whose retry is due back to `queued`. False when it is not waiting any more. */
 export async function requeueDueRetry(manager: EntityManager, stepId: string, now: Date): Promise<boolean> {
   const step = await lockStep(manager, stepId);
-  if (!step || step.status !== 'retry_scheduled' || !step.nextAttemptAt || step.nextAttemptAt.getTime() > now.getTime()) return false;
+  if (!step || step.status !== 'retry_scheduled' || !step.nextAttemptAt || step.nextAttemptAt.getTime() > now.getTime())
+    return false;
   await manager.update(StepEntity, step.id, { status: 'queued' });
   return true;
 }

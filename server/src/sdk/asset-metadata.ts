@@ -32,4 +32,3 @@ export function normalizeTags(tags: AssetMetadata['tags']): Readonly<Record<stri
   if (Array.isArray(tags)) return Object.fromEntries(tags.map((tag: string) => [tag, '']));
   return { ...(tags as Record<string, string>) };
 }
-

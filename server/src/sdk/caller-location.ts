@@ -15,9 +15,18 @@ const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?$/;
 export function callerLocation(): string {
   const holder: { stack?: string } = {};
   const previousLimit = Error.stackTraceLimit;
+  const previousPrepare = Error.prepareStackTrace;
   Error.stackTraceLimit = 8;
-  Error.captureStackTrace(holder, callerLocation);
-  Error.stackTraceLimit = previousLimit;
+  // Node's own formatting applies source maps (TS line numbers); a hook installed by a test
+  // runner or an APM agent may not, so it is set aside while we look.
+  (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+  try {
+    Error.captureStackTrace(holder, callerLocation);
+    void holder.stack;
+  } finally {
+    Error.stackTraceLimit = previousLimit;
+    Error.prepareStackTrace = previousPrepare;
+  }
   for (const line of (holder.stack ?? '').split('\n').slice(1)) {
     const match = FRAME.exec(line.trim());
     if (!match) continue;

@@ -13,7 +13,8 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
  */
 export function parseDuration(value: Duration): number {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) throw new Error(`invalid duration ${value}: expected a non-negative number of milliseconds`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`invalid duration ${value}: expected a non-negative number of milliseconds`);
     return value;
   }
   const text = value.trim();

@@ -20,13 +20,25 @@ export function validateRetryPolicy(policy: RetryPolicySpec): string | undefined
       return `${field}: ${(error as Error).message}`;
     }
   }
-  if (policy.delay !== undefined && policy.maxDelay !== undefined && parseDuration(policy.maxDelay) < parseDuration(policy.delay)) {
+  if (
+    policy.delay !== undefined &&
+    policy.maxDelay !== undefined &&
+    parseDuration(policy.maxDelay) < parseDuration(policy.delay)
+  ) {
     return `maxDelay (${String(policy.maxDelay)}) is shorter than delay (${String(policy.delay)})`;
   }
-  if (jitter !== undefined && jitter !== 'none' && jitter !== 'full' && !(typeof jitter === 'number' && jitter >= 0 && jitter <= 1)) {
+  if (
+    jitter !== undefined &&
+    jitter !== 'none' &&
+    jitter !== 'full' &&
+    !(typeof jitter === 'number' && jitter >= 0 && jitter <= 1)
+  ) {
     return `jitter must be 'none', 'full' or a number between 0 and 1 (got ${JSON.stringify(jitter)})`;
   }
-  if (nonRetryable !== undefined && (!Array.isArray(nonRetryable) || nonRetryable.some((c) => typeof c !== 'function'))) {
+  if (
+    nonRetryable !== undefined &&
+    (!Array.isArray(nonRetryable) || nonRetryable.some((c) => typeof c !== 'function'))
+  ) {
     return 'nonRetryable must be a list of error classes';
   }
   return undefined;

@@ -18,7 +18,10 @@ export interface OpenedDatabase {
  * Opens the metadata database and brings its schema up to date with the migrations.
  * `dataDir: undefined` keeps a PGlite database in memory (tests).
  */
-export async function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<OpenedDatabase> {
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: { poolSize?: number } = {},
+): Promise<OpenedDatabase> {
   const common = {
     type: 'postgres' as const,
     entities: ENTITIES,
@@ -26,7 +29,7 @@ export async function openDatabase(target: DatabaseTarget, options: { poolSize?:
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: ['error'] as ('error')[],
+    logging: ['error'] as 'error'[],
   };
   let pglite: PGlite | undefined;
   let config: DataSourceOptions;

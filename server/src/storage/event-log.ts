@@ -61,7 +61,12 @@ export function toEventView(row: EventEntity): EventView {
 }
 
 /** Events of a run in order, optionally only those after `afterId` (for following a live run). */
-export async function listRunEvents(manager: EntityManager, runId: string, afterId?: string, limit = 10_000): Promise<EventView[]> {
+export async function listRunEvents(
+  manager: EntityManager,
+  runId: string,
+  afterId?: string,
+  limit = 10_000,
+): Promise<EventView[]> {
   const query = manager
     .getRepository(EventEntity)
     .createQueryBuilder('e')

@@ -20,7 +20,11 @@ class PgliteClient extends EventEmitter {
     super();
   }
 
-  async query(sql: string | { text: string; values?: unknown[] }, params?: unknown[] | QueryCallback, callback?: QueryCallback) {
+  async query(
+    sql: string | { text: string; values?: unknown[] },
+    params?: unknown[] | QueryCallback,
+    callback?: QueryCallback,
+  ) {
     const text = typeof sql === 'string' ? sql : sql.text;
     let values = typeof sql === 'string' ? undefined : sql.values;
     let done = callback;

@@ -45,7 +45,8 @@ function diamond(options: { bBehaviour?: (attempt: number) => void; bRetry?: Ret
   return { assets: [a, b, c, d], calls };
 }
 
-const stepOf = async (h: EngineHarness, runId: string, key: string) => (await h.engine.getRun(runId))!.steps.find((s) => s.assetKey === key)!;
+const stepOf = async (h: EngineHarness, runId: string, key: string) =>
+  (await h.engine.getRun(runId))!.steps.find((s) => s.assetKey === key)!;
 
 describe.each(STORAGE_BACKENDS)('engine on a diamond graph (%s)', (backend) => {
   let harness: EngineHarness | undefined;
@@ -123,9 +124,10 @@ describe.each(STORAGE_BACKENDS)('engine on a diamond graph (%s)', (backend) => {
     const final = await engine.waitForRun(run.id);
     expect(final.status).toBe('succeeded');
     expect(calls.filter((c) => c.startsWith('b'))).toEqual(['b#1', 'b#2', 'b#3']);
-    const attempts: Array<{ number: number; status: string; retry_delay_ms: number | null }> = await harness.database.dataSource.query(
-      `SELECT a.number, a.status, a.retry_delay_ms FROM attempts a JOIN steps s ON s.id = a.step_id WHERE s.asset_key = 'b' ORDER BY a.number`,
-    );
+    const attempts: Array<{ number: number; status: string; retry_delay_ms: number | null }> =
+      await harness.database.dataSource.query(
+        `SELECT a.number, a.status, a.retry_delay_ms FROM attempts a JOIN steps s ON s.id = a.step_id WHERE s.asset_key = 'b' ORDER BY a.number`,
+      );
     expect(attempts).toEqual([
       { number: 1, status: 'failed', retry_delay_ms: 10_000 },
       { number: 2, status: 'failed', retry_delay_ms: 15_000 },
@@ -147,7 +149,9 @@ describe.each(STORAGE_BACKENDS)('engine on a diamond graph (%s)', (backend) => {
     expect(final.status).toBe('failed');
     expect(calls.filter((c) => c.startsWith('b'))).toEqual(['b#1']);
     expect(harness.clock!.pendingDelays()).toEqual([]);
-    const [row] = await harness.database.dataSource.query(`SELECT error_kind FROM attempts a JOIN steps s ON s.id = a.step_id WHERE s.asset_key = 'b'`);
+    const [row] = await harness.database.dataSource.query(
+      `SELECT error_kind FROM attempts a JOIN steps s ON s.id = a.step_id WHERE s.asset_key = 'b'`,
+    );
     expect(row.error_kind).toBe('non_retryable');
   });
 
@@ -160,7 +164,9 @@ describe.each(STORAGE_BACKENDS)('engine on a diamond graph (%s)', (backend) => {
       },
     });
     harness = await startEngine(backend, assets, { manualClock: true });
-    const final = await harness.engine.waitForRun((await harness.engine.requestRun({ selection: '*', trigger: 'manual' })).id);
+    const final = await harness.engine.waitForRun(
+      (await harness.engine.requestRun({ selection: '*', trigger: 'manual' })).id,
+    );
     expect(final.status).toBe('failed');
     expect(calls.filter((c) => c.startsWith('b'))).toEqual(['b#1']);
   });
@@ -170,7 +176,9 @@ describe.each(STORAGE_BACKENDS)('engine on a diamond graph (%s)', (backend) => {
     harness = await startEngine(backend, assets);
     await harness.engine.waitForRun((await harness.engine.requestRun({ selection: '*', trigger: 'manual' })).id);
     calls.length = 0;
-    const final = await harness.engine.waitForRun((await harness.engine.requestRun({ selection: 'd', trigger: 'manual' })).id);
+    const final = await harness.engine.waitForRun(
+      (await harness.engine.requestRun({ selection: 'd', trigger: 'manual' })).id,
+    );
     expect(final.status).toBe('succeeded');
     expect(calls).toEqual(['d']);
   });

@@ -39,7 +39,10 @@ describe.each(STORAGE_BACKENDS)('a step job delivered more than once (%s)', (bac
       clock: systemClock,
       workerId: 'other-worker',
     });
-    const [whileRunning, alsoWhileRunning] = await Promise.all([otherWorker.run({ runId: run.id, stepId }), otherWorker.run({ runId: run.id, stepId })]);
+    const [whileRunning, alsoWhileRunning] = await Promise.all([
+      otherWorker.run({ runId: run.id, stepId }),
+      otherWorker.run({ runId: run.id, stepId }),
+    ]);
     expect(whileRunning.kind).toBe('ignored');
     expect(alsoWhileRunning.kind).toBe('ignored');
 

@@ -47,7 +47,9 @@ describe.each(STORAGE_BACKENDS)('a 50 MB output (%s)', (backend) => {
       },
     });
     harness = await startEngine(backend, [big, reader]);
-    const run = await harness.engine.waitForRun((await harness.engine.requestRun({ selection: '*', trigger: 'manual' })).id);
+    const run = await harness.engine.waitForRun(
+      (await harness.engine.requestRun({ selection: '*', trigger: 'manual' })).id,
+    );
     expect(run.status).toBe('succeeded');
 
     const expected = expectedSha256();
@@ -63,11 +65,15 @@ describe.each(STORAGE_BACKENDS)('a 50 MB output (%s)', (backend) => {
     expect(row.data_version).toBe(expected);
     // The whole row (reference, hashes, metadata) is a few hundred bytes, not 50 MB.
     expect(Number(row.row_bytes)).toBeLessThan(4096);
-    const [{ total }] = await harness.database.dataSource.query(`SELECT pg_total_relation_size('materializations') AS total`);
+    const [{ total }] = await harness.database.dataSource.query(
+      `SELECT pg_total_relation_size('materializations') AS total`,
+    );
     expect(Number(total)).toBeLessThan(1024 * 1024);
 
     const checksum = run.steps.find((s) => s.assetKey === 'big/checksum')!;
-    const [downstream] = await harness.database.dataSource.query(`SELECT output_inline FROM materializations WHERE asset_key = 'big/checksum'`);
+    const [downstream] = await harness.database.dataSource.query(
+      `SELECT output_inline FROM materializations WHERE asset_key = 'big/checksum'`,
+    );
     expect(downstream.output_inline).toEqual({ sha256: expected, bytes: SIZE });
     expect(checksum.output!.metadata).toEqual({ bytes: SIZE });
   });
@@ -75,15 +81,25 @@ describe.each(STORAGE_BACKENDS)('a 50 MB output (%s)', (backend) => {
   it('keeps JSON over the inline limit out of the database and hands it down parsed', async () => {
     const rows = Array.from({ length: 5000 }, (_, i) => ({ id: i, label: `row-${i}`.padEnd(20, '.') }));
     const wide = asset({ key: 'json/wide', materialize: async () => rows });
-    const count = asset({ key: 'json/count', deps: { rows: wide }, materialize: async (_ctx, inputs) => inputs.rows.length });
+    const count = asset({
+      key: 'json/count',
+      deps: { rows: wide },
+      materialize: async (_ctx, inputs) => inputs.rows.length,
+    });
     harness = await startEngine(backend, [wide, count], { inlineLimit: 64 * 1024 });
-    const run = await harness.engine.waitForRun((await harness.engine.requestRun({ selection: '*', trigger: 'manual' })).id);
+    const run = await harness.engine.waitForRun(
+      (await harness.engine.requestRun({ selection: '*', trigger: 'manual' })).id,
+    );
     expect(run.status).toBe('succeeded');
-    const [stored] = await harness.database.dataSource.query(`SELECT output_inline, output_ref FROM materializations WHERE asset_key = 'json/wide'`);
+    const [stored] = await harness.database.dataSource.query(
+      `SELECT output_inline, output_ref FROM materializations WHERE asset_key = 'json/wide'`,
+    );
     expect(stored.output_inline).toBeNull();
     expect(stored.output_ref.size).toBe(Buffer.byteLength(JSON.stringify(rows)));
     expect(stored.output_ref.size).toBeGreaterThan(64 * 1024);
-    const [counted] = await harness.database.dataSource.query(`SELECT output_inline FROM materializations WHERE asset_key = 'json/count'`);
+    const [counted] = await harness.database.dataSource.query(
+      `SELECT output_inline FROM materializations WHERE asset_key = 'json/count'`,
+    );
     expect(counted.output_inline).toBe(5000);
   });
 });

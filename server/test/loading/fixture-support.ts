@@ -81,7 +81,8 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
 export async function load(projectPath: string): Promise<LoadedProject> {
   if (nativeStacks++ === 0) {
     savedPrepareStackTrace = Error.prepareStackTrace;
-    Error.prepareStackTrace = undefined;
+    // Unset (not a function): Node then formats stacks itself, applying source maps.
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
   }
   try {
     return await loadProject(projectPath);

@@ -90,10 +90,7 @@ describe('loadProject: projects that cannot be imported', () => {
     expect(error.cause).toBeInstanceOf(Error);
   });
 
-  // KNOWN BUG (reported, src/project/project-loader.ts): the message only carries the thrown
-  // error's message and the entry file, not the project file where it was thrown. Remove
-  // `.fails` once the location (from the error's stack) is part of the message.
-  it.fails('reports an error thrown while a project file is evaluated, naming that file', async () => {
+  it('reports an error thrown while a project file is evaluated, naming that file', async () => {
     const error = await rejectionOf(load(fixture('throws-at-import')));
     expect(error).toBeInstanceOf(ProjectLoadError);
     expect(error.message).toContain('WEIR_FIXTURE_UNSET_API_KEY');
@@ -101,9 +98,7 @@ describe('loadProject: projects that cannot be imported', () => {
     expect(error.message).toMatch(/(config|orders)\.ts:\d+/);
   });
 
-  // KNOWN BUG (reported, same place): Node's link error names the exporting module and the
-  // missing name but not the file with the bad import; the loader does not add it.
-  it.fails('reports an import of a name a module does not export, naming the importing file', async () => {
+  it('reports an import of a name a module does not export, naming the importing file', async () => {
     const error = await rejectionOf(load(fixture('missing-export')));
     expect(error).toBeInstanceOf(ProjectLoadError);
     expect(error.message).toContain('vendorFeed');

@@ -26,10 +26,7 @@ describe('loadProject: a valid project', () => {
     expect(revenue.definedAt).toContain(`valid/${lineOf(join(fixture('valid'), 'revenue.ts'), 'export const revenue = asset(')}`);
   });
 
-  // KNOWN BUG (reported, src/sdk/caller-location.ts): with a custom Error.prepareStackTrace
-  // installed (vitest, source-map-support, some APM agents), Node does not apply source maps,
-  // so the line is the one in tsx's compiled output (1 here), not the line in revenue.ts.
-  it.fails('gives the right definedAt line even when Error.prepareStackTrace is overridden', async () => {
+  it('gives the right definedAt line even when Error.prepareStackTrace is overridden', async () => {
     const { graph } = await loadProject(fixture('valid'));
     expect(graph.get('gold/revenue').definedAt).toContain(`valid/${lineOf(join(fixture('valid'), 'revenue.ts'), 'export const revenue = asset(')}`);
   });
@@ -96,12 +93,7 @@ describe('loadProject: reloading', () => {
     expect((await load(dir)).graph.hash).toBe(rewired.graph.hash);
   });
 
-  // KNOWN BUG (reported, src/project/project-loader.ts): when the project's .ts files are
-  // CommonJS (no package.json "type": "module" above them, or "type": "commonjs"), tsx loads
-  // them through require(), whose cache is not namespaced per tsImport call: every later load
-  // returns the first version of every file (so `weir dev` never reloads), and `files` lists
-  // only the entry. Remove `.fails` once reloads see edits in CommonJS projects too.
-  it.fails('sees edits in a project without "type": "module" (CommonJS)', async () => {
+  it('sees edits in a project without "type": "module" (CommonJS)', async () => {
     const dir = temp.copy('valid', null);
     const before = await load(dir);
     edit(join(dir, 'orders.ts'), "codeVersion: 'v1'", "codeVersion: 'v2'");

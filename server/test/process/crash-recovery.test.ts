@@ -58,7 +58,8 @@ describe.each(STORAGE_BACKENDS)('a weir process killed with SIGKILL (%s)', (back
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ selection: '*' }),
     });
-    const step = async (key: string) => (await getJson<RunView>(`${api}/api/runs/${run.id}`)).steps.find((s) => s.assetKey === key)!;
+    const step = async (key: string) =>
+      (await getJson<RunView>(`${api}/api/runs/${run.id}`)).steps.find((s) => s.assetKey === key)!;
 
     // 1. Kill while crash/flaky waits 2 s for its retry.
     await waitFor(async () => (await step('crash/flaky')).status === 'retry_scheduled', 'flaky to wait for its retry');
@@ -98,7 +99,9 @@ describe.each(STORAGE_BACKENDS)('a weir process killed with SIGKILL (%s)', (back
     expect(await dev!.exited).toBe(0);
 
     // The database itself: one materialization per step, attempts as the story says.
-    const database = await openDatabase(databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: join(dataDir, 'pglite') });
+    const database = await openDatabase(
+      databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: join(dataDir, 'pglite') },
+    );
     try {
       const rows: Array<{ asset_key: string; n: string }> = await database.dataSource.query(
         `SELECT asset_key, count(*) AS n FROM materializations GROUP BY asset_key ORDER BY asset_key`,

@@ -28,11 +28,18 @@ describe('weir dev', () => {
     const dataDir = join(dir, '.weir');
     dev = spawnWeir(['dev', '--port', '0'], { WEIR_PROJECT: dir, WEIR_DATA_DIR: dataDir });
     const api = await waitForApi(dataDir, dev);
-    const health = async () => (await (await fetch(`${api}/healthz`)).json()) as { assets: number; definitionsHash: string };
+    const health = async () =>
+      (await (await fetch(`${api}/healthz`)).json()) as { assets: number; definitionsHash: string };
     const first = await health();
     expect(first.assets).toBe(1);
 
-    writeFileSync(join(dir, 'index.ts'), project('v2', "export const b = asset({ key: 'reload/b', deps: { a }, materialize: async (_c, { a }) => a + 1 });"));
+    writeFileSync(
+      join(dir, 'index.ts'),
+      project(
+        'v2',
+        "export const b = asset({ key: 'reload/b', deps: { a }, materialize: async (_c, { a }) => a + 1 });",
+      ),
+    );
     const second = await waitFor(async () => {
       const now = await health();
       return now.definitionsHash !== first.definitionsHash ? now : undefined;
@@ -41,7 +48,13 @@ describe('weir dev', () => {
     expect(dev.output()).toContain('reloaded definitions: 2 assets');
 
     // A broken edit (an unknown dependency) is reported and the previous definitions stay.
-    writeFileSync(join(dir, 'index.ts'), project('v3', "export const c = asset({ key: 'reload/c', deps: { x: 'reload/nope' }, materialize: async () => 1 });"));
+    writeFileSync(
+      join(dir, 'index.ts'),
+      project(
+        'v3',
+        "export const c = asset({ key: 'reload/c', deps: { x: 'reload/nope' }, materialize: async () => 1 });",
+      ),
+    );
     await waitFor(async () => dev!.output().includes('definitions not reloaded'), 'the broken edit to be reported');
     expect(dev.output()).toContain('reload/nope');
     expect((await health()).definitionsHash).toBe(second.definitionsHash);

@@ -26,7 +26,11 @@ describe('the example project under weir dev (embedded defaults)', () => {
     // Run from the repository root so WEIR_PROJECT's default (./assets) is the example project.
     dev = spawnWeir(['dev', '--port', '0', '--no-watch'], env, REPO);
     const api = await waitForApi(dataDir, dev);
-    const health = (await (await fetch(`${api}/healthz`)).json()) as { status: string; database: string; assets: number };
+    const health = (await (await fetch(`${api}/healthz`)).json()) as {
+      status: string;
+      database: string;
+      assets: number;
+    };
     expect(health).toMatchObject({ status: 'ok', database: 'pglite' });
     expect(health.assets).toBeGreaterThanOrEqual(9);
 

@@ -29,7 +29,13 @@ export interface EngineHarness {
 export async function startEngine(
   backend: StorageBackend,
   assets: readonly AnyAssetDefinition[],
-  options: { manualClock?: boolean; retryDefaults?: RetryPolicySpec; inlineLimit?: number; concurrency?: number; random?: () => number } = {},
+  options: {
+    manualClock?: boolean;
+    retryDefaults?: RetryPolicySpec;
+    inlineLimit?: number;
+    concurrency?: number;
+    random?: () => number;
+  } = {},
 ): Promise<EngineHarness> {
   const database = await openTestDatabase(backend);
   const dir = await mkdtemp(join(tmpdir(), 'weir-engine-'));
@@ -52,7 +58,9 @@ export async function startEngine(
     store,
     clock,
     async count(table, where) {
-      const rows: Array<{ n: number | string }> = await database.dataSource.query(`SELECT count(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`);
+      const rows: Array<{ n: number | string }> = await database.dataSource.query(
+        `SELECT count(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`,
+      );
       return Number(rows[0]!.n);
     },
     async close() {
@@ -64,7 +72,11 @@ export async function startEngine(
 }
 
 /** Polls `check` until it returns a value other than undefined/false (no timing is asserted). */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

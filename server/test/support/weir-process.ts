@@ -25,12 +25,18 @@ export function spawnWeir(args: readonly string[], env: Record<string, string>, 
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
   return { child, output: () => output, exited };
 }
 
 /** Runs `weir <args>` to completion. */
-export async function runWeir(args: readonly string[], env: Record<string, string>, cwd?: string): Promise<{ code: number | string; output: string }> {
+export async function runWeir(
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<{ code: number | string; output: string }> {
   const process = spawnWeir(args, env, cwd);
   const code = await process.exited;
   return { code, output: process.output() };

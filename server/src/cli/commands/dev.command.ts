@@ -12,28 +12,41 @@ import { CliError } from '../weir-client.js';
 export function registerDev(program: Command): void {
   program
     .command('dev')
-    .description('run Weir on one machine: engine, in-process executor and HTTP API, on the embedded database; reloads definitions when project files change')
+    .description(
+      'run Weir on one machine: engine, in-process executor and HTTP API, on the embedded database; reloads definitions when project files change',
+    )
     .option('--port <port>', 'HTTP port (env WEIR_PORT, default 3000; 0 picks a free one)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--no-watch', 'do not reload definitions when files change')
     .action(async (options: { port?: string; host: string; watch: boolean }, command: Command) => {
       const config = configFor(command, options.port === undefined ? {} : { port: Number(options.port) });
-      if (!Number.isInteger(config.port) || config.port < 0) throw new CliError(`--port must be a port number (got ${options.port})`);
+      if (!Number.isInteger(config.port) || config.port < 0)
+        throw new CliError(`--port must be a port number (got ${options.port})`);
       const lock = acquireDataDirLock(config.dataDir, 'dev');
       if ('heldBy' in lock) {
-        throw new CliError(`the data directory ${config.dataDir} is in use by \`weir ${lock.heldBy.command}\` (pid ${lock.heldBy.pid}); stop it first, or set WEIR_DATA_DIR to another directory`);
+        throw new CliError(
+          `the data directory ${config.dataDir} is in use by \`weir ${lock.heldBy.command}\` (pid ${lock.heldBy.pid}); stop it first, or set WEIR_DATA_DIR to another directory`,
+        );
       }
       const project = await loadProject(config.projectPath);
       const weir = await openWeir(config, project.graph);
-      const server = await startHttpServer(weir.engine, { mode: 'embedded', role: 'dev', project: project.entry, database: config.databaseUrl ? 'postgres' : 'pglite' }, {
-        port: config.port,
-        host: options.host,
-      });
+      const server = await startHttpServer(
+        weir.engine,
+        { mode: 'embedded', role: 'dev', project: project.entry, database: config.databaseUrl ? 'postgres' : 'pglite' },
+        {
+          port: config.port,
+          host: options.host,
+        },
+      );
       lock.setPort(server.port);
       const log = (line: string) => process.stdout.write(`${dim(new Date().toISOString().slice(11, 19))} ${line}\n`);
-      log(`${bold('Weir dev')} · ${project.graph.keys.length} assets from ${relative(process.cwd(), project.entry) || project.entry}`);
+      log(
+        `${bold('Weir dev')} · ${project.graph.keys.length} assets from ${relative(process.cwd(), project.entry) || project.entry}`,
+      );
       log(`API      http://${options.host}:${server.port}  (GET /healthz, /api/runs, /api/assets)`);
-      log(`data     ${config.dataDir} (${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, objects in ${config.objectStoreUrl ?? `${config.dataDir}/objects`})`);
+      log(
+        `data     ${config.dataDir} (${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, objects in ${config.objectStoreUrl ?? `${config.dataDir}/objects`})`,
+      );
       log(`executor in-process, ${config.concurrency} at a time · try: npx weir materialize '*'`);
 
       let reloading = Promise.resolve();

@@ -27,6 +27,8 @@ export function registerGraph(program: Command): void {
         asset.definedAt,
       ]);
       process.stdout.write(`${renderTable(['asset', 'group', 'upstream', 'downstream', 'defined at'], rows)}\n\n`);
-      process.stdout.write(`${bold(`${snapshot.length} assets`)} from ${entry} ${dim(`(definitions ${graph.hash.slice(0, 12)})`)} — valid\n`);
+      process.stdout.write(
+        `${bold(`${snapshot.length} assets`)} from ${entry} ${dim(`(definitions ${graph.hash.slice(0, 12)})`)} — valid\n`,
+      );
     });
 }

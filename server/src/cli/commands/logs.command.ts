@@ -7,7 +7,12 @@ import { dim, isFinished, red, yellow } from '../render/format.js';
 
 function formatEvent(event: EventView): string {
   const time = event.createdAt.slice(11, 23);
-  const level = event.level === 'error' ? red('ERROR') : event.level === 'warn' ? yellow('WARN ') : event.level.toUpperCase().padEnd(5);
+  const level =
+    event.level === 'error'
+      ? red('ERROR')
+      : event.level === 'warn'
+        ? yellow('WARN ')
+        : event.level.toUpperCase().padEnd(5);
   const fields = event.type === 'log' && Object.keys(event.data).length ? ` ${dim(JSON.stringify(event.data))}` : '';
   const asset = event.assetKey ? `${event.assetKey} ` : '';
   return `${dim(time)} ${level} ${asset}${dim(`[${event.type}]`)} ${event.message}${fields}`;
@@ -27,10 +32,13 @@ export function registerLogs(program: Command): void {
         let after: string | undefined;
         for (;;) {
           const events = await client.runEvents(run.id, after);
-          for (const event of events) process.stdout.write(`${options.json ? JSON.stringify(event) : formatEvent(event)}\n`);
+          for (const event of events)
+            process.stdout.write(`${options.json ? JSON.stringify(event) : formatEvent(event)}\n`);
           after = events.at(-1)?.id ?? after;
           if (!options.follow || isFinished(await client.getRun(run.id))) {
-            if (options.follow) for (const event of await client.runEvents(run.id, after)) process.stdout.write(`${options.json ? JSON.stringify(event) : formatEvent(event)}\n`);
+            if (options.follow)
+              for (const event of await client.runEvents(run.id, after))
+                process.stdout.write(`${options.json ? JSON.stringify(event) : formatEvent(event)}\n`);
             break;
           }
           await sleep(250);

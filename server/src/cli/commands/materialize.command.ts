@@ -21,7 +21,14 @@ export async function followRun(client: WeirClient, runId: string, onUpdate: (ru
 
 /** The summary printed when a run ends: one row per step. */
 export function runSummary(run: RunView): string {
-  const rows = run.steps.map((step) => [step.assetKey, statusLabel(step.status), String(step.attempts), elapsed(step.startedAt, step.endedAt), outputLabel(step), metadataLabel(step)]);
+  const rows = run.steps.map((step) => [
+    step.assetKey,
+    statusLabel(step.status),
+    String(step.attempts),
+    elapsed(step.startedAt, step.endedAt),
+    outputLabel(step),
+    metadataLabel(step),
+  ]);
   const table = renderTable(['asset', 'status', 'tries', 'time', 'output', 'metadata'], rows);
   return `${table}\n\n${bold(`run ${run.id} ${statusLabel(run.status)}`)} in ${elapsed(run.startedAt ?? run.createdAt, run.endedAt)} ${dim(`(weir logs ${run.id.slice(0, 8)})`)}`;
 }
@@ -29,11 +36,17 @@ export function runSummary(run: RunView): string {
 export function registerMaterialize(program: Command): void {
   program
     .command('materialize')
-    .description("materialize the selected assets and wait for the run to end (exit code 1 if it fails)")
-    .argument('<selection>', "assets to run: key, +key (with upstream), key+ (with downstream), group:name, tag:name, '*' (all); comma-separated terms combine")
+    .description('materialize the selected assets and wait for the run to end (exit code 1 if it fails)')
+    .argument(
+      '<selection>',
+      "assets to run: key, +key (with upstream), key+ (with downstream), group:name, tag:name, '*' (all); comma-separated terms combine",
+    )
     .option('--json', 'print the final run as JSON instead of a table')
     .option('--no-wait', 'print the run id and return at once (needs a running `weir dev`)')
-    .addHelpText('after', "\nExamples:\n  weir materialize '*'\n  weir materialize +gold/daily_revenue\n  weir materialize 'group:silver,bronze/orders+'")
+    .addHelpText(
+      'after',
+      "\nExamples:\n  weir materialize '*'\n  weir materialize +gold/daily_revenue\n  weir materialize 'group:silver,bronze/orders+'",
+    )
     .action(async (selection: string, options: { json?: boolean; wait: boolean }, command: Command) => {
       const client = await connect(configFor(command), 'materialize', { withEngine: true });
       try {
@@ -42,7 +55,10 @@ export function registerMaterialize(program: Command): void {
           process.stdout.write(`${run.id}\n`);
           return;
         }
-        if (!options.json) process.stderr.write(`${dim(`run ${run.id} · ${run.steps.length} steps · ${client.mode === 'remote' ? 'on the running weir dev' : 'in this process'}`)}\n`);
+        if (!options.json)
+          process.stderr.write(
+            `${dim(`run ${run.id} · ${run.steps.length} steps · ${client.mode === 'remote' ? 'on the running weir dev' : 'in this process'}`)}\n`,
+          );
         const progress = new ProgressBar();
         const final = await followRun(client, run.id, (view) => !options.json && progress.update(view));
         if (!options.json) progress.finish(final);

@@ -12,7 +12,8 @@ export function registerRuns(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { limit: string; json?: boolean }, command: Command) => {
       const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer (got ${options.limit})`);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new Error(`--limit must be a positive integer (got ${options.limit})`);
       const client = await connect(configFor(command), 'runs', { withEngine: false });
       try {
         const runs = await client.listRuns(limit);
@@ -26,10 +27,22 @@ export function registerRuns(program: Command): void {
         }
         const rows = runs.map((run) => {
           const counts = stepCounts(run);
-          const steps = Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ');
-          return [run.id, statusLabel(run.status), run.trigger, run.selection, steps, run.createdAt.replace('T', ' ').slice(0, 19), elapsed(run.startedAt, run.endedAt)];
+          const steps = Object.entries(counts)
+            .map(([status, n]) => `${n} ${status}`)
+            .join(', ');
+          return [
+            run.id,
+            statusLabel(run.status),
+            run.trigger,
+            run.selection,
+            steps,
+            run.createdAt.replace('T', ' ').slice(0, 19),
+            elapsed(run.startedAt, run.endedAt),
+          ];
         });
-        process.stdout.write(`${renderTable(['run', 'status', 'trigger', 'selection', 'steps', 'created (UTC)', 'time'], rows)}\n`);
+        process.stdout.write(
+          `${renderTable(['run', 'status', 'trigger', 'selection', 'steps', 'created (UTC)', 'time'], rows)}\n`,
+        );
       } finally {
         await client.close();
       }

@@ -75,4 +75,5 @@ export function stepCounts(run: RunView): Record<string, number> {
   return counts;
 }
 
-export const isFinished = (run: RunView) => run.status === 'succeeded' || run.status === 'failed' || run.status === 'canceled';
+export const isFinished = (run: RunView) =>
+  run.status === 'succeeded' || run.status === 'failed' || run.status === 'canceled';

@@ -34,7 +34,16 @@ export class InitialSchema1763726400000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['checkpoints', 'attempts', 'materializations', 'steps', 'runs', 'event_log', 'definition_snapshots', 'observations']) {
+    for (const table of [
+      'checkpoints',
+      'attempts',
+      'materializations',
+      'steps',
+      'runs',
+      'event_log',
+      'definition_snapshots',
+      'observations',
+    ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS "${table}" CASCADE`);
     }
     await queryRunner.query(`DROP FUNCTION IF EXISTS weir_event_log_is_append_only()`);

@@ -1,0 +1,55 @@
+/**
+ * Runs every benchmark in sequence (`npm run bench` at the repository root builds, then runs
+ * this from dist). Each prints its own figures with a baseline measured in the same run.
+ * Provisions nothing: PostgreSQL must be up (`bash .ci/provision.sh`). Exits non-zero if any
+ * benchmark throws; the others still run.
+ */
+import { benchGraphLoad } from './graph-load.bench.js';
+import { benchMaterializeThroughput } from './materialize-throughput.bench.js';
+import { benchPayloadMemory } from './payload-memory.bench.js';
+import { checkPostgres, machineLine } from './bench-support.js';
+
+interface Bench {
+  readonly title: string;
+  readonly file: string;
+  readonly run: () => Promise<void>;
+}
+
+const BENCHES: readonly Bench[] = [
+  { title: 'graph load and validation', file: 'bench/graph-load.bench.ts', run: benchGraphLoad },
+  { title: 'no-op materialization throughput', file: 'bench/materialize-throughput.bench.ts', run: benchMaterializeThroughput },
+  { title: 'payload memory', file: 'bench/payload-memory.bench.ts', run: benchPayloadMemory },
+];
+
+async function main(): Promise<number> {
+  console.log(machineLine());
+  // The materialization bench needs PostgreSQL: say so before spending minutes on the others.
+  try {
+    console.log(`postgres: ${await checkPostgres()}`);
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    return 1;
+  }
+  const failed: string[] = [];
+  const started = performance.now();
+  for (const bench of BENCHES) {
+    console.log(`\n== ${bench.title} (${bench.file}) ==`);
+    const start = performance.now();
+    try {
+      await bench.run();
+      console.log(`-- ${bench.title}: done in ${seconds(performance.now() - start)}`);
+    } catch (error) {
+      failed.push(bench.title);
+      console.error(`-- ${bench.title}: FAILED after ${seconds(performance.now() - start)}:`, error);
+    }
+  }
+  console.log(`\nall benchmarks: ${seconds(performance.now() - started)}${failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : ''}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+// Not process.exit(): let stdout drain; a handle left open would show up as a hang, not be hidden.
+process.exitCode = await main();
