@@ -149,10 +149,18 @@ export class WeirEngine extends EventEmitter {
     return this.retries.pending();
   }
 
-  /** Stops timers and the executor; running steps finish first. */
-  async stop(): Promise<void> {
+  /**
+   * Stops timers and the executor. Running steps get `graceMs` to finish; then their
+   * `ctx.signal` is aborted (a step that honours it fails and is retried per its policy), and
+   * after another `graceMs` the engine stops waiting: an attempt still running is recovered as
+   * lost at the next start.
+   */
+  async stop(graceMs = 5_000): Promise<void> {
     this.retries.stop();
-    await this.options.executor.stop();
+    const stopped = this.options.executor.stop();
+    if (await settlesWithin(stopped, graceMs)) return;
+    this.runner.abortAll('Weir is shutting down');
+    await settlesWithin(stopped, graceMs);
   }
 
   private async handle(job: StepJob): Promise<void> {
@@ -172,4 +180,13 @@ export class WeirEngine extends EventEmitter {
   private saveSnapshot(graph: AssetGraph): Promise<string> {
     return saveSnapshot(this.options.dataSource, graph.hash, graph.toSnapshot());
   }
+}
+
+/** Waits for `promise` at most `ms`; true when it settled in time. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  const settled = await Promise.race([promise.then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return settled;
 }

@@ -52,9 +52,12 @@ export async function createObjectStore(
         root = fileURLToPath(parsed);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`Invalid object store URL "${shown}" (WEIR_OBJECT_STORE): use file:///absolute/path (${reason})`, {
-          cause: error,
-        });
+        throw new Error(
+          `Invalid object store URL "${shown}" (WEIR_OBJECT_STORE): use file:///absolute/path (${reason})`,
+          {
+            cause: error,
+          },
+        );
       }
       return new FilesystemObjectStore(root);
     }

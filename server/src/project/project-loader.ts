@@ -95,7 +95,8 @@ function projectFrame(error: unknown, root: string): string | undefined {
   const stack = (error as Error)?.stack ?? '';
   for (const match of stack.matchAll(/(file:\/\/[^\s():]+|\/[^\s():]+):(\d+)/g)) {
     const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
-    if (file.startsWith(root) && !file.includes(`${sep}node_modules${sep}`)) return `${relative(process.cwd(), file) || file}:${match[2]}`;
+    if (file.startsWith(root) && !file.includes(`${sep}node_modules${sep}`))
+      return `${relative(process.cwd(), file) || file}:${match[2]}`;
   }
   return undefined;
 }

@@ -58,12 +58,10 @@ export async function recoverState(
     .find({ where: { status: In(['queued', 'running']) }, order: { createdAt: 'ASC' } });
   const activeRunIds = activeRuns.map((run) => run.id);
   const waiting = activeRunIds.length
-    ? await dataSource
-        .getRepository(StepEntity)
-        .find({
-          where: { runId: In(activeRunIds), status: In(['queued', 'retry_scheduled']) },
-          order: { ordinal: 'ASC' },
-        })
+    ? await dataSource.getRepository(StepEntity).find({
+        where: { runId: In(activeRunIds), status: In(['queued', 'retry_scheduled']) },
+        order: { ordinal: 'ASC' },
+      })
     : [];
   return {
     lost,

@@ -11,7 +11,8 @@ import { edit, fixture, load, lineOf, rejectionOf, TempProjects } from './fixtur
  */
 
 /** `<fixture>/<file>:<line>` of the line of a fixture file containing `text`. */
-const where = (name: string, file: string, text: string): string => `${name}/${lineOf(join(fixture(name), file), text)}`;
+const where = (name: string, file: string, text: string): string =>
+  `${name}/${lineOf(join(fixture(name), file), text)}`;
 
 const temp = new TempProjects();
 afterEach(() => temp.cleanup());
@@ -24,7 +25,9 @@ describe('loadProject: invalid graphs', () => {
     const betaAt = where('cycle', 'beta.ts', '= asset(');
     expect(error.message).toMatch(/cycle/i);
     // The path, in order, closed back on its first asset: alpha → beta → alpha.
-    expect(error.message).toMatch(/cycle\/alpha \([^)]*alpha\.ts:\d+\) → cycle\/beta \([^)]*beta\.ts:\d+\) → cycle\/alpha/);
+    expect(error.message).toMatch(
+      /cycle\/alpha \([^)]*alpha\.ts:\d+\) → cycle\/beta \([^)]*beta\.ts:\d+\) → cycle\/alpha/,
+    );
     expect(error.message).toContain(alphaAt);
     expect(error.message).toContain(betaAt);
     expect((error as AssetDefinitionError).culprits.map((c) => c.key).sort()).toEqual(['cycle/alpha', 'cycle/beta']);
@@ -68,7 +71,9 @@ describe('loadProject: invalid retry policies (thrown by asset() while the file 
     expect(error.message).toMatch(/retry/);
     expect(error.message).toMatch(problem);
     expect(error.message).toContain(where(name, 'revenue.ts', '= asset('));
-    expect((error as AssetDefinitionError).culprits).toEqual([{ key: 'gold/revenue', definedAt: expect.stringContaining(where(name, 'revenue.ts', '= asset(')) }]);
+    expect((error as AssetDefinitionError).culprits).toEqual([
+      { key: 'gold/revenue', definedAt: expect.stringContaining(where(name, 'revenue.ts', '= asset(')) },
+    ]);
   });
 });
 

@@ -13,7 +13,13 @@ describe('loadProject: a valid project', () => {
     const project = await load(fixture('valid'));
     const { graph } = project;
     expect(project.entry).toBe(join(fixture('valid'), 'index.ts'));
-    expect(graph.keys).toEqual(['bronze/vendor-feed', 'bronze/orders', 'silver/orders', 'gold/revenue', 'gold/revenue-report']);
+    expect(graph.keys).toEqual([
+      'bronze/vendor-feed',
+      'bronze/orders',
+      'silver/orders',
+      'gold/revenue',
+      'gold/revenue-report',
+    ]);
     // Topological: every upstream comes before its downstream.
     for (const [position, key] of graph.keys.entries()) {
       for (const upstream of graph.upstreamOf(key)) expect(graph.keys.indexOf(upstream)).toBeLessThan(position);
@@ -23,12 +29,16 @@ describe('loadProject: a valid project', () => {
     expect(graph.get('bronze/vendor-feed').kind).toBe('source');
     const revenue = graph.get('gold/revenue');
     expect(revenue.kind === 'asset' && revenue.retry).toEqual({ maxAttempts: 2, backoff: 'fixed', delay: '1s' });
-    expect(revenue.definedAt).toContain(`valid/${lineOf(join(fixture('valid'), 'revenue.ts'), 'export const revenue = asset(')}`);
+    expect(revenue.definedAt).toContain(
+      `valid/${lineOf(join(fixture('valid'), 'revenue.ts'), 'export const revenue = asset(')}`,
+    );
   });
 
   it('gives the right definedAt line even when Error.prepareStackTrace is overridden', async () => {
     const { graph } = await loadProject(fixture('valid'));
-    expect(graph.get('gold/revenue').definedAt).toContain(`valid/${lineOf(join(fixture('valid'), 'revenue.ts'), 'export const revenue = asset(')}`);
+    expect(graph.get('gold/revenue').definedAt).toContain(
+      `valid/${lineOf(join(fixture('valid'), 'revenue.ts'), 'export const revenue = asset(')}`,
+    );
   });
 
   it("lists the project's files", async () => {
@@ -52,7 +62,13 @@ describe('loadProject: a valid project', () => {
     expect(project.entry).toBe(join(dir, 'revenue.ts'));
     // revenue.ts exports only gold assets; their upstreams are collected through their deps.
     // gold/revenue-report depends on gold/revenue by key, which revenue.ts exports too.
-    expect(project.graph.keys).toEqual(['bronze/vendor-feed', 'bronze/orders', 'silver/orders', 'gold/revenue', 'gold/revenue-report']);
+    expect(project.graph.keys).toEqual([
+      'bronze/vendor-feed',
+      'bronze/orders',
+      'silver/orders',
+      'gold/revenue',
+      'gold/revenue-report',
+    ]);
   });
 });
 
