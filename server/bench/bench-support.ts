@@ -58,6 +58,7 @@ export async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>
     throw new Error(
       `PostgreSQL is not reachable at ${redactUrl(url)} (${(error as Error).message || String(error)}). ` +
         'Run `bash .ci/provision.sh` first, or point WEIR_TEST_PG_URL at a server.',
+      { cause: error },
     );
   }
   try {

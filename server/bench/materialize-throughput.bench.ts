@@ -82,12 +82,19 @@ export async function benchMaterializeThroughput(): Promise<void> {
   } finally {
     await dropScratchDatabase(databaseUrl);
   }
-  const embedded = await measureEngine('embedded (PGlite, temp dataDir)', undefined, sizes.pgliteSteps, sizes.chainSteps);
+  const embedded = await measureEngine(
+    'embedded (PGlite, temp dataDir)',
+    undefined,
+    sizes.pgliteSteps,
+    sizes.chainSteps,
+  );
 
   const rawPerSecond = raw.rows / (raw.ms / 1000);
   const rawLatencyMs = raw.ms / raw.rows;
   const labelWidth = Math.max(embedded.label.length, postgres.label.length);
-  console.log(`engine: openWeir wiring, in-process executor at ${postgres.concurrency} steps at a time (CPU count), filesystem object store in a temp dir`);
+  console.log(
+    `engine: openWeir wiring, in-process executor at ${postgres.concurrency} steps at a time (CPU count), filesystem object store in a temp dir`,
+  );
   for (const backend of [embedded, postgres]) {
     const { wide } = backend;
     const perSecond = wide.steps / (wide.ms / 1000);
@@ -140,14 +147,17 @@ async function measureRawInserts(databaseUrl: string, rows: number): Promise<Raw
     );
     const runId = randomUUID();
     const insert = (i: number) =>
-      client.query('insert into bench_raw_insert (id, run_id, kind, message, created_at, data) values ($1, $2, $3, $4, $5, $6)', [
-        randomUUID(),
-        runId,
-        'step.materialized',
-        `materialized row ${i}`,
-        new Date(),
-        JSON.stringify({ attempt: 1, size: 1, where: 'inline' }),
-      ]);
+      client.query(
+        'insert into bench_raw_insert (id, run_id, kind, message, created_at, data) values ($1, $2, $3, $4, $5, $6)',
+        [
+          randomUUID(),
+          runId,
+          'step.materialized',
+          `materialized row ${i}`,
+          new Date(),
+          JSON.stringify({ attempt: 1, size: 1, where: 'inline' }),
+        ],
+      );
     for (let i = 0; i < 50; i++) await insert(i); // warm-up: connection, plan cache, JIT
     await client.query('truncate bench_raw_insert');
     const start = performance.now();
@@ -162,7 +172,12 @@ async function measureRawInserts(databaseUrl: string, rows: number): Promise<Raw
 }
 
 /** Opens the engine as `weir dev` does (temp data dir; PostgreSQL when `databaseUrl` is set) and measures both shapes. */
-async function measureEngine(label: string, databaseUrl: string | undefined, wideSteps: number, chainSteps: number): Promise<BackendFigures> {
+async function measureEngine(
+  label: string,
+  databaseUrl: string | undefined,
+  wideSteps: number,
+  chainSteps: number,
+): Promise<BackendFigures> {
   const dataDir = await mkdtemp(join(tmpdir(), 'weir-bench-materialize-'));
   const warm = noopAssets('warm', WARMUP_STEPS);
   const wide = noopAssets('noop', wideSteps);
@@ -187,7 +202,12 @@ async function measureEngine(label: string, databaseUrl: string | undefined, wid
 }
 
 /** One run of `selection`, timed from the request to the run's end. */
-async function materialize(opened: OpenedWeir, selection: string, steps: number, counter: StatementCounter): Promise<RunFigures> {
+async function materialize(
+  opened: OpenedWeir,
+  selection: string,
+  steps: number,
+  counter: StatementCounter,
+): Promise<RunFigures> {
   const before = counter.snapshot();
   const start = performance.now();
   const requested = await opened.engine.requestRun({ selection, trigger: 'manual' });
@@ -220,7 +240,9 @@ function countStatements(dataSource: DataSource): StatementCounter {
 
 /** `n` independent assets `<prefix>/a0001`… whose materialize does nothing. */
 function noopAssets(prefix: string, n: number): AnyAsset[] {
-  return Array.from({ length: n }, (_, i) => asset({ key: `${prefix}/a${String(i + 1).padStart(4, '0')}`, materialize: async () => 1 }));
+  return Array.from({ length: n }, (_, i) =>
+    asset({ key: `${prefix}/a${String(i + 1).padStart(4, '0')}`, materialize: async () => 1 }),
+  );
 }
 
 /** `n` no-op assets, each depending on the one before: they can only run one at a time. */
@@ -229,7 +251,11 @@ function chainAssets(prefix: string, n: number): AnyAsset[] {
   for (let i = 0; i < n; i++) {
     const key = `${prefix}/c${String(i + 1).padStart(4, '0')}`;
     const previous = assets[i - 1];
-    assets.push(previous ? asset({ key, deps: { previous }, materialize: async () => 1 }) : asset({ key, materialize: async () => 1 }));
+    assets.push(
+      previous
+        ? asset({ key, deps: { previous }, materialize: async () => 1 })
+        : asset({ key, materialize: async () => 1 }),
+    );
   }
   return assets;
 }
@@ -238,7 +264,8 @@ function sizeFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1 || value > 9999) throw new Error(`${name} must be a whole number from 1 to 9999, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < 1 || value > 9999)
+    throw new Error(`${name} must be a whole number from 1 to 9999, got "${raw}"`);
   return value;
 }
 

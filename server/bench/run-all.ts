@@ -17,7 +17,11 @@ interface Bench {
 
 const BENCHES: readonly Bench[] = [
   { title: 'graph load and validation', file: 'bench/graph-load.bench.ts', run: benchGraphLoad },
-  { title: 'no-op materialization throughput', file: 'bench/materialize-throughput.bench.ts', run: benchMaterializeThroughput },
+  {
+    title: 'no-op materialization throughput',
+    file: 'bench/materialize-throughput.bench.ts',
+    run: benchMaterializeThroughput,
+  },
   { title: 'payload memory', file: 'bench/payload-memory.bench.ts', run: benchPayloadMemory },
 ];
 
@@ -43,7 +47,9 @@ async function main(): Promise<number> {
       console.error(`-- ${bench.title}: FAILED after ${seconds(performance.now() - start)}:`, error);
     }
   }
-  console.log(`\nall benchmarks: ${seconds(performance.now() - started)}${failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : ''}`);
+  console.log(
+    `\nall benchmarks: ${seconds(performance.now() - started)}${failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : ''}`,
+  );
   return failed.length > 0 ? 1 : 0;
 }
 

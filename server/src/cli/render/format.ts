@@ -43,16 +43,18 @@ export function outputLabel(step: StepView): string {
 }
 
 /**
- * A URI shortened for a table cell: scheme, then the object's name and its attempt folder.
- * `weir logs` and `--json` print URIs whole.
+ * A URI shortened for a table cell: ids in the path are cut to 8 characters and only the
+ * attempt folder and the object's name are kept. `weir logs` and `--json` print URIs whole.
  */
 export function shortUri(uri: string): string {
   const scheme = /^[a-z0-9]+:\/\//.exec(uri)?.[0] ?? '';
   const parts = uri.slice(scheme.length).split('/');
-  const name = parts.at(-1) === '' ? parts.slice(-3, -1) : parts.slice(-2);
-  if (name.at(-2) === 'files') name.unshift(parts.at(-3) ?? '');
-  return parts.length <= 3 ? uri : `${scheme}…/${name.map((p) => (p.length > 12 ? `${p.slice(0, 8)}…` : p)).join('/')}`;
+  const attempt = parts.findLastIndex((part) => UUID.test(part));
+  if (attempt < 0) return uri;
+  return `${scheme}…/${parts[attempt]!.slice(0, 8)}/${parts.slice(attempt + 1).join('/')}`;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The user metadata of a step, as `rows=120 bytes=3.4KiB`, cut to fit a table. */
 export function metadataLabel(step: StepView, max = 60): string {
