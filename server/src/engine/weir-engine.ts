@@ -165,9 +165,14 @@ export class WeirEngine extends EventEmitter {
 
   private async handle(job: StepJob): Promise<void> {
     const settlement: StepSettlement = await this.runner.run(job);
+    if (settlement.kind === 'ignored') return;
+    this.emit('run-updated', job.runId);
     if (settlement.kind === 'retry') this.retries.arm(job, settlement.at);
-    if (settlement.kind !== 'ignored') this.emit('run-updated', job.runId);
-    if (settlement.kind === 'succeeded' || settlement.kind === 'failed') await this.advance(job.runId);
+    if (settlement.kind === 'failed') await this.advance(job.runId);
+    if (settlement.kind === 'succeeded') {
+      for (const ready of settlement.ready) await this.options.executor.dispatch(ready);
+      if (settlement.runFinished) this.emit('run-finished', job.runId);
+    }
   }
 
   private async advance(runId: string): Promise<void> {

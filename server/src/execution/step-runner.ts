@@ -6,6 +6,7 @@ import type { RetryPolicySpec } from '../sdk/retry.js';
 import type { AnyAsset } from '../sdk/asset.js';
 import type { Clock } from '../runs/clock.js';
 import { decideRetry, isNonRetryable, resolveRetryPolicy } from '../runs/retry-policy.js';
+import { finishRunIfDone, releaseDependents } from '../runs/run-completion.js';
 import { claimStep, completeStep, failAttempt, type FailureOutcome } from '../runs/step-transitions.js';
 import type { AttemptErrorKind } from '../storage/entities/attempt.entity.js';
 import type { StepJob } from './executor.port.js';
@@ -15,7 +16,14 @@ import { StepLogger } from './step-logger.js';
 
 /** How a delivered job ended, reported so the engine can move the run on. */
 export type StepSettlement =
-  | { readonly kind: 'succeeded'; readonly runId: string; readonly stepId: string }
+  | {
+      readonly kind: 'succeeded';
+      readonly runId: string;
+      readonly stepId: string;
+      /** Downstream steps this success made ready, to dispatch. */
+      readonly ready: readonly StepJob[];
+      readonly runFinished: boolean;
+    }
   | { readonly kind: 'failed'; readonly runId: string; readonly stepId: string }
   | { readonly kind: 'retry'; readonly runId: string; readonly stepId: string; readonly at: Date }
   | { readonly kind: 'ignored'; readonly runId: string; readonly stepId: string };
@@ -71,7 +79,10 @@ export class StepRunner {
       if (found.kind !== 'asset')
         throw new SystemError(`${step.assetKey} is a source asset and cannot be materialized`);
       definition = found;
-      const inputs = await dataSource.transaction((m) => loadInputs(m, this.options.objectStore, graph, step));
+      const inputs =
+        graph.inputsOf(step.assetKey).length === 0
+          ? {}
+          : await dataSource.transaction((m) => loadInputs(m, this.options.objectStore, graph, step));
       const { ctx, metadata } = createStepContext({
         assetKey: step.assetKey,
         runId: step.runId,
@@ -91,17 +102,18 @@ export class StepRunner {
         inlineLimit: this.options.inlineLimit,
       });
       await logger.flush();
-      const committed = await dataSource.transaction((m) =>
-        completeStep(m, {
-          stepId: step.id,
-          attemptId: attempt.id,
-          output,
-          metadata,
-          codeVersion: definition!.codeVersion,
-          now: clock.now(),
-        }),
-      );
-      return { kind: committed ? 'succeeded' : 'ignored', ...job };
+      const codeVersion = definition.codeVersion;
+      // The materialization, the step's success, the release of its dependents and the end of
+      // the run (if this was the last step) commit together.
+      const outcome = await dataSource.transaction(async (m) => {
+        const now = clock.now();
+        if (!(await completeStep(m, { stepId: step.id, attemptId: attempt.id, output, metadata, codeVersion, now })))
+          return undefined;
+        const ready = await releaseDependents(m, step.dependents, step.runId);
+        const run = await finishRunIfDone(m, step.runId, now);
+        return { ready, runFinished: run.finished };
+      });
+      return outcome ? { kind: 'succeeded', ...job, ...outcome } : { kind: 'ignored', ...job };
     } catch (error) {
       await logger.flush().catch(() => {});
       const outcome = await this.recordFailure(step.id, attempt.id, attempt.number, definition, error);

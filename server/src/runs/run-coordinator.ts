@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from './clock.js';
 import { RunEntity } from '../storage/entities/run.entity.js';
-import { StepEntity, TERMINAL_STEP_STATUSES, type StepStatus } from '../storage/entities/step.entity.js';
+import { StepEntity, type StepStatus } from '../storage/entities/step.entity.js';
+import { finishRunIfDone } from './run-completion.js';
 import { appendEvents, type NewEvent } from '../storage/event-log.js';
 import type { StepJob } from '../execution/executor.port.js';
 
@@ -15,10 +16,11 @@ export interface AdvanceResult {
 }
 
 /**
- * Moves a run forward after any of its steps changed: pending steps whose upstream steps all
- * succeeded become queued (returned for dispatch), those behind a failed step are skipped, and
- * the run ends when every step has. The run row is locked, so concurrent advances of the same
- * run serialize and a step is queued once.
+ * Re-evaluates a whole run: pending steps whose upstream steps all succeeded become queued
+ * (returned for dispatch), those behind a failed step are skipped, and the run ends when every
+ * step has. Used when a run starts, after a step failed for good, and on recovery; a success
+ * takes the cheaper path in run-completion.ts. The run row is locked, so concurrent
+ * re-evaluations of the same run serialize and a step is queued once.
  */
 export class RunCoordinator {
   constructor(
@@ -64,6 +66,11 @@ export class RunCoordinator {
         }
       }
     }
+    if (run.status === 'queued') {
+      run.status = 'running';
+      await manager.update(RunEntity, run.id, { status: 'running', startedAt: now });
+      events.push({ type: 'run.started', message: 'run started', runId });
+    }
     for (const step of skipped) {
       await manager.update(StepEntity, step.id, { status: 'skipped', endedAt: now, errorMessage: step.errorMessage });
       events.push({
@@ -83,35 +90,8 @@ export class RunCoordinator {
         .whereInIds(queued.map((s) => s.id))
         .execute();
     }
-    if (run.status === 'queued') {
-      run.status = 'running';
-      run.startedAt = now;
-      events.push({ type: 'run.started', message: 'run started', runId });
-    }
-    const finished = steps.every((step) => TERMINAL_STEP_STATUSES.includes(step.status));
-    if (finished) {
-      const failed = steps.filter((step) => step.status !== 'succeeded');
-      run.status = failed.length === 0 ? 'succeeded' : 'failed';
-      run.endedAt = now;
-      const counts = countByStatus(steps);
-      events.push({
-        type: run.status === 'succeeded' ? 'run.succeeded' : 'run.failed',
-        level: run.status === 'succeeded' ? 'info' : 'error',
-        message: `run ${run.status}: ${Object.entries(counts)
-          .map(([status, n]) => `${n} ${status}`)
-          .join(', ')}`,
-        runId,
-        data: counts,
-      });
-    }
-    await manager.update(RunEntity, run.id, { status: run.status, startedAt: run.startedAt, endedAt: run.endedAt });
     await appendEvents(manager, events);
-    return { ready: queued.map((step) => ({ runId, stepId: step.id })), finished, status: run.status };
+    const outcome = await finishRunIfDone(manager, runId, now);
+    return { ready: queued.map((step) => ({ runId, stepId: step.id })), ...outcome };
   }
-}
-
-function countByStatus(steps: readonly StepEntity[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const step of steps) counts[step.status] = (counts[step.status] ?? 0) + 1;
-  return counts;
 }

@@ -54,8 +54,15 @@ export async function planRun(
       .upstreamOf(key)
       .filter((upstream) => stepIds.has(upstream))
       .map((upstream) => stepIds.get(upstream)!),
+    dependents: [] as string[],
+    waitingOn: 0,
     attemptCount: 0,
   }));
+  const byId = new Map(steps.map((step) => [step.id, step]));
+  for (const step of steps) {
+    step.waitingOn = step.dependsOn.length;
+    for (const upstream of step.dependsOn) byId.get(upstream)!.dependents.push(step.id);
+  }
   return dataSource.transaction(async (manager) => {
     if (request.idempotencyKey) {
       const existing = await manager.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey });

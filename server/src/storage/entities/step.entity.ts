@@ -36,6 +36,18 @@ export class StepEntity {
   @Column({ type: 'jsonb', name: 'depends_on', default: () => "'[]'" })
   dependsOn!: string[];
 
+  /** Ids of the steps of the same run that depend on this one (the inverse of `dependsOn`). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  dependents!: string[];
+
+  /**
+   * Upstream steps not yet succeeded. Each success decrements its dependents' counters in its
+   * own transaction (row locks serialize concurrent ones), and the one that reaches zero
+   * queues the step: no scan of the run per step.
+   */
+  @Column({ type: 'integer', name: 'waiting_on', default: 0 })
+  waitingOn!: number;
+
   /** Position in the run's topological order, for listing steps upstream first. */
   @Column({ type: 'integer', default: 0 })
   ordinal!: number;
