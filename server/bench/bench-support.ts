@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { redactUrl, withDatabase } from '../src/config/database-url.js';
+
+export { redactUrl, withDatabase };
 
 /** The PostgreSQL server the benchmarks use: the integration tests' server. */
 export const BENCH_PG_URL = process.env.WEIR_TEST_PG_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
@@ -28,24 +31,6 @@ export function machineLine(): string {
     `node ${process.version}`,
     `${process.platform}-${process.arch}`,
   ].join(', ');
-}
-
-/** A URL with its password replaced, fit for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<unparseable url>';
-  }
-}
-
-/** The same server as `url`, another database. */
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 /** Runs `work` on a fresh client of the server's admin database; says how to fix a failed connection. */

@@ -22,6 +22,7 @@ export function callerLocation(): string {
   (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
   try {
     Error.captureStackTrace(holder, callerLocation);
+    // V8 formats the stack lazily, on first read: read it while the hook is set aside.
     void holder.stack;
   } finally {
     Error.stackTraceLimit = previousLimit;

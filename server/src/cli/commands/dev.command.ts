@@ -5,6 +5,7 @@ import { openWeir } from '../../engine/open-weir.js';
 import { loadProject } from '../../project/project-loader.js';
 import { watchProject } from '../../project/project-watcher.js';
 import { acquireDataDirLock } from '../../storage/data-dir-lock.js';
+import { redactUrl } from '../../config/database-url.js';
 import { configFor } from '../cli-options.js';
 import { bold, dim, green, red } from '../render/format.js';
 import { CliError } from '../weir-client.js';
@@ -45,7 +46,7 @@ export function registerDev(program: Command): void {
       );
       log(`API      http://${options.host}:${server.port}  (GET /healthz, /api/runs, /api/assets)`);
       log(
-        `data     ${config.dataDir} (${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, objects in ${config.objectStoreUrl ?? `${config.dataDir}/objects`})`,
+        `data     ${config.dataDir} (${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, objects in ${config.objectStoreUrl ? redactUrl(config.objectStoreUrl) : `${config.dataDir}/objects`})`,
       );
       log(`executor in-process, ${config.concurrency} at a time · try: npx weir materialize '*'`);
 
