@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -136,7 +136,7 @@ async function runMeasurement(measurement: Measurement): Promise<void> {
     check(readBack === payload.sha256(), 'the bytes read back differ from the bytes written');
   }
 
-  const result: ChildResult = { measurement, bytes, writeMs, readMs, maxRssKiB: process.resourceUsage().maxRSS };
+  const result: ChildResult = { measurement, bytes, writeMs, readMs, maxRssKiB: peakRssKiB() };
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 
@@ -204,4 +204,19 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   if (child === 'store' || child === 'baseline') await runMeasurement(child);
   else if (child !== undefined) throw new Error(`Unknown ${CHILD_FLAG}${child}; expected store or baseline`);
   else await benchPayloadMemory();
+}
+
+/**
+ * Peak resident memory of this process, in KiB. getrusage's maxRSS survives fork+exec on
+ * Linux, so a child would report its parent's peak (the graph bench's 100k assets); the
+ * kernel's VmHWM belongs to this address space alone.
+ */
+function peakRssKiB(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
 }
