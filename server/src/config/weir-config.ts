@@ -19,6 +19,12 @@ export const CONFIG_KEYS = {
   WEIR_RETRY_MAX_DELAY: 'Default retry policy: longest delay. Default 5m',
   WEIR_RETRY_JITTER: "Default retry policy: 'full' (default), 'none' or a fraction 0..1",
   WEIR_LOG_LEVEL: "Server log level: 'debug', 'info' (default), 'warn', 'error'",
+  WEIR_HOST: 'Address the HTTP API listens on. Default 127.0.0.1 (0.0.0.0 in containers)',
+  WEIR_REDIS_URL: 'Redis URL; when set, steps run on BullMQ workers (`weir worker`) instead of in-process',
+  WEIR_QUEUE: "Queue backend of the distributed mode: 'redis' (default when WEIR_REDIS_URL is set)",
+  WEIR_POOLS: "Concurrency pools and their limits across all workers, e.g. 'warehouse=2,api=5'",
+  WEIR_HEARTBEAT_INTERVAL: 'How often a worker records that its running attempts are alive. Default 5s',
+  WEIR_LOST_AFTER: 'An attempt whose heartbeat is older than this is declared lost and retried. Default 30s',
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -84,8 +84,8 @@ export class WeirEngine extends EventEmitter {
       (attempt) => attempt.workerId !== this.workerId,
     );
     await this.options.executor.start((job) => this.handle(job));
-    for (const { runId, stepId, outcome } of plan.lost) {
-      if (outcome.kind === 'retry') this.retries.arm({ runId, stepId }, outcome.at);
+    for (const { runId, stepId, attempt, outcome } of plan.lost) {
+      if (outcome.kind === 'retry') this.retries.arm({ runId, stepId, attempt }, outcome.at);
     }
     for (const retry of plan.retries) this.retries.arm(retry, retry.at);
     for (const job of plan.queued) await this.options.executor.dispatch(job);
@@ -167,7 +167,7 @@ export class WeirEngine extends EventEmitter {
     const settlement: StepSettlement = await this.runner.run(job);
     if (settlement.kind === 'ignored') return;
     this.emit('run-updated', job.runId);
-    if (settlement.kind === 'retry') this.retries.arm(job, settlement.at);
+    if (settlement.kind === 'retry') this.retries.arm({ ...job, attempt: job.attempt + 1 }, settlement.at);
     if (settlement.kind === 'failed') await this.advance(job.runId);
     if (settlement.kind === 'succeeded') {
       for (const ready of settlement.ready) await this.options.executor.dispatch(ready);

@@ -15,7 +15,7 @@ describe('InProcessExecutor', () => {
       await new Promise<void>((resolve) => releases.push(resolve));
       running--;
     });
-    for (let i = 0; i < 10; i++) await executor.dispatch({ runId: 'r', stepId: `s${i}` });
+    for (let i = 0; i < 10; i++) await executor.dispatch({ runId: 'r', stepId: `s${i}`, attempt: 1 });
     expect(started).toEqual(['s0', 's1', 's2']);
     expect(executor.inFlight()).toBe(10);
     while (started.length < 10 || releases.length > 0) {

@@ -1,4 +1,4 @@
-import type { Executor, StepHandler, StepJob } from './executor.port.js';
+import { jobIdOf, type DispatchOptions, type Executor, type StepHandler, type StepJob } from './executor.port.js';
 
 /**
  * Runs steps in this process, at most `concurrency` at a time, in the order they were
@@ -8,13 +8,16 @@ import type { Executor, StepHandler, StepJob } from './executor.port.js';
 export class InProcessExecutor implements Executor {
   private handler: StepHandler | undefined;
   private readonly waiting: StepJob[] = [];
+  private readonly pending = new Set<string>();
+  private readonly delayed = new Set<NodeJS.Timeout>();
   private running = 0;
   private stopping = false;
   private readonly idle: Array<() => void> = [];
 
   constructor(private readonly concurrency: number) {
-    if (!Number.isInteger(concurrency) || concurrency < 1)
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new Error(`executor concurrency must be an integer ≥ 1 (got ${concurrency})`);
+    }
   }
 
   async start(handler: StepHandler): Promise<void> {
@@ -22,21 +25,42 @@ export class InProcessExecutor implements Executor {
     this.pump();
   }
 
-  async dispatch(job: StepJob): Promise<void> {
-    if (this.stopping) return;
-    this.waiting.push(job);
-    this.pump();
+  async dispatch(job: StepJob, options: DispatchOptions = {}): Promise<void> {
+    if (this.stopping || this.pending.has(jobIdOf(job))) return;
+    this.pending.add(jobIdOf(job));
+    if (options.delayMs && options.delayMs > 0) {
+      const timer = setTimeout(() => {
+        this.delayed.delete(timer);
+        this.enqueue(job);
+      }, options.delayMs);
+      this.delayed.add(timer);
+      return;
+    }
+    this.enqueue(job);
+  }
+
+  async isPending(job: StepJob): Promise<boolean> {
+    return this.pending.has(jobIdOf(job));
   }
 
   inFlight(): number {
-    return this.running + this.waiting.length;
+    return this.pending.size;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.waiting.length = 0;
+    for (const timer of this.delayed) clearTimeout(timer);
+    this.delayed.clear();
+    for (const job of this.waiting.splice(0)) this.pending.delete(jobIdOf(job));
+    this.pending.clear();
     if (this.running === 0) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private enqueue(job: StepJob): void {
+    if (this.stopping) return;
+    this.waiting.push(job);
+    this.pump();
   }
 
   private pump(): void {
@@ -50,6 +74,7 @@ export class InProcessExecutor implements Executor {
         .catch((error: unknown) => console.error(`weir: step ${job.stepId} crashed the executor:`, error))
         .finally(() => {
           this.running--;
+          this.pending.delete(jobIdOf(job));
           if (this.running === 0 && this.stopping) this.idle.splice(0).forEach((resolve) => resolve());
           this.pump();
         });

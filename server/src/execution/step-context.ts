@@ -1,7 +1,9 @@
 import type { AssetContext, AssetStore, MetadataValue, PayloadBody } from '../sdk/context.js';
 import type { PayloadRef } from '../sdk/payload-ref.js';
+import type { DataSource } from 'typeorm';
 import type { ObjectStore } from '../io/object-store.port.js';
 import { writeAssetFile } from '../io/payload-codec.js';
+import { CheckpointWriter } from './checkpoint-store.js';
 import type { StepLogger } from './step-logger.js';
 
 /** Builds the `ctx` handed to `materialize`, and collects what the asset attached to it. */
@@ -16,6 +18,11 @@ export function createStepContext(input: {
   signal: AbortSignal;
   objectStore: ObjectStore;
   keyPrefix: string;
+  dataSource: DataSource;
+  /** JSON checkpoint states of at most this many bytes are kept in the database. */
+  inlineLimit: number;
+  /** The state of the latest checkpoint of an earlier attempt (see `loadResumeState`). */
+  resume: unknown;
 }): { ctx: AssetContext; metadata: Record<string, MetadataValue> } {
   const metadata: Record<string, MetadataValue> = {};
   const store: AssetStore = {
@@ -23,6 +30,20 @@ export function createStepContext(input: {
       writeAssetFile(input.objectStore, input.keyPrefix, name, body, options?.contentType),
     open: (ref: PayloadRef) => input.objectStore.open(ref),
   };
+  const checkpoints = new CheckpointWriter(
+    {
+      dataSource: input.dataSource,
+      objectStore: input.objectStore,
+      inlineLimit: input.inlineLimit,
+      keyPrefix: input.keyPrefix,
+      runId: input.runId,
+      stepId: input.stepId,
+      attemptId: input.attemptId,
+      attemptNumber: input.attemptNumber,
+      assetKey: input.assetKey,
+    },
+    () => input.logger.flush(),
+  );
   const ctx: AssetContext = {
     assetKey: input.assetKey,
     runId: input.runId,
@@ -33,6 +54,8 @@ export function createStepContext(input: {
     log: input.logger,
     signal: input.signal,
     store,
+    resume: input.resume,
+    checkpoint: (state: unknown) => checkpoints.save(state),
     metadata(values) {
       for (const [key, value] of Object.entries(values)) {
         if (!['number', 'string', 'boolean'].includes(typeof value)) {

@@ -10,6 +10,7 @@ import { finishRunIfDone, releaseDependents } from '../runs/run-completion.js';
 import { claimStep, completeStep, failAttempt, type FailureOutcome } from '../runs/step-transitions.js';
 import type { AttemptErrorKind } from '../storage/entities/attempt.entity.js';
 import type { StepJob } from './executor.port.js';
+import { loadResumeState } from './checkpoint-store.js';
 import { loadInputs } from './input-loader.js';
 import { createStepContext } from './step-context.js';
 import { StepLogger } from './step-logger.js';
@@ -83,6 +84,7 @@ export class StepRunner {
         graph.inputsOf(step.assetKey).length === 0
           ? {}
           : await dataSource.transaction((m) => loadInputs(m, this.options.objectStore, graph, step));
+      const resume = await loadResumeState(dataSource, this.options.objectStore, step.id, attempt);
       const { ctx, metadata } = createStepContext({
         assetKey: step.assetKey,
         runId: step.runId,
@@ -94,6 +96,9 @@ export class StepRunner {
         signal: controller.signal,
         objectStore: this.options.objectStore,
         keyPrefix,
+        dataSource,
+        inlineLimit: this.options.inlineLimit,
+        resume,
       });
       const value = await definition.materialize(ctx, inputs as never);
       const output = await encodeOutput(value, {

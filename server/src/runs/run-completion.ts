@@ -21,17 +21,17 @@ export async function releaseDependents(
   if (dependents.length === 0) return [];
   // Row locks taken by the UPDATE serialize two upstreams finishing at once: the second sees
   // the first's decrement, so exactly one of them brings the counter to zero.
-  const rows = returnedRows<{ id: string; status: string }>(
+  const rows = returnedRows<{ id: string; status: string; attempt_count: number }>(
     await manager.query(
       `UPDATE steps
           SET waiting_on = waiting_on - 1,
               status = CASE WHEN waiting_on = 1 AND status = 'pending' THEN 'queued' ELSE status END
         WHERE id = ANY($1::uuid[]) AND run_id = $2
-        RETURNING id, status, waiting_on`,
+        RETURNING id, status, waiting_on, attempt_count`,
       [dependents, runId],
     ),
   );
-  return rows.filter((row) => row.status === 'queued').map((row) => ({ runId, stepId: row.id }));
+  return rows.filter((row) => row.status === 'queued').map((row) => ({ runId, stepId: row.id, attempt: row.attempt_count + 1 }));
 }
 
 /** Whether a run ended, and how. */

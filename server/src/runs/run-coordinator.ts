@@ -92,6 +92,6 @@ export class RunCoordinator {
     }
     await appendEvents(manager, events);
     const outcome = await finishRunIfDone(manager, runId, now);
-    return { ready: queued.map((step) => ({ runId, stepId: step.id })), ...outcome };
+    return { ready: queued.map((step) => ({ runId, stepId: step.id, attempt: step.attemptCount + 1 })), ...outcome };
   }
 }

@@ -5,19 +5,20 @@ import { AttemptEntity } from '../storage/entities/attempt.entity.js';
 import { RunEntity } from '../storage/entities/run.entity.js';
 import { StepEntity } from '../storage/entities/step.entity.js';
 import type { Clock } from './clock.js';
+import type { StepJob } from '../execution/executor.port.js';
 import { decideRetry, resolveRetryPolicy } from './retry-policy.js';
 import { failAttempt, type FailureOutcome } from './step-transitions.js';
 
 /** What the database says must happen next, after a (re)start. */
 export interface RecoveryPlan {
   /** Attempts found running on a dead worker, now recorded as lost. */
-  readonly lost: ReadonlyArray<{ runId: string; stepId: string; outcome: FailureOutcome }>;
+  readonly lost: ReadonlyArray<{ runId: string; stepId: string; attempt: number; outcome: FailureOutcome }>;
   /** Runs that are not finished and must be advanced. */
   readonly activeRunIds: readonly string[];
   /** Steps waiting in the queue (their jobs may have died with the process). */
-  readonly queued: ReadonlyArray<{ runId: string; stepId: string }>;
+  readonly queued: ReadonlyArray<StepJob>;
   /** Steps waiting for a retry, with when it is due. */
-  readonly retries: ReadonlyArray<{ runId: string; stepId: string; at: Date }>;
+  readonly retries: ReadonlyArray<StepJob & { at: Date }>;
 }
 
 /**
@@ -33,7 +34,7 @@ export async function recoverState(
   isDead: (attempt: AttemptEntity) => boolean,
 ): Promise<RecoveryPlan> {
   const running = await dataSource.getRepository(AttemptEntity).findBy({ status: 'running' });
-  const lost: Array<{ runId: string; stepId: string; outcome: FailureOutcome }> = [];
+  const lost: Array<{ runId: string; stepId: string; attempt: number; outcome: FailureOutcome }> = [];
   for (const attempt of running.filter(isDead)) {
     const step = await dataSource.getRepository(StepEntity).findOneBy({ id: attempt.stepId });
     if (!step) continue;
@@ -51,7 +52,7 @@ export async function recoverState(
         now: clock.now(),
       }),
     );
-    lost.push({ runId: step.runId, stepId: step.id, outcome });
+    lost.push({ runId: step.runId, stepId: step.id, attempt: attempt.number + 1, outcome });
   }
   const activeRuns = await dataSource
     .getRepository(RunEntity)
@@ -66,9 +67,9 @@ export async function recoverState(
   return {
     lost,
     activeRunIds,
-    queued: waiting.filter((s) => s.status === 'queued').map((s) => ({ runId: s.runId, stepId: s.id })),
+    queued: waiting.filter((s) => s.status === 'queued').map((s) => ({ runId: s.runId, stepId: s.id, attempt: s.attemptCount + 1 })),
     retries: waiting
       .filter((s) => s.status === 'retry_scheduled')
-      .map((s) => ({ runId: s.runId, stepId: s.id, at: s.nextAttemptAt ?? clock.now() })),
+      .map((s) => ({ runId: s.runId, stepId: s.id, attempt: s.attemptCount + 1, at: s.nextAttemptAt ?? clock.now() })),
   };
 }

@@ -40,8 +40,8 @@ describe.each(STORAGE_BACKENDS)('a step job delivered more than once (%s)', (bac
       workerId: 'other-worker',
     });
     const [whileRunning, alsoWhileRunning] = await Promise.all([
-      otherWorker.run({ runId: run.id, stepId }),
-      otherWorker.run({ runId: run.id, stepId }),
+      otherWorker.run({ runId: run.id, stepId, attempt: 1 }),
+      otherWorker.run({ runId: run.id, stepId, attempt: 1 }),
     ]);
     expect(whileRunning.kind).toBe('ignored');
     expect(alsoWhileRunning.kind).toBe('ignored');
@@ -49,7 +49,7 @@ describe.each(STORAGE_BACKENDS)('a step job delivered more than once (%s)', (bac
     release();
     const final = await harness.engine.waitForRun(run.id);
     expect(final.status).toBe('succeeded');
-    const afterSuccess = await otherWorker.run({ runId: run.id, stepId });
+    const afterSuccess = await otherWorker.run({ runId: run.id, stepId, attempt: 1 });
     expect(afterSuccess.kind).toBe('ignored');
 
     expect(calls).toBe(1);
