@@ -4,3 +4,4 @@ export * from './bronze.js';
 export * from './silver.js';
 export * from './gold.js';
 export * from './reports.js';
+export * from './ingest.js';

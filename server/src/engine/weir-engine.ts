@@ -12,7 +12,7 @@ import { RetryScheduler } from '../runs/retry-scheduler.js';
 import { RunCoordinator } from '../runs/run-coordinator.js';
 import { planRun, type RunRequest } from '../runs/run-planner.js';
 import { getRunView, listRunViews, resolveRunId, type RunView } from '../runs/run-queries.js';
-import { recoverState } from '../runs/run-recovery.js';
+import { Reconciler, type LostAttemptRule, type ReconcileReport } from '../runs/reconciler.js';
 import { listRunEvents, type EventView } from '../storage/event-log.js';
 import { saveSnapshot } from '../storage/snapshot-store.js';
 
@@ -44,6 +44,7 @@ export class WeirEngine extends EventEmitter {
   private readonly coordinator: RunCoordinator;
   private readonly retries: RetryScheduler;
   private readonly runner: StepRunner;
+  private readonly reconciler: Reconciler;
 
   constructor(private readonly options: WeirEngineOptions) {
     super();
@@ -51,7 +52,16 @@ export class WeirEngine extends EventEmitter {
     this.graphValue = options.graph;
     this.clock = options.clock ?? systemClock;
     this.coordinator = new RunCoordinator(options.dataSource, this.clock);
-    this.retries = new RetryScheduler(options.dataSource, this.clock, (job) => options.executor.dispatch(job));
+    this.retries = new RetryScheduler(options.dataSource, this.clock, (job) => this.dispatch(job));
+    this.reconciler = new Reconciler({
+      dataSource: options.dataSource,
+      executor: options.executor,
+      graph: () => this.graphValue,
+      retryDefaults: options.retryDefaults,
+      clock: this.clock,
+      armRetry: (job, at) => this.retries.arm(job, at),
+      advance: (runId) => this.advance(runId),
+    });
     this.runner = new StepRunner({
       dataSource: options.dataSource,
       objectStore: options.objectStore,
@@ -69,27 +79,22 @@ export class WeirEngine extends EventEmitter {
   }
 
   /**
-   * Records the definitions snapshot, recovers what a previous process left (lost attempts,
-   * queued steps, pending retries, unfinished runs) and starts taking jobs.
-   * `ownsAllWorkers`: this process is the only worker (embedded), so any attempt still marked
-   * running belongs to a dead process.
+   * Records the definitions snapshot and starts taking jobs (unless this process only
+   * dispatches). `recover: 'exclusive'` is for a process that is the only worker (embedded):
+   * before starting it records every attempt of another worker as lost and re-dispatches what
+   * the database says is queued.
    */
-  async start(): Promise<void> {
+  async start(options: { recover?: 'exclusive' | 'none'; consume?: boolean } = {}): Promise<void> {
     this.snapshotId = await this.saveSnapshot(this.graphValue);
-    const plan = await recoverState(
-      this.options.dataSource,
-      this.graphValue,
-      this.options.retryDefaults,
-      this.clock,
-      (attempt) => attempt.workerId !== this.workerId,
-    );
-    await this.options.executor.start((job) => this.handle(job));
-    for (const { runId, stepId, attempt, outcome } of plan.lost) {
-      if (outcome.kind === 'retry') this.retries.arm({ runId, stepId, attempt }, outcome.at);
+    if (options.consume ?? true) await this.options.executor.start((job) => this.handle(job));
+    if ((options.recover ?? 'exclusive') === 'exclusive') {
+      await this.reconcile({ kind: 'not-this-worker', workerId: this.workerId }, 0);
     }
-    for (const retry of plan.retries) this.retries.arm(retry, retry.at);
-    for (const job of plan.queued) await this.options.executor.dispatch(job);
-    for (const runId of plan.activeRunIds) await this.advance(runId);
+  }
+
+  /** One reconciliation pass (see {@link Reconciler}); the leading `weir server` runs them periodically. */
+  reconcile(rule: LostAttemptRule, queuedGraceMs: number): Promise<ReconcileReport> {
+    return this.reconciler.pass(rule, queuedGraceMs);
   }
 
   /** Swaps in reloaded definitions; runs in progress continue with the new code. */
@@ -170,16 +175,30 @@ export class WeirEngine extends EventEmitter {
     if (settlement.kind === 'retry') this.retries.arm({ ...job, attempt: job.attempt + 1 }, settlement.at);
     if (settlement.kind === 'failed') await this.advance(job.runId);
     if (settlement.kind === 'succeeded') {
-      for (const ready of settlement.ready) await this.options.executor.dispatch(ready);
+      for (const ready of settlement.ready) await this.dispatch(ready);
       if (settlement.runFinished) this.emit('run-finished', job.runId);
     }
   }
 
   private async advance(runId: string): Promise<void> {
     const result = await this.coordinator.advance(runId);
-    for (const job of result.ready) await this.options.executor.dispatch(job);
+    for (const job of result.ready) await this.dispatch(job);
     this.emit('run-updated', runId);
     if (result.finished) this.emit('run-finished', runId);
+  }
+
+  /**
+   * Hands a queued step to the executor. A queue that is down is not fatal: the step stays
+   * queued in the database and the reconciler dispatches it again.
+   */
+  private async dispatch(job: StepJob): Promise<void> {
+    try {
+      await this.options.executor.dispatch(job);
+    } catch (error) {
+      console.error(
+        `weir: dispatch of step ${job.stepId} failed, the reconciler will retry it: ${(error as Error).message}`,
+      );
+    }
   }
 
   private saveSnapshot(graph: AssetGraph): Promise<string> {

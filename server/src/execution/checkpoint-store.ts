@@ -59,16 +59,21 @@ export interface CheckpointTarget {
  * `ctx.checkpoint` of one attempt: each call commits a `checkpoints` row (state inline, or a
  * reference to `<keyPrefix>/checkpoints/<n>.json`) and a `step.checkpoint` event in its own
  * transaction, after checking under the step's lock that the attempt is still the running one.
+ * `n` counts the step's checkpoints across its attempts.
  */
 export class CheckpointWriter {
-  private count = 0;
+  private count: number;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly target: CheckpointTarget,
+    /** Checkpoints saved by earlier attempts: numbers go on from there, across the step's attempts. */
+    saved: number,
     /** Runs before each write (flushes the attempt's log lines so the event log stays in order). */
     private readonly beforeWrite: () => Promise<void> = async () => {},
-  ) {}
+  ) {
+    this.count = saved;
+  }
 
   save(state: unknown): Promise<void> {
     let json: string;
@@ -148,26 +153,31 @@ export class CheckpointWriter {
   }
 }
 
-/**
- * The resume state of an attempt: the state of the most recent checkpoint saved by an earlier
- * attempt of the same step, or `undefined` when none was saved.
- */
+/** What an attempt inherits from the earlier attempts of its step. */
+export interface ResumeState {
+  /** The state of the most recent checkpoint of an earlier attempt, or `undefined` when none was saved. */
+  readonly state: unknown;
+  /** How many checkpoints earlier attempts saved: this attempt numbers its own from there. */
+  readonly saved: number;
+}
+
+/** Reads the {@link ResumeState} of an attempt that is about to run. */
 export async function loadResumeState(
   dataSource: DataSource,
   objectStore: ObjectStore,
   stepId: string,
   attempt: { readonly id: string; readonly number: number },
-): Promise<unknown> {
-  // A first attempt has nothing earlier to resume from: spare every step that query.
-  if (attempt.number === 1) return undefined;
-  const row = await dataSource.getRepository(CheckpointEntity).findOne({
-    where: { stepId, attemptId: Not(attempt.id) },
-    order: { createdAt: 'DESC' },
-  });
-  if (!row) return undefined;
-  if (!row.stateRef) return row.stateInline ?? null;
+): Promise<ResumeState> {
+  // A first attempt has nothing earlier to resume from: spare every step those queries.
+  if (attempt.number === 1) return { state: undefined, saved: 0 };
+  const repository = dataSource.getRepository(CheckpointEntity);
+  const earlier = { stepId, attemptId: Not(attempt.id) };
+  const row = await repository.findOne({ where: earlier, order: { createdAt: 'DESC' } });
+  if (!row) return { state: undefined, saved: 0 };
+  const saved = await repository.countBy(earlier);
+  if (!row.stateRef) return { state: row.stateInline ?? null, saved };
   try {
-    return await decodeOutput({ valueType: 'json', inline: null, ref: row.stateRef }, objectStore);
+    return { state: await decodeOutput({ valueType: 'json', inline: null, ref: row.stateRef }, objectStore), saved };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`could not read the checkpoint to resume from (${row.stateRef.uri}): ${reason}`, { cause: error });

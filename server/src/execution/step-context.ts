@@ -1,9 +1,9 @@
+import type { DataSource } from 'typeorm';
 import type { AssetContext, AssetStore, MetadataValue, PayloadBody } from '../sdk/context.js';
 import type { PayloadRef } from '../sdk/payload-ref.js';
-import type { DataSource } from 'typeorm';
 import type { ObjectStore } from '../io/object-store.port.js';
 import { writeAssetFile } from '../io/payload-codec.js';
-import { CheckpointWriter } from './checkpoint-store.js';
+import { CheckpointWriter, type ResumeState } from './checkpoint-store.js';
 import type { StepLogger } from './step-logger.js';
 
 /** Builds the `ctx` handed to `materialize`, and collects what the asset attached to it. */
@@ -21,8 +21,8 @@ export function createStepContext(input: {
   dataSource: DataSource;
   /** JSON checkpoint states of at most this many bytes are kept in the database. */
   inlineLimit: number;
-  /** The state of the latest checkpoint of an earlier attempt (see `loadResumeState`). */
-  resume: unknown;
+  /** What earlier attempts of the step checkpointed (see `loadResumeState`). */
+  resume: ResumeState;
 }): { ctx: AssetContext; metadata: Record<string, MetadataValue> } {
   const metadata: Record<string, MetadataValue> = {};
   const store: AssetStore = {
@@ -42,6 +42,7 @@ export function createStepContext(input: {
       attemptNumber: input.attemptNumber,
       assetKey: input.assetKey,
     },
+    input.resume.saved,
     () => input.logger.flush(),
   );
   const ctx: AssetContext = {
@@ -54,7 +55,7 @@ export function createStepContext(input: {
     log: input.logger,
     signal: input.signal,
     store,
-    resume: input.resume,
+    resume: input.resume.state,
     checkpoint: (state: unknown) => checkpoints.save(state),
     metadata(values) {
       for (const [key, value] of Object.entries(values)) {

@@ -114,8 +114,10 @@ export class StepRunner {
         const now = clock.now();
         if (!(await completeStep(m, { stepId: step.id, attemptId: attempt.id, output, metadata, codeVersion, now })))
           return undefined;
-        const ready = await releaseDependents(m, step.dependents, step.runId);
+        // Lock order step → run → dependents, as the full re-evaluation takes run → steps:
+        // the other way round, a success and a failure of the same run could deadlock.
         const run = await finishRunIfDone(m, step.runId, now);
+        const ready = await releaseDependents(m, step.dependents, step.runId);
         return { ready, runFinished: run.finished };
       });
       return outcome ? { kind: 'succeeded', ...job, ...outcome } : { kind: 'ignored', ...job };

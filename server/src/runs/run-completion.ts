@@ -25,13 +25,16 @@ export async function releaseDependents(
     await manager.query(
       `UPDATE steps
           SET waiting_on = waiting_on - 1,
-              status = CASE WHEN waiting_on = 1 AND status = 'pending' THEN 'queued' ELSE status END
+              status = CASE WHEN waiting_on = 1 AND status = 'pending' THEN 'queued' ELSE status END,
+              queued_at = CASE WHEN waiting_on = 1 AND status = 'pending' THEN now() ELSE queued_at END
         WHERE id = ANY($1::uuid[]) AND run_id = $2
         RETURNING id, status, waiting_on, attempt_count`,
       [dependents, runId],
     ),
   );
-  return rows.filter((row) => row.status === 'queued').map((row) => ({ runId, stepId: row.id, attempt: row.attempt_count + 1 }));
+  return rows
+    .filter((row) => row.status === 'queued')
+    .map((row) => ({ runId, stepId: row.id, attempt: row.attempt_count + 1 }));
 }
 
 /** Whether a run ended, and how. */

@@ -86,7 +86,7 @@ export class RunCoordinator {
       await manager
         .createQueryBuilder()
         .update(StepEntity)
-        .set({ status: 'queued' })
+        .set({ status: 'queued', queuedAt: () => 'now()' })
         .whereInIds(queued.map((s) => s.id))
         .execute();
     }

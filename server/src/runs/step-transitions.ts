@@ -233,6 +233,6 @@ export async function requeueDueRetry(manager: EntityManager, stepId: string, no
   const step = await lockStep(manager, stepId);
   if (!step || step.status !== 'retry_scheduled' || !step.nextAttemptAt || step.nextAttemptAt.getTime() > now.getTime())
     return false;
-  await manager.update(StepEntity, step.id, { status: 'queued' });
+  await manager.update(StepEntity, step.id, { status: 'queued', queuedAt: () => 'now()' });
   return true;
 }

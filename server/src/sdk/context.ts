@@ -51,6 +51,45 @@ export interface AssetContext {
   /** The object store, for outputs that an asset writes itself. */
   readonly store: AssetStore;
   /**
+   * The state passed to the most recent {@link AssetContext.checkpoint} of an earlier attempt
+   * of this step, read back from storage (so it went through JSON: a `Date` is now a string).
+   * `undefined` on the first attempt, and when no earlier attempt saved a checkpoint.
+   *
+   * @example Resume a paging loop where the failed attempt left off
+   * ```ts
+   * const done = ctx.resume as { page: number } | undefined;
+   * if (done) ctx.log.info(`resuming from page ${done.page + 1}`);
+   * for (let page = (done?.page ?? 0) + 1; page <= lastPage; page++) {
+   *   await fetchPage(page, { signal: ctx.signal });
+   *   await ctx.checkpoint({ page });
+   * }
+   * ```
+   */
+  readonly resume: unknown;
+  /**
+   * Saves progress durably, so that if this attempt fails the next one resumes from it
+   * (as {@link AssetContext.resume}). The returned promise resolves once the checkpoint is
+   * committed, in a transaction of its own. Each call appends a `step.checkpoint` event that
+   * names its size but never holds the state.
+   *
+   * `state` must be JSON-serializable; it is captured when `checkpoint` is called. Keep it small,
+   * a cursor rather than the data: a state over the inline limit (64 KiB by default) is written
+   * to the object store instead of the database, which costs an upload per call.
+   *
+   * @example Checkpoint after each page of a paged API
+   * ```ts
+   * for (let page = 1; page <= lastPage; page++) {
+   *   rows.push(...(await fetchPage(page)));
+   *   await ctx.checkpoint({ page, rowsSoFar: rows.length });
+   * }
+   * ```
+   * @throws TypeError (CheckpointStateError) when `state` is `undefined` or not JSON-serializable;
+   *   the message names the offending value's path. Nothing is saved.
+   * @throws Error (StaleAttemptError) when this attempt is no longer the step's running attempt
+   *   (declared lost, cancelled, finished): a stale attempt cannot overwrite newer progress.
+   */
+  checkpoint(state: unknown): Promise<void>;
+  /**
    * Attaches values shown in the materialization's history (row counts, bytes, …).
    * Later calls add to and override earlier ones.
    */

@@ -60,6 +60,10 @@ export class StepEntity {
   @Column({ type: 'timestamptz', name: 'next_attempt_at', nullable: true })
   nextAttemptAt!: Date | null;
 
+  /** When the step was last queued (database time): the reconciler re-dispatches steps queued long ago whose job is gone. */
+  @Column({ type: 'timestamptz', name: 'queued_at', nullable: true })
+  queuedAt!: Date | null;
+
   /** Re-execution: the materialization reused instead of computing this step. */
   @Column({ type: 'uuid', name: 'reused_materialization_id', nullable: true })
   reusedMaterializationId!: string | null;
