@@ -5,6 +5,8 @@ import { registerGraph } from './commands/graph.command.js';
 import { registerLogs } from './commands/logs.command.js';
 import { registerMaterialize } from './commands/materialize.command.js';
 import { registerRuns } from './commands/runs.command.js';
+import { registerServer } from './commands/server.command.js';
+import { registerWorker } from './commands/worker.command.js';
 import { red } from './render/format.js';
 
 // Errors whose message is complete for a user: no stack trace needed.
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
       '\nConfiguration comes from WEIR_* environment variables; flags override them. See the README for the list.',
     );
   registerDev(program);
+  registerServer(program);
+  registerWorker(program);
   registerMaterialize(program);
   registerGraph(program);
   registerRuns(program);

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseDuration } from '../sdk/duration.js';
 import type { RetryPolicySpec } from '../sdk/retry.js';
 import { validateRetryPolicy } from '../sdk/retry-validation.js';
+import type { QueueBackend } from '../execution/bullmq-executor.js';
 
 /** Every environment variable Weir reads, with what it means. The README's reference is built from this list. */
 export const CONFIG_KEYS = {
@@ -21,7 +22,8 @@ export const CONFIG_KEYS = {
   WEIR_LOG_LEVEL: "Server log level: 'debug', 'info' (default), 'warn', 'error'",
   WEIR_HOST: 'Address the HTTP API listens on. Default 127.0.0.1 (0.0.0.0 in containers)',
   WEIR_REDIS_URL: 'Redis URL; when set, steps run on BullMQ workers (`weir worker`) instead of in-process',
-  WEIR_QUEUE: "Queue backend of the distributed mode: 'redis' (default when WEIR_REDIS_URL is set)",
+  WEIR_QUEUE:
+    "Queue backend of the distributed mode: 'redis' (default when WEIR_REDIS_URL is set) or 'postgres' (BullMQ's PostgreSQL backend, in WEIR_DATABASE_URL)",
   WEIR_POOLS: "Concurrency pools and their limits across all workers, e.g. 'warehouse=2,api=5'",
   WEIR_HEARTBEAT_INTERVAL: 'How often a worker records that its running attempts are alive. Default 5s',
   WEIR_LOST_AFTER: 'An attempt whose heartbeat is older than this is declared lost and retried. Default 30s',
@@ -39,6 +41,14 @@ export interface WeirConfig {
   readonly concurrency: number;
   readonly retryDefaults: RetryPolicySpec;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Address the HTTP API listens on. */
+  readonly host: string;
+  /** Where distributed steps are queued; undefined in embedded mode. */
+  readonly queue: QueueBackend | undefined;
+  /** Concurrency pools and their limits, across all workers. */
+  readonly pools: Readonly<Record<string, number>>;
+  readonly heartbeatIntervalMs: number;
+  readonly lostAfterMs: number;
 }
 
 /** A configuration value that does not parse; the message names the variable and the value. */
@@ -77,6 +87,46 @@ function retryDefaults(env: NodeJS.ProcessEnv): RetryPolicySpec {
   return spec;
 }
 
+function queueBackend(env: NodeJS.ProcessEnv): QueueBackend | undefined {
+  const kind = env.WEIR_QUEUE || (env.WEIR_REDIS_URL ? 'redis' : undefined);
+  if (kind === undefined) return undefined;
+  if (kind === 'redis') {
+    if (!env.WEIR_REDIS_URL) throw new ConfigError('WEIR_QUEUE', kind, 'WEIR_REDIS_URL to be set as well');
+    if (!/^rediss?:\/\//.test(env.WEIR_REDIS_URL))
+      throw new ConfigError('WEIR_REDIS_URL', env.WEIR_REDIS_URL, 'a redis:// URL');
+    return { kind, url: env.WEIR_REDIS_URL };
+  }
+  if (kind === 'postgres') {
+    if (!env.WEIR_DATABASE_URL)
+      throw new ConfigError('WEIR_QUEUE', kind, 'WEIR_DATABASE_URL to be set (the queue lives in that database)');
+    return { kind, url: env.WEIR_DATABASE_URL };
+  }
+  throw new ConfigError('WEIR_QUEUE', kind, "'redis' or 'postgres'");
+}
+
+/** Parses `warehouse=2,api=5`. */
+export function parsePools(raw: string | undefined): Record<string, number> {
+  const pools: Record<string, number> = {};
+  for (const entry of (raw ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z0-9][a-z0-9_-]*)=(\d+)$/i.exec(entry);
+    if (!match || Number(match[2]) < 1)
+      throw new ConfigError(
+        'WEIR_POOLS',
+        raw ?? '',
+        "entries like 'warehouse=2' (a name and a limit ≥ 1), comma-separated",
+      );
+    pools[match[1]!] = Number(match[2]);
+  }
+  return pools;
+}
+
+function duration(env: NodeJS.ProcessEnv, key: ConfigKey, fallback: string): number {
+  return durationSetting(key, env[key] || fallback);
+}
+
 /** Reads the configuration from environment variables; `overrides` (CLI flags) win. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WeirConfig> = {}): WeirConfig {
   const cwd = process.cwd();
@@ -99,6 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     concurrency: integer(env, 'WEIR_CONCURRENCY', availableParallelism(), 1),
     retryDefaults: retryDefaults(env),
     logLevel: logLevel as WeirConfig['logLevel'],
+    host: env.WEIR_HOST || '127.0.0.1',
+    queue: queueBackend(env),
+    pools: parsePools(env.WEIR_POOLS),
+    heartbeatIntervalMs: duration(env, 'WEIR_HEARTBEAT_INTERVAL', '5s'),
+    lostAfterMs: duration(env, 'WEIR_LOST_AFTER', '30s'),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   return { ...merged, projectPath: absolute(merged.projectPath), dataDir: absolute(merged.dataDir) };

@@ -1,59 +1,104 @@
 import { join } from 'node:path';
 import type { WeirConfig } from '../config/weir-config.js';
+import { ConfigError } from '../config/weir-config.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
+import { AttemptHeartbeat } from '../execution/attempt-heartbeat.js';
+import { BullMqExecutor } from '../execution/bullmq-executor.js';
+import type { Executor } from '../execution/executor.port.js';
 import { InProcessExecutor } from '../execution/in-process-executor.js';
 import { createObjectStore } from '../io/object-store.factory.js';
 import type { ObjectStore } from '../io/object-store.port.js';
-import { openDatabase, type OpenedDatabase } from '../storage/data-source.factory.js';
+import { openDatabase, type DatabaseTarget, type OpenedDatabase } from '../storage/data-source.factory.js';
 import type { Clock } from '../runs/clock.js';
 import { WeirEngine } from './weir-engine.js';
+
+/**
+ * What a process does. `embedded`: everything, steps in-process (`weir dev`, and CLI commands
+ * that open the data directory). `server`: API and scheduling, dispatching steps to the queue.
+ * `worker`: runs queued steps.
+ */
+export type WeirRole = 'embedded' | 'server' | 'worker';
 
 /** A running engine with the resources it owns. */
 export interface OpenedWeir {
   readonly engine: WeirEngine;
   readonly database: OpenedDatabase;
   readonly objectStore: ObjectStore;
+  readonly role: WeirRole;
   close(): Promise<void>;
 }
 
+/** Where the metadata lives for this configuration. */
+export function databaseTarget(config: WeirConfig): DatabaseTarget {
+  return config.databaseUrl
+    ? { kind: 'postgres', url: config.databaseUrl }
+    : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') };
+}
+
+function executorFor(config: WeirConfig, role: WeirRole, concurrency: number): Executor {
+  if (role === 'embedded') return new InProcessExecutor(concurrency);
+  if (!config.databaseUrl) {
+    throw new ConfigError(
+      'WEIR_DATABASE_URL',
+      '',
+      `a PostgreSQL URL: \`weir ${role}\` shares its metadata with other processes`,
+    );
+  }
+  if (!config.queue) {
+    throw new ConfigError(
+      'WEIR_REDIS_URL',
+      '',
+      `a redis:// URL (or WEIR_QUEUE=postgres): \`weir ${role}\` hands steps over through a queue`,
+    );
+  }
+  return new BullMqExecutor({ backend: config.queue, concurrency });
+}
+
 /**
- * Wires the embedded defaults (or their configured replacements): metadata in PGlite under
- * the data dir unless WEIR_DATABASE_URL is set, the filesystem object store unless
- * WEIR_OBJECT_STORE says otherwise, and the in-process executor.
+ * Wires a process for its role: metadata in PGlite under the data dir unless
+ * WEIR_DATABASE_URL is set, the filesystem object store unless WEIR_OBJECT_STORE says
+ * otherwise, and the in-process executor (embedded) or the BullMQ one (server, worker).
  */
 export async function openWeir(
   config: WeirConfig,
   graph: AssetGraph,
-  options: { clock?: Clock; random?: () => number } = {},
+  options: { role?: WeirRole; concurrency?: number; clock?: Clock; random?: () => number } = {},
 ): Promise<OpenedWeir> {
-  const database = await openDatabase(
-    config.databaseUrl
-      ? { kind: 'postgres', url: config.databaseUrl }
-      : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') },
-  );
+  const role = options.role ?? 'embedded';
+  const executor = executorFor(config, role, options.concurrency ?? config.concurrency);
+  const database = await openDatabase(databaseTarget(config));
   try {
     const objectStore = await createObjectStore(config.objectStoreUrl, join(config.dataDir, 'objects'));
     const engine = new WeirEngine({
       dataSource: database.dataSource,
       objectStore,
-      executor: new InProcessExecutor(config.concurrency),
+      executor,
       graph,
       inlineLimit: config.inlineLimit,
       retryDefaults: config.retryDefaults,
+      pools: config.pools,
       clock: options.clock,
       random: options.random,
     });
-    await engine.start();
+    await engine.start({ recover: role === 'embedded' ? 'exclusive' : 'none', consume: role !== 'server' });
+    const heartbeat =
+      role === 'worker'
+        ? new AttemptHeartbeat(database.dataSource, engine.workerId, config.heartbeatIntervalMs)
+        : undefined;
+    heartbeat?.start();
     return {
       engine,
       database,
       objectStore,
+      role,
       async close() {
         await engine.stop();
+        await heartbeat?.stop();
         await database.close();
       },
     };
   } catch (error) {
+    await executor.stop().catch(() => {});
     await database.close();
     throw error;
   }

@@ -26,9 +26,14 @@ export interface WeirEngineOptions {
   readonly clock?: Clock;
   /** Source of randomness for retry jitter (tests make it deterministic). */
   readonly random?: () => number;
+  /** Concurrency pool limits, across all workers (`WEIR_POOLS`). */
+  readonly pools?: Readonly<Record<string, number>>;
 }
 
 /** Emitted as `run-finished` with the run id, and `run-updated` whenever a run moved. */
+/** How long a step whose pool is full waits before it is delivered again (on average). */
+const POOL_RETRY_MS = 250;
+
 export type EngineEvent = 'run-finished' | 'run-updated';
 
 /**
@@ -71,6 +76,7 @@ export class WeirEngine extends EventEmitter {
       clock: this.clock,
       workerId: this.workerId,
       random: options.random,
+      pools: options.pools,
     });
   }
 
@@ -171,6 +177,13 @@ export class WeirEngine extends EventEmitter {
   private async handle(job: StepJob): Promise<void> {
     const settlement: StepSettlement = await this.runner.run(job);
     if (settlement.kind === 'ignored') return;
+    if (settlement.kind === 'deferred') {
+      // Re-delivered once this delivery has finished (a queue ignores a copy of a job that is
+      // still running). Jitter spreads the waiters of a busy pool.
+      const timer = setTimeout(() => void this.dispatch(job), POOL_RETRY_MS * (0.5 + Math.random()));
+      timer.unref();
+      return;
+    }
     this.emit('run-updated', job.runId);
     if (settlement.kind === 'retry') this.retries.arm({ ...job, attempt: job.attempt + 1 }, settlement.at);
     if (settlement.kind === 'failed') await this.advance(job.runId);

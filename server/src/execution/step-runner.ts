@@ -27,7 +27,9 @@ export type StepSettlement =
     }
   | { readonly kind: 'failed'; readonly runId: string; readonly stepId: string }
   | { readonly kind: 'retry'; readonly runId: string; readonly stepId: string; readonly at: Date }
-  | { readonly kind: 'ignored'; readonly runId: string; readonly stepId: string };
+  | { readonly kind: 'ignored'; readonly runId: string; readonly stepId: string }
+  /** Its concurrency pool is full: still queued, to be delivered again shortly. */
+  | { readonly kind: 'deferred'; readonly runId: string; readonly stepId: string };
 
 export interface StepRunnerOptions {
   readonly dataSource: DataSource;
@@ -39,6 +41,8 @@ export interface StepRunnerOptions {
   readonly clock: Clock;
   readonly workerId: string;
   readonly random?: () => number;
+  /** Concurrency pool limits (`WEIR_POOLS`). */
+  readonly pools?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -59,8 +63,11 @@ export class StepRunner {
 
   async run(job: StepJob): Promise<StepSettlement> {
     const { dataSource, clock, workerId } = this.options;
-    const claimed = await dataSource.transaction((m) => claimStep(m, job.stepId, workerId, clock.now()));
+    const claimed = await dataSource.transaction((m) =>
+      claimStep(m, job.stepId, workerId, clock.now(), this.options.pools),
+    );
     if (!claimed) return { kind: 'ignored', ...job };
+    if (claimed === 'pool-full') return { kind: 'deferred', ...job };
     const { step, attempt } = claimed;
     const keyPrefix = `runs/${step.runId}/${step.id}/${attempt.id}`;
     const logger = new StepLogger(dataSource, {

@@ -18,6 +18,7 @@ export function snapshotOf(definition: AnyAssetDefinition): AssetSnapshot {
     tags: { ...definition.tags },
     description: definition.description ?? null,
     codeVersion: isAsset ? (definition.codeVersion ?? null) : null,
+    pool: isAsset ? (definition.pool ?? null) : null,
     retry: isAsset && definition.retry ? serializeRetry(definition.retry) : null,
     definedAt: definition.definedAt,
   };

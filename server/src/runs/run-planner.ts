@@ -49,6 +49,7 @@ export async function planRun(
     runId,
     assetKey: key,
     partitionKey: '',
+    pool: poolOf(graph, key),
     status: 'pending' as const,
     dependsOn: graph
       .upstreamOf(key)
@@ -93,4 +94,9 @@ export async function planRun(
     ]);
     return await manager.getRepository(RunEntity).findOneByOrFail({ id: runId });
   });
+}
+
+function poolOf(graph: AssetGraph, key: string): string | null {
+  const definition = graph.get(key);
+  return definition.kind === 'asset' ? (definition.pool ?? null) : null;
 }

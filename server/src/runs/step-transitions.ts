@@ -25,15 +25,28 @@ export interface ClaimedStep {
 /**
  * Starts the next attempt of a queued step. Returns null when the step is not queued any
  * more (a duplicate delivery, or a job for a step that already ended): the caller does nothing.
+ * Returns 'pool-full' when the step's concurrency pool is at its limit: the step stays queued
+ * and the caller tries again a little later.
  */
 export async function claimStep(
   manager: EntityManager,
   stepId: string,
   workerId: string,
   now: Date,
-): Promise<ClaimedStep | null> {
+  pools: Readonly<Record<string, number>> = {},
+): Promise<ClaimedStep | null | 'pool-full'> {
   const step = await lockStep(manager, stepId);
   if (!step || step.status !== 'queued') return null;
+  const limit = step.pool ? pools[step.pool] : undefined;
+  if (step.pool && limit !== undefined) {
+    // One claim per pool at a time (across all workers), so the count below stays true
+    // until this transaction commits its own 'running'.
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`weir-pool:${step.pool}`]);
+    const rows = (await manager.query(`SELECT count(*) AS n FROM steps WHERE pool = $1 AND status = 'running'`, [
+      step.pool,
+    ])) as Array<{ n: string }>;
+    if (Number(rows[0]!.n) >= limit) return 'pool-full';
+  }
   const attempt = manager.getRepository(AttemptEntity).create({
     id: randomUUID(),
     stepId: step.id,

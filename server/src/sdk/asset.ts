@@ -53,6 +53,11 @@ export interface AssetSpec<D extends DependencyMap, Out> extends AssetMetadata {
   readonly deps?: D;
   /** Change it when the logic changes, so history and staleness can tell outputs apart. */
   readonly codeVersion?: string;
+  /**
+   * A concurrency pool, e.g. `'warehouse'`: at most the pool's limit (`WEIR_POOLS`, e.g.
+   * `warehouse=2`) of its steps run at once, across all workers.
+   */
+  readonly pool?: string;
   /** How failed attempts are retried; merged over the project-wide default. */
   readonly retry?: RetryPolicySpec;
   /**
@@ -71,6 +76,7 @@ export interface Asset<Out = unknown> {
   readonly tags: Readonly<Record<string, string>>;
   readonly description: string | undefined;
   readonly codeVersion: string | undefined;
+  readonly pool: string | undefined;
   readonly retry: RetryPolicySpec | undefined;
   /** Dependencies by input name, as given. */
   readonly deps: Readonly<Record<string, Dependency>>;
@@ -125,6 +131,12 @@ export function asset<const D extends DependencyMap = Record<never, never>, Out 
       );
     }
   }
+  if (spec.pool !== undefined && (typeof spec.pool !== 'string' || !/^[a-z0-9][a-z0-9_-]*$/i.test(spec.pool))) {
+    throw new AssetDefinitionError(
+      `asset '${spec.key}' has an invalid pool ${JSON.stringify(spec.pool)}: use a name like 'warehouse'`,
+      culprit,
+    );
+  }
   if (spec.retry !== undefined) {
     const problem = validateRetryPolicy(spec.retry);
     if (problem) throw new AssetDefinitionError(`asset '${spec.key}' has an invalid retry policy: ${problem}`, culprit);
@@ -137,6 +149,7 @@ export function asset<const D extends DependencyMap = Record<never, never>, Out 
     tags: Object.freeze(normalizeTags(spec.tags)),
     description: spec.description,
     codeVersion: spec.codeVersion,
+    pool: spec.pool,
     retry: spec.retry,
     deps: Object.freeze({ ...deps }),
     definedAt,

@@ -26,7 +26,8 @@ export async function openDatabase(
     type: 'postgres' as const,
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    // Run below, under a lock, so replicas starting together do not migrate twice.
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     logging: ['error'] as 'error'[],
@@ -45,6 +46,13 @@ export async function openDatabase(
   }
   const dataSource = new DataSource(config);
   await dataSource.initialize();
+  try {
+    await migrate(dataSource, target);
+  } catch (error) {
+    await dataSource.destroy();
+    await pglite?.close();
+    throw error;
+  }
   return {
     dataSource,
     target,
@@ -53,4 +61,24 @@ export async function openDatabase(
       await pglite?.close();
     },
   };
+}
+
+// Any constant works: it only has to be the same in every Weir process.
+const MIGRATION_LOCK_ID = 0x5745_4d47; // 'WEMG'
+
+/** Applies pending migrations; on PostgreSQL under an advisory lock held for the duration. */
+async function migrate(dataSource: DataSource, target: DatabaseTarget): Promise<void> {
+  if (target.kind === 'pglite') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => {});
+    await runner.release();
+  }
 }

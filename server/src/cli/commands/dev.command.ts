@@ -7,8 +7,9 @@ import { watchProject } from '../../project/project-watcher.js';
 import { acquireDataDirLock } from '../../storage/data-dir-lock.js';
 import { redactUrl } from '../../config/database-url.js';
 import { configFor } from '../cli-options.js';
-import { bold, dim, green, red } from '../render/format.js';
+import { bold, green, red } from '../render/format.js';
 import { CliError } from '../weir-client.js';
+import { onShutdown, timestampedLog } from '../process-lifecycle.js';
 
 export function registerDev(program: Command): void {
   program
@@ -17,10 +18,13 @@ export function registerDev(program: Command): void {
       'run Weir on one machine: engine, in-process executor and HTTP API, on the embedded database; reloads definitions when project files change',
     )
     .option('--port <port>', 'HTTP port (env WEIR_PORT, default 3000; 0 picks a free one)')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--host <host>', 'address to listen on (env WEIR_HOST, default 127.0.0.1)')
     .option('--no-watch', 'do not reload definitions when files change')
-    .action(async (options: { port?: string; host: string; watch: boolean }, command: Command) => {
-      const config = configFor(command, options.port === undefined ? {} : { port: Number(options.port) });
+    .action(async (options: { port?: string; host?: string; watch: boolean }, command: Command) => {
+      const config = configFor(command, {
+        ...(options.port === undefined ? {} : { port: Number(options.port) }),
+        ...(options.host === undefined ? {} : { host: options.host }),
+      });
       if (!Number.isInteger(config.port) || config.port < 0)
         throw new CliError(`--port must be a port number (got ${options.port})`);
       const lock = acquireDataDirLock(config.dataDir, 'dev');
@@ -36,15 +40,15 @@ export function registerDev(program: Command): void {
         { mode: 'embedded', role: 'dev', project: project.entry, database: config.databaseUrl ? 'postgres' : 'pglite' },
         {
           port: config.port,
-          host: options.host,
+          host: config.host,
         },
       );
       lock.setPort(server.port);
-      const log = (line: string) => process.stdout.write(`${dim(new Date().toISOString().slice(11, 19))} ${line}\n`);
+      const log = timestampedLog();
       log(
         `${bold('Weir dev')} · ${project.graph.keys.length} assets from ${relative(process.cwd(), project.entry) || project.entry}`,
       );
-      log(`API      http://${options.host}:${server.port}  (GET /healthz, /api/runs, /api/assets)`);
+      log(`API      http://${config.host}:${server.port}  (GET /healthz, /api/runs, /api/assets)`);
       log(
         `data     ${config.dataDir} (${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, objects in ${config.objectStoreUrl ? redactUrl(config.objectStoreUrl) : `${config.dataDir}/objects`})`,
       );
@@ -66,19 +70,11 @@ export function registerDev(program: Command): void {
           })
         : undefined;
 
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log(`${signal}: finishing running steps and stopping`);
+      await onShutdown(log, async () => {
         watcher?.close();
         await server.close();
         await weir.close();
         lock.release();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
-      await new Promise(() => {});
+      });
     });
 }

@@ -11,6 +11,7 @@ export interface AssetSnapshot {
   tags: Record<string, string>;
   description: string | null;
   codeVersion: string | null;
+  pool: string | null;
   retry: JsonObject | null;
   definedAt: string;
 }

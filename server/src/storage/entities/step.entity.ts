@@ -60,6 +60,10 @@ export class StepEntity {
   @Column({ type: 'timestamptz', name: 'next_attempt_at', nullable: true })
   nextAttemptAt!: Date | null;
 
+  /** The asset's concurrency pool when it was planned, or null. */
+  @Column({ type: 'text', nullable: true })
+  pool!: string | null;
+
   /** When the step was last queued (database time): the reconciler re-dispatches steps queued long ago whose job is gone. */
   @Column({ type: 'timestamptz', name: 'queued_at', nullable: true })
   queuedAt!: Date | null;

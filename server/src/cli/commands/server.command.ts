@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { startHttpServer } from '../../api/http-server.js';
+import { databaseTarget, openWeir } from '../../engine/open-weir.js';
+import { LeaderLoop } from '../../engine/leader-loop.js';
+import { loadProject } from '../../project/project-loader.js';
+import { LeaderLease } from '../../storage/leader-lease.js';
+import { configFor } from '../cli-options.js';
+import { bold } from '../render/format.js';
+import { CliError } from '../weir-client.js';
+import { onShutdown, timestampedLog } from '../process-lifecycle.js';
+
+export function registerServer(program: Command): void {
+  program
+    .command('server')
+    .description(
+      'run the API and the scheduler of a distributed deployment (several may run; one leads); steps run on `weir worker`',
+    )
+    .option('--port <port>', 'HTTP port (env WEIR_PORT, default 3000; 0 picks a free one)')
+    .option('--host <host>', 'address to listen on (env WEIR_HOST, default 127.0.0.1)')
+    .action(async (options: { port?: string; host?: string }, command: Command) => {
+      const config = configFor(command, {
+        ...(options.port === undefined ? {} : { port: Number(options.port) }),
+        ...(options.host === undefined ? {} : { host: options.host }),
+      });
+      if (!Number.isInteger(config.port) || config.port < 0)
+        throw new CliError(`--port must be a port number (got ${options.port})`);
+      const log = timestampedLog();
+      const project = await loadProject(config.projectPath);
+      const weir = await openWeir(config, project.graph, { role: 'server' });
+      const server = await startHttpServer(
+        weir.engine,
+        { mode: 'distributed', role: 'server', project: project.entry, database: 'postgres' },
+        { port: config.port, host: config.host },
+      );
+      const lease = new LeaderLease(databaseTarget(config), () => log('lost the scheduler lease'));
+      const loop = new LeaderLoop(weir.engine, lease, {
+        intervalMs: config.heartbeatIntervalMs,
+        lostAfterMs: config.lostAfterMs,
+        log,
+      });
+      loop.start();
+      log(
+        `${bold('Weir server')} · ${project.graph.keys.length} assets · API http://${config.host}:${server.port} · queue ${config.queue?.kind}`,
+      );
+      await onShutdown(log, async () => {
+        await loop.stop();
+        await server.close();
+        await weir.close();
+      });
+    });
+}

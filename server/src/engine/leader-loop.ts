@@ -1,0 +1,53 @@
+import type { LeaderLease } from '../storage/leader-lease.js';
+import type { WeirEngine } from './weir-engine.js';
+
+/**
+ * The scheduling duties of a `weir server`: every `intervalMs` it tries to lead (one server
+ * does at a time) and, while leading, runs a reconciliation pass: lost attempts, waiting
+ * retries, steps whose job the queue lost, stuck runs.
+ */
+export class LeaderLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly engine: WeirEngine,
+    private readonly lease: LeaderLease,
+    private readonly options: { intervalMs: number; lostAfterMs: number; log: (line: string) => void },
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.tick()
+        .catch((error: unknown) => this.options.log(`scheduler pass failed: ${(error as Error).message}`))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await this.lease.release();
+  }
+
+  private async tick(): Promise<void> {
+    const wasLeader = this.lease.isLeader;
+    if (!(await this.lease.tryAcquire())) return;
+    if (!wasLeader) this.options.log('leading: this server now schedules and reconciles');
+    const report = await this.engine.reconcile(
+      { kind: 'stale-heartbeat', afterMs: this.options.lostAfterMs },
+      this.options.lostAfterMs,
+    );
+    if (report.lost || report.redispatched) {
+      this.options.log(
+        `reconciled: ${report.lost} lost attempt(s) recorded, ${report.redispatched} step(s) dispatched again`,
+      );
+    }
+  }
+}
