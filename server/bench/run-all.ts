@@ -7,6 +7,7 @@
 import { benchGraphLoad } from './graph-load.bench.js';
 import { benchMaterializeThroughput } from './materialize-throughput.bench.js';
 import { benchPayloadMemory } from './payload-memory.bench.js';
+import { benchPayloadS3Memory } from './payload-s3-memory.bench.js';
 import { checkPostgres, machineLine } from './bench-support.js';
 
 interface Bench {
@@ -23,6 +24,7 @@ const BENCHES: readonly Bench[] = [
     run: benchMaterializeThroughput,
   },
   { title: 'payload memory', file: 'bench/payload-memory.bench.ts', run: benchPayloadMemory },
+  { title: 'payload memory, S3 store', file: 'bench/payload-s3-memory.bench.ts', run: benchPayloadS3Memory },
 ];
 
 async function main(): Promise<number> {

@@ -22,11 +22,3 @@ export { isPayloadRef, type PayloadRef } from './sdk/payload-ref.js';
 export { NonRetryableError, type RetryPolicySpec } from './sdk/retry.js';
 export { AssetDefinitionError, type Culprit } from './sdk/definition-error.js';
 export { parseDuration, formatDuration, type Duration } from './sdk/duration.js';
-// The object-store port, for store plugins (`@weir/object-store-s3`) that implement it.
-export {
-  ObjectExistsError,
-  ObjectNotFoundError,
-  PayloadIntegrityError,
-  PayloadUploadError,
-  type ObjectStore,
-} from './io/object-store.port.js';

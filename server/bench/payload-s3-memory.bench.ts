@@ -1,0 +1,259 @@
+/**
+ * Benchmark: peak memory of moving a large payload through the S3 object store
+ * (`@weir/object-store-s3`) against a local s3rver, beside a baseline that moves the same bytes
+ * with plain `@aws-sdk/lib-storage` Upload + GetObject and no Weir (DESIGN §4: memory must not
+ * grow with payload size). Each measurement runs in a fresh child process, so peak RSS is per
+ * measurement; s3rver runs in yet another process (a fresh one per measurement), so the server's
+ * memory is in neither figure.
+ *
+ *   npx tsx bench/payload-s3-memory.bench.ts              # 1 GiB
+ *   WEIR_BENCH_PAYLOAD_MB=200 npx tsx bench/payload-s3-memory.bench.ts
+ *   node dist/bench/payload-s3-memory.bench.js            # compiled (needs `npm run build`)
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createObjectStore } from '../src/io/object-store.factory.js';
+import { startS3rver } from '../test/object-store/s3rver-process.js';
+
+const MIB = 1024 * 1024;
+const RESULT_MARKER = 'WEIR_BENCH_RESULT ';
+const CHILD_FLAG = '--child=';
+const BUCKET = 'weir-bench';
+const KEY = 'runs/bench/step/attempt/output.bin';
+/** The store's defaults, given to the baseline too so both buffer the same. */
+const PART_SIZE = 8 * MIB;
+const QUEUE_SIZE = 2;
+
+type Measurement = 'store' | 'baseline';
+
+interface ChildResult {
+  readonly measurement: Measurement;
+  readonly bytes: number;
+  readonly writeMs: number;
+  readonly readMs: number;
+  readonly maxRssKiB: number;
+}
+
+/**
+ * Moves a deterministic payload (`WEIR_BENCH_PAYLOAD_MB`, default 1024) to a local s3rver and
+ * back — put, then open and hash — through Weir's S3 store and through raw lib-storage, each in
+ * its own child process, and prints throughput and peak RSS with their ratio.
+ */
+export async function benchPayloadS3Memory(): Promise<void> {
+  const mib = payloadMiB();
+  const baseline = await runChild('baseline', mib);
+  const store = await runChild('store', mib);
+  const ratio = store.maxRssKiB / baseline.maxRssKiB;
+  console.log(
+    `payload ${sizeLabel(mib)} through S3 store (s3rver, ${PART_SIZE / MIB} MiB parts × ${QUEUE_SIZE} in flight): ` +
+      `put ${seconds(store.writeMs)} (${rate(store.bytes, store.writeMs)}), ` +
+      `read+hash ${seconds(store.readMs)} (${rate(store.bytes, store.readMs)}); peak RSS ${kibToMib(store.maxRssKiB)} ` +
+      `(baseline raw lib-storage ${kibToMib(baseline.maxRssKiB)}, ratio ${ratio.toFixed(2)}x)`,
+  );
+  console.log(
+    `  baseline raw lib-storage Upload + GetObject: put ${seconds(baseline.writeMs)} (${rate(baseline.bytes, baseline.writeMs)}), ` +
+      `read+hash ${seconds(baseline.readMs)} (${rate(baseline.bytes, baseline.readMs)}); peak RSS ${kibToMib(baseline.maxRssKiB)}`,
+  );
+  console.log('  (peak RSS of the measured process only: s3rver runs in a separate process, not counted)');
+}
+
+function payloadMiB(): number {
+  const raw = process.env.WEIR_BENCH_PAYLOAD_MB;
+  if (raw === undefined || raw === '') return 1024;
+  const mib = Number(raw);
+  if (!Number.isSafeInteger(mib) || mib <= 0) {
+    throw new Error(`WEIR_BENCH_PAYLOAD_MB must be a positive whole number of MiB, got "${raw}"`);
+  }
+  return mib;
+}
+
+/** Runs one measurement in a fresh process against a fresh s3rver, which is stopped (and its data deleted) after. */
+async function runChild(measurement: Measurement, mib: number): Promise<ChildResult> {
+  const server = await startS3rver(BUCKET);
+  try {
+    const child = spawn(
+      process.execPath,
+      [...childExecArgv(), fileURLToPath(import.meta.url), `${CHILD_FLAG}${measurement}`],
+      {
+        env: {
+          ...process.env,
+          ...server.env,
+          WEIR_BENCH_PAYLOAD_MB: String(mib),
+          // The SDK's notice that it will drop Node 20 in 2027 says nothing about this benchmark.
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+    const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+    if (code !== 0 || line === undefined) {
+      throw new Error(`S3 payload bench child "${measurement}" failed (exit code ${code}); output:\n${stdout}`);
+    }
+    return JSON.parse(line.slice(RESULT_MARKER.length)) as ChildResult;
+  } finally {
+    await server.stop();
+  }
+}
+
+function childExecArgv(): string[] {
+  // Run from source without a TypeScript loader inherited (e.g. imported by a test runner), the
+  // child needs one to load this .ts file.
+  const fromSource = import.meta.url.endsWith('.ts');
+  if (!fromSource || process.execArgv.some((arg) => arg.includes('tsx'))) return process.execArgv;
+  return [...process.execArgv, '--import', import.meta.resolve('tsx')];
+}
+
+async function runMeasurement(measurement: Measurement): Promise<void> {
+  const mib = payloadMiB();
+  const payload = generatedPayload(mib);
+  const timings = measurement === 'store' ? await throughStore(payload) : await throughRawSdk(payload);
+  const result: ChildResult = { measurement, bytes: mib * MIB, ...timings, maxRssKiB: peakRssKiB() };
+  process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
+}
+
+/** Weir's path: its object-store factory loading `@weir/object-store-s3`, as `WEIR_OBJECT_STORE=s3://…` does. */
+async function throughStore(payload: Payload): Promise<{ writeMs: number; readMs: number }> {
+  const store = await createObjectStore(`s3://${BUCKET}/weir`, '/nonexistent/default-root');
+  try {
+    let start = performance.now();
+    const ref = await store.put(KEY, payload.stream, { contentType: 'application/octet-stream' });
+    const writeMs = performance.now() - start;
+    check(
+      ref.size === payload.bytes && ref.sha256 === payload.sha256(),
+      'the store hashed different bytes than were generated',
+    );
+    start = performance.now();
+    const readBack = await sha256Of(await store.open(ref));
+    const readMs = performance.now() - start;
+    check(readBack === ref.sha256, 'the bytes read back differ from the bytes stored');
+    return { writeMs, readMs };
+  } finally {
+    (store as { destroy?: () => void }).destroy?.();
+  }
+}
+
+/** The baseline: the same SDK settings and part sizes, no Weir (no hashing, no HEAD check, no key queue). */
+async function throughRawSdk(payload: Payload): Promise<{ writeMs: number; readMs: number }> {
+  const { S3Client, GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const { Upload } = await import('@aws-sdk/lib-storage');
+  const client = new S3Client({
+    endpoint: process.env.WEIR_S3_ENDPOINT!,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  try {
+    let start = performance.now();
+    await new Upload({
+      client,
+      params: { Bucket: BUCKET, Key: `raw/${KEY}`, Body: payload.stream, ContentType: 'application/octet-stream' },
+      partSize: PART_SIZE,
+      queueSize: QUEUE_SIZE,
+    }).done();
+    const writeMs = performance.now() - start;
+    start = performance.now();
+    const { Body } = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `raw/${KEY}` }));
+    const readBack = await sha256Of(Body as Readable);
+    const readMs = performance.now() - start;
+    check(readBack === payload.sha256(), 'the bytes read back differ from the bytes written');
+    return { writeMs, readMs };
+  } finally {
+    client.destroy();
+  }
+}
+
+interface Payload {
+  readonly stream: Readable;
+  readonly bytes: number;
+  sha256(): string;
+}
+
+/**
+ * `mib` MiB of pseudo-random bytes, produced 1 MiB at a time on demand so that the generator
+ * holds one chunk, hashed as generated so the reader can be checked (as in payload-memory.bench.ts).
+ */
+function generatedPayload(mib: number): Payload {
+  const block = Buffer.allocUnsafe(MIB);
+  let seed = 0x9e3779b9;
+  for (let i = 0; i < MIB; i += 4) {
+    // xorshift32: deterministic and incompressible.
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    block.writeUInt32LE(seed >>> 0, i);
+  }
+  const hash = createHash('sha256');
+  let index = 0;
+  const stream = new Readable({
+    read() {
+      if (index === mib) {
+        this.push(null);
+        return;
+      }
+      const chunk = Buffer.allocUnsafe(MIB);
+      block.copy(chunk);
+      chunk.writeUInt32LE(index, 0); // every chunk differs, so a misplaced part changes the hash
+      index += 1;
+      hash.update(chunk);
+      this.push(chunk);
+    },
+  });
+  return { stream, bytes: mib * MIB, sha256: () => hash.copy().digest('hex') };
+}
+
+async function sha256Of(stream: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function check(condition: boolean, problem: string): void {
+  if (!condition) throw new Error(`S3 payload bench: ${problem}`);
+}
+
+function sizeLabel(mib: number): string {
+  return mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function rate(bytes: number, ms: number): string {
+  return `${Math.round(bytes / MIB / (ms / 1000))} MiB/s`;
+}
+
+function kibToMib(kib: number): string {
+  return `${Math.round(kib / 1024)} MiB`;
+}
+
+/**
+ * Peak resident memory of this process, in KiB. getrusage's maxRSS survives fork+exec on Linux,
+ * so a child would report its parent's peak; the kernel's VmHWM belongs to this address space alone.
+ */
+function peakRssKiB(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const child = process.argv.find((arg) => arg.startsWith(CHILD_FLAG))?.slice(CHILD_FLAG.length);
+  if (child === 'store' || child === 'baseline') await runMeasurement(child);
+  else if (child !== undefined) throw new Error(`Unknown ${CHILD_FLAG}${child}; expected store or baseline`);
+  else await benchPayloadS3Memory();
+}

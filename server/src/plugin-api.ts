@@ -1,0 +1,17 @@
+/**
+ * What plugins build on (`import { ... } from 'weir/plugin'`): the object-store port and the
+ * helpers every store needs. Asset authors never need this entry point.
+ * @packageDocumentation
+ */
+export {
+  ObjectExistsError,
+  ObjectNotFoundError,
+  PayloadIntegrityError,
+  PayloadUploadError,
+  type ObjectStore,
+} from './io/object-store.port.js';
+export { InvalidObjectKeyError, validateObjectKey } from './io/object-key.js';
+export { toByteSource } from './io/body-kind.js';
+export { HashingStream } from './io/hashing-stream.js';
+export type { PayloadBody } from './sdk/context.js';
+export type { PayloadRef } from './sdk/payload-ref.js';
