@@ -30,6 +30,21 @@ export class RunsController {
     return this.engine.requestRun({ selection, trigger: 'manual' });
   }
 
+  /** Re-executes an ended run; body `{ "mode": "from-failure" | "all" }` (default from-failure). */
+  @Post(':id/reexecute')
+  async reexecute(@Param('id') id: string, @Body() body: unknown): Promise<RunView> {
+    const mode = (body as { mode?: unknown } | undefined)?.mode ?? 'from-failure';
+    if (mode !== 'from-failure' && mode !== 'all') {
+      throw new BadRequestException(`mode must be 'from-failure' or 'all' (got ${JSON.stringify(mode)})`);
+    }
+    return this.engine.reexecute(await this.resolve(id), mode);
+  }
+
+  @Post(':id/cancel')
+  async cancel(@Param('id') id: string): Promise<RunView> {
+    return this.engine.cancel(await this.resolve(id));
+  }
+
   @Get()
   list(@Query('limit') limit?: string): Promise<RunView[]> {
     const n = limit === undefined ? 20 : Number(limit);

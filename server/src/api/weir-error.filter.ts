@@ -4,6 +4,9 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 // that copies of the classes from another module instance still match.
 const BAD_REQUEST = new Set(['SelectionError', 'EmptySelectionError', 'AssetDefinitionError', 'ConfigError']);
 
+// The request is fine but the run is not in a state that allows it.
+const CONFLICT = new Set(['ReexecutionError', 'CancellationError']);
+
 /** Turns errors into JSON `{ statusCode, error, message }` responses that name the culprit. */
 @Catch()
 export class WeirErrorFilter implements ExceptionFilter {
@@ -17,7 +20,7 @@ export class WeirErrorFilter implements ExceptionFilter {
       return;
     }
     const name = (error as Error)?.name ?? 'Error';
-    const status = BAD_REQUEST.has(name) ? 400 : 500;
+    const status = BAD_REQUEST.has(name) ? 400 : CONFLICT.has(name) ? 409 : 500;
     if (status === 500) console.error('weir: request failed:', error);
     response
       .status(status)

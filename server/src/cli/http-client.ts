@@ -1,4 +1,5 @@
 import type { RunView } from '../runs/run-queries.js';
+import type { ReexecutionMode } from '../runs/run-reexecution.js';
 import type { EventView } from '../storage/event-log.js';
 import { CliError, type WeirClient } from './weir-client.js';
 
@@ -18,6 +19,14 @@ export class HttpClient implements WeirClient {
 
   listRuns(limit: number): Promise<RunView[]> {
     return this.call('GET', `/api/runs?limit=${limit}`);
+  }
+
+  reexecute(idOrPrefix: string, mode: ReexecutionMode): Promise<RunView> {
+    return this.call('POST', `/api/runs/${encodeURIComponent(idOrPrefix)}/reexecute`, { mode });
+  }
+
+  cancel(idOrPrefix: string): Promise<RunView> {
+    return this.call('POST', `/api/runs/${encodeURIComponent(idOrPrefix)}/cancel`, {});
   }
 
   runEvents(runId: string, afterId?: string): Promise<EventView[]> {

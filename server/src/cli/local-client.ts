@@ -1,5 +1,6 @@
 import type { WeirEngine } from '../engine/weir-engine.js';
 import type { RunView } from '../runs/run-queries.js';
+import type { ReexecutionMode } from '../runs/run-reexecution.js';
 import { getRunView, listRunViews, resolveRunId } from '../runs/run-queries.js';
 import type { OpenedDatabase } from '../storage/data-source.factory.js';
 import { listRunEvents, type EventView } from '../storage/event-log.js';
@@ -30,6 +31,16 @@ export class LocalClient implements WeirClient {
     if (!view)
       throw new CliError(`no run matches '${idOrPrefix}' (give the id or a unique prefix of it; see \`weir runs\`)`);
     return view;
+  }
+
+  async reexecute(idOrPrefix: string, mode: ReexecutionMode): Promise<RunView> {
+    if (!this.engine) throw new Error('this client was opened without an engine');
+    return this.engine.reexecute((await this.getRun(idOrPrefix)).id, mode);
+  }
+
+  async cancel(idOrPrefix: string): Promise<RunView> {
+    if (!this.engine) throw new Error('this client was opened without an engine');
+    return this.engine.cancel((await this.getRun(idOrPrefix)).id);
   }
 
   listRuns(limit: number): Promise<RunView[]> {

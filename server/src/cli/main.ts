@@ -5,12 +5,15 @@ import { registerGraph } from './commands/graph.command.js';
 import { registerLogs } from './commands/logs.command.js';
 import { registerMaterialize } from './commands/materialize.command.js';
 import { registerRuns } from './commands/runs.command.js';
+import { registerCancel, registerReexecute } from './commands/run-control.command.js';
 import { registerServer } from './commands/server.command.js';
 import { registerWorker } from './commands/worker.command.js';
 import { red } from './render/format.js';
 
 // Errors whose message is complete for a user: no stack trace needed.
 const USER_ERRORS = new Set([
+  'ReexecutionError',
+  'CancellationError',
   'CliError',
   'AssetDefinitionError',
   'SelectionError',
@@ -35,6 +38,8 @@ export function buildProgram(): Command {
   registerGraph(program);
   registerRuns(program);
   registerLogs(program);
+  registerReexecute(program);
+  registerCancel(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import type { RunView } from '../runs/run-queries.js';
+import type { ReexecutionMode } from '../runs/run-reexecution.js';
 import type { EventView } from '../storage/event-log.js';
 
 /**
@@ -11,6 +12,8 @@ export interface WeirClient {
   requestRun(selection: string): Promise<RunView>;
   getRun(idOrPrefix: string): Promise<RunView>;
   listRuns(limit: number): Promise<RunView[]>;
+  reexecute(idOrPrefix: string, mode: ReexecutionMode): Promise<RunView>;
+  cancel(idOrPrefix: string): Promise<RunView>;
   runEvents(runId: string, afterId?: string): Promise<EventView[]>;
   close(): Promise<void>;
 }

@@ -83,7 +83,9 @@ export async function openWeir(
     await engine.start({ recover: role === 'embedded' ? 'exclusive' : 'none', consume: role !== 'server' });
     const heartbeat =
       role === 'worker'
-        ? new AttemptHeartbeat(database.dataSource, engine.workerId, config.heartbeatIntervalMs)
+        ? new AttemptHeartbeat(database.dataSource, engine.workerId, config.heartbeatIntervalMs, (ids) =>
+            engine.abortAttempts(ids, 'the run was canceled'),
+          )
         : undefined;
     heartbeat?.start();
     return {

@@ -11,6 +11,8 @@ import { systemClock, type Clock } from '../runs/clock.js';
 import { RetryScheduler } from '../runs/retry-scheduler.js';
 import { RunCoordinator } from '../runs/run-coordinator.js';
 import { planRun, type RunRequest } from '../runs/run-planner.js';
+import { planReexecution, type ReexecutionMode } from '../runs/run-reexecution.js';
+import { cancelRun } from '../runs/run-cancellation.js';
 import { getRunView, listRunViews, resolveRunId, type RunView } from '../runs/run-queries.js';
 import { Reconciler, type LostAttemptRule, type ReconcileReport } from '../runs/reconciler.js';
 import { listRunEvents, type EventView } from '../storage/event-log.js';
@@ -119,6 +121,34 @@ export class WeirEngine extends EventEmitter {
     );
     await this.advance(run.id);
     return (await this.getRun(run.id))!;
+  }
+
+  /**
+   * Re-executes an ended run: from its failure (succeeded steps reused, not recomputed) or
+   * all of it. Resolves once the new run is recorded.
+   */
+  async reexecute(runId: string, mode: ReexecutionMode): Promise<RunView> {
+    const snapshotId = this.snapshotId ?? (await this.saveSnapshot(this.graphValue));
+    const run = await planReexecution(this.options.dataSource, this.graphValue, snapshotId, runId, mode);
+    await this.advance(run.id);
+    return (await this.getRun(run.id))!;
+  }
+
+  /**
+   * Cancels a run: steps not started are canceled, running ones have `ctx.signal` aborted
+   * (here at once; on workers at their next heartbeat) and end as canceled.
+   */
+  async cancel(runId: string): Promise<RunView> {
+    const outcome = await cancelRun(this.options.dataSource, runId, this.clock.now());
+    this.runner.abortRun(runId);
+    this.emit('run-updated', runId);
+    if (outcome.finished) this.emit('run-finished', runId);
+    return (await this.getRun(runId))!;
+  }
+
+  /** Aborts `ctx.signal` of attempts running in this process (their run is being cancelled). */
+  abortAttempts(attemptIds: readonly string[], reason: string): void {
+    this.runner.abortAttempts(attemptIds, reason);
   }
 
   /** Resolves with the run's final view once it has ended. */

@@ -14,6 +14,8 @@ export class AttemptHeartbeat {
     private readonly dataSource: DataSource,
     private readonly workerId: string,
     private readonly intervalMs: number,
+    /** Called with this worker's running attempts whose run is being cancelled. */
+    private readonly onCanceled: (attemptIds: string[]) => void = () => {},
   ) {}
 
   start(): void {
@@ -26,10 +28,19 @@ export class AttemptHeartbeat {
   }
 
   async beat(): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE attempts SET heartbeat_at = now() WHERE worker_id = $1 AND status = 'running'`,
+    // The same round trip tells which of these attempts belong to a run being cancelled.
+    const result: unknown = await this.dataSource.query(
+      `UPDATE attempts a SET heartbeat_at = now() FROM runs r
+        WHERE r.id = a.run_id AND a.worker_id = $1 AND a.status = 'running'
+        RETURNING a.id, r.status`,
       [this.workerId],
     );
+    const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<{
+      id: string;
+      status: string;
+    }>;
+    const canceled = rows.filter((row) => row.status === 'canceling').map((row) => row.id);
+    if (canceled.length > 0) this.onCanceled(canceled);
   }
 
   async stop(): Promise<void> {

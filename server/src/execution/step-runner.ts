@@ -7,7 +7,14 @@ import type { AnyAsset } from '../sdk/asset.js';
 import type { Clock } from '../runs/clock.js';
 import { decideRetry, isNonRetryable, resolveRetryPolicy } from '../runs/retry-policy.js';
 import { finishRunIfDone, releaseDependents } from '../runs/run-completion.js';
-import { claimStep, completeStep, failAttempt, type FailureOutcome } from '../runs/step-transitions.js';
+import {
+  cancelAttempt,
+  claimStep,
+  completeStep,
+  failAttempt,
+  isRunCanceling,
+  type FailureOutcome,
+} from '../runs/step-transitions.js';
 import type { AttemptErrorKind } from '../storage/entities/attempt.entity.js';
 import type { StepJob } from './executor.port.js';
 import { loadResumeState } from './checkpoint-store.js';
@@ -52,13 +59,25 @@ export interface StepRunnerOptions {
  * delivery that claims the queued step does anything.
  */
 export class StepRunner {
-  private readonly controllers = new Map<string, AbortController>();
+  private readonly controllers = new Map<string, { runId: string; controller: AbortController }>();
 
   constructor(private readonly options: StepRunnerOptions) {}
 
   /** Aborts `ctx.signal` of every running attempt (shutdown, cancellation). */
   abortAll(reason: string): void {
-    for (const controller of this.controllers.values()) controller.abort(new Error(reason));
+    for (const { controller } of this.controllers.values()) controller.abort(new Error(reason));
+  }
+
+  /** Aborts `ctx.signal` of this process's running attempts of a run (it is being cancelled). */
+  abortRun(runId: string): void {
+    for (const entry of this.controllers.values()) {
+      if (entry.runId === runId) entry.controller.abort(new Error(`run ${runId} was canceled`));
+    }
+  }
+
+  /** Aborts `ctx.signal` of the given attempts, if they run here. */
+  abortAttempts(attemptIds: readonly string[], reason: string): void {
+    for (const id of attemptIds) this.controllers.get(id)?.controller.abort(new Error(reason));
   }
 
   async run(job: StepJob): Promise<StepSettlement> {
@@ -77,7 +96,7 @@ export class StepRunner {
       assetKey: step.assetKey,
     });
     const controller = new AbortController();
-    this.controllers.set(attempt.id, controller);
+    this.controllers.set(attempt.id, { runId: step.runId, controller });
     let definition: AnyAsset | undefined;
     try {
       const graph = this.options.graph();
@@ -152,9 +171,13 @@ export class StepRunner {
         ? { retry: false as const, reason: 'the step cannot run' }
         : decideRetry(policy, attemptNumber, error, this.options.random);
     const { message, stack } = describeError(error);
-    return this.options.dataSource.transaction((m) =>
-      failAttempt(m, { stepId, attemptId, errorKind, message, stack, decision, now: this.options.clock.now() }),
-    );
+    return this.options.dataSource.transaction(async (m) => {
+      const now = this.options.clock.now();
+      // Whatever the error (usually the abort of ctx.signal), a step of a run being cancelled
+      // ends as canceled, without a retry.
+      if (await isRunCanceling(m, stepId)) return cancelAttempt(m, { stepId, attemptId, now });
+      return failAttempt(m, { stepId, attemptId, errorKind, message, stack, decision, now });
+    });
   }
 }
 

@@ -64,11 +64,16 @@ export async function finishRunIfDone(manager: EntityManager, runId: string, now
     ([status, n]) => n > 0 && !TERMINAL_STEP_STATUSES.includes(status as never),
   );
   if (unfinished) return { finished: false, status: run.status };
-  const status: RunStatus = Object.keys(counts).every((s) => s === 'succeeded') ? 'succeeded' : 'failed';
+  const status: RunStatus =
+    run.status === 'canceling'
+      ? 'canceled'
+      : Object.keys(counts).every((s) => s === 'succeeded')
+        ? 'succeeded'
+        : 'failed';
   await manager.update(RunEntity, run.id, { status, endedAt: now, startedAt: run.startedAt ?? now });
   await appendEvents(manager, [
     {
-      type: status === 'succeeded' ? 'run.succeeded' : 'run.failed',
+      type: `run.${status}`,
       level: status === 'succeeded' ? 'info' : 'error',
       message: `run ${status}: ${Object.entries(counts)
         .map(([s, n]) => `${n} ${s}`)

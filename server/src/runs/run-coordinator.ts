@@ -40,6 +40,8 @@ export class RunCoordinator {
     if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'canceled') {
       return { ready: [], finished: true, status: run.status };
     }
+    // A run being cancelled starts nothing new; it only waits for its running steps.
+    if (run.status === 'canceling') return { ready: [], ...(await finishRunIfDone(manager, runId, this.clock.now())) };
     const steps = await manager.getRepository(StepEntity).findBy({ runId });
     const byId = new Map(steps.map((step) => [step.id, step]));
     const now = this.clock.now();

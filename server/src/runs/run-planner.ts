@@ -41,6 +41,22 @@ export async function planRun(
   const selected = graph.select(request.selection);
   const keys = selected.filter((key) => graph.get(key).kind === 'asset');
   if (keys.length === 0) throw new EmptySelectionError(request.selection, selected.length > 0);
+  return planSteps(dataSource, graph, snapshotId, request, keys, new Map());
+}
+
+/**
+ * Writes a run over `keys` (in topological order). A key in `reuse` starts as succeeded with
+ * that materialization as its output (re-execution): it is not computed again, and its
+ * downstream steps read that output.
+ */
+export async function planSteps(
+  dataSource: DataSource,
+  graph: AssetGraph,
+  snapshotId: string,
+  request: RunRequest,
+  keys: readonly string[],
+  reuse: ReadonlyMap<string, string>,
+): Promise<RunEntity> {
   const runId = randomUUID();
   const stepIds = new Map(keys.map((key) => [key, randomUUID()]));
   const steps = keys.map((key, ordinal) => ({
@@ -50,7 +66,8 @@ export async function planRun(
     assetKey: key,
     partitionKey: '',
     pool: poolOf(graph, key),
-    status: 'pending' as const,
+    status: reuse.has(key) ? ('succeeded' as const) : ('pending' as const),
+    reusedMaterializationId: reuse.get(key) ?? null,
     dependsOn: graph
       .upstreamOf(key)
       .filter((upstream) => stepIds.has(upstream))
@@ -61,9 +78,10 @@ export async function planRun(
   }));
   const byId = new Map(steps.map((step) => [step.id, step]));
   for (const step of steps) {
-    step.waitingOn = step.dependsOn.length;
+    step.waitingOn = step.dependsOn.filter((id) => byId.get(id)!.status !== 'succeeded').length;
     for (const upstream of step.dependsOn) byId.get(upstream)!.dependents.push(step.id);
   }
+  const toRun = steps.filter((step) => step.status === 'pending').length;
   return dataSource.transaction(async (manager) => {
     if (request.idempotencyKey) {
       const existing = await manager.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey });
@@ -87,7 +105,10 @@ export async function planRun(
     await appendEvents(manager, [
       {
         type: 'run.created',
-        message: `run created by ${request.trigger} for '${request.selection}' (${keys.length} step${keys.length === 1 ? '' : 's'})`,
+        message:
+          reuse.size > 0
+            ? `run created by ${request.trigger} for '${request.selection}': ${toRun} step(s) to run, ${reuse.size} reused from run ${request.parentRunId}`
+            : `run created by ${request.trigger} for '${request.selection}' (${keys.length} step${keys.length === 1 ? '' : 's'})`,
         runId,
         data: { selection: request.selection, trigger: request.trigger, assets: keys },
       },

@@ -65,10 +65,17 @@ async function toRunViews(manager: EntityManager, runs: RunEntity[]): Promise<Ru
     .getRepository(StepEntity)
     .find({ where: { runId: In(runIds) }, order: { ordinal: 'ASC' } });
   const stepIds = steps.map((step) => step.id);
-  const materializations = stepIds.length
-    ? await manager.getRepository(MaterializationEntity).find({ where: { stepId: In(stepIds) } })
-    : [];
-  const byStep = new Map(materializations.map((m) => [m.stepId, m]));
+  const reusedIds = steps.flatMap((step) => (step.reusedMaterializationId ? [step.reusedMaterializationId] : []));
+  const repository = manager.getRepository(MaterializationEntity);
+  const produced = stepIds.length ? await repository.find({ where: { stepId: In(stepIds) } }) : [];
+  const reused = reusedIds.length ? await repository.find({ where: { id: In(reusedIds) } }) : [];
+  const byId = new Map(reused.map((m) => [m.id, m]));
+  // A re-executed step shows the output it reused; its own run produced none.
+  const byStep = new Map(produced.map((m) => [m.stepId, m]));
+  for (const step of steps) {
+    const m = step.reusedMaterializationId ? byId.get(step.reusedMaterializationId) : undefined;
+    if (m) byStep.set(step.id, m);
+  }
   return runs.map((run) => ({
     id: run.id,
     status: run.status,

@@ -249,3 +249,44 @@ export async function requeueDueRetry(manager: EntityManager, stepId: string, no
   await manager.update(StepEntity, step.id, { status: 'queued', queuedAt: () => 'now()' });
   return true;
 }
+
+/** Whether the run of a step is being cancelled. */
+export async function isRunCanceling(manager: EntityManager, stepId: string): Promise<boolean> {
+  const rows: Array<{ status: string }> = await manager.query(
+    `SELECT r.status FROM runs r JOIN steps s ON s.run_id = r.id WHERE s.id = $1`,
+    [stepId],
+  );
+  return rows[0]?.status === 'canceling';
+}
+
+/** Ends a running attempt of a run being cancelled: the attempt and the step are canceled. */
+export async function cancelAttempt(
+  manager: EntityManager,
+  input: { stepId: string; attemptId: string; now: Date },
+): Promise<FailureOutcome> {
+  const step = await lockStep(manager, input.stepId);
+  const attempt = await manager.getRepository(AttemptEntity).findOneBy({ id: input.attemptId });
+  if (!step || step.status !== 'running' || !attempt || attempt.status !== 'running') return { kind: 'stale' };
+  await manager.update(AttemptEntity, attempt.id, {
+    status: 'canceled',
+    endedAt: input.now,
+    errorMessage: 'run canceled',
+  });
+  await manager.update(StepEntity, step.id, {
+    status: 'canceled',
+    endedAt: input.now,
+    errorMessage: 'canceled while running',
+  });
+  await appendEvents(manager, [
+    {
+      type: 'step.canceled',
+      level: 'warn',
+      message: `attempt ${attempt.number} aborted: the run was canceled`,
+      runId: step.runId,
+      stepId: step.id,
+      attemptId: attempt.id,
+      assetKey: step.assetKey,
+    },
+  ]);
+  return { kind: 'failed' };
+}

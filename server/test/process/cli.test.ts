@@ -36,6 +36,19 @@ describe('the weir CLI on its own data directory', () => {
     ]);
   });
 
+  it('reexecute reuses what succeeded, and cancel refuses a run that has ended', async () => {
+    const runs = JSON.parse((await runWeir(['runs', '--json'], env)).output) as Array<{ id: string; status: string }>;
+    const failed = runs.find((r) => r.status === 'failed')!;
+    const again = await runWeir(['reexecute', failed.id.slice(0, 8)], env);
+    expect(again.code).toBe(1);
+    expect(again.output).toContain('2 to run, 1 reused');
+    expect(again.output).toMatch(/cli\/good\s+succeeded\s+0/);
+    expect(again.output).toMatch(/cli\/broken\s+failed\s+1/);
+    const cancel = await runWeir(['cancel', failed.id], env);
+    expect(cancel.code).toBe(2);
+    expect(cancel.output).toContain('has already ended (failed)');
+  });
+
   it('rejects a selection that matches nothing, naming it and suggesting a key, with exit code 2', async () => {
     const result = await runWeir(['materialize', 'cli/goood'], env);
     expect(result.code).toBe(2);
@@ -59,7 +72,18 @@ describe('the weir CLI on its own data directory', () => {
   });
 
   it('prints --help for every command', async () => {
-    for (const command of [[], ['dev'], ['materialize'], ['graph'], ['runs'], ['logs']]) {
+    for (const command of [
+      [],
+      ['dev'],
+      ['server'],
+      ['worker'],
+      ['materialize'],
+      ['graph'],
+      ['runs'],
+      ['logs'],
+      ['reexecute'],
+      ['cancel'],
+    ]) {
       const result = await runWeir([...command, '--help'], env);
       expect(result.code, command.join(' ')).toBe(0);
       expect(result.output).toContain('Usage: weir');

@@ -3,7 +3,8 @@ import type { JsonObject } from '../json-value.js';
 
 /** Why a run exists. */
 export type RunTrigger = 'manual' | 'schedule' | 'upstream' | 'backfill' | 'sensor' | 'reexecution' | 'external';
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+/** `canceling`: cancel was requested and running steps are being aborted. */
+export type RunStatus = 'queued' | 'running' | 'canceling' | 'succeeded' | 'failed' | 'canceled';
 
 @Entity({ name: 'runs' })
 @Index('runs_created_at_idx', ['createdAt'])
