@@ -16,6 +16,7 @@ export {
   type StoredOutput,
 } from './sdk/asset.js';
 export type { AssetMetadata } from './sdk/asset-metadata.js';
+export { onCron, type AutomationCondition, type CronCondition } from './sdk/automation.js';
 export { sourceAsset, type SourceAsset, type ObservationInput } from './sdk/source-asset.js';
 export type { AssetContext, AssetLogger, AssetStore, LogFields, MetadataValue, PayloadBody } from './sdk/context.js';
 export { isPayloadRef, type PayloadRef } from './sdk/payload-ref.js';

@@ -1,10 +1,11 @@
+import type { CronScheduler } from '../automation/cron-scheduler.js';
 import type { LeaderLease } from '../storage/leader-lease.js';
 import type { WeirEngine } from './weir-engine.js';
 
 /**
  * The scheduling duties of a `weir server`: every `intervalMs` it tries to lead (one server
- * does at a time) and, while leading, runs a reconciliation pass: lost attempts, waiting
- * retries, steps whose job the queue lost, stuck runs.
+ * does at a time). The leader runs the cron schedules and, each interval, a reconciliation
+ * pass: lost attempts, waiting retries, steps whose job the queue lost, stuck runs.
  */
 export class LeaderLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -14,6 +15,7 @@ export class LeaderLoop {
   constructor(
     private readonly engine: WeirEngine,
     private readonly lease: LeaderLease,
+    private readonly scheduler: CronScheduler,
     private readonly options: { intervalMs: number; lostAfterMs: number; log: (line: string) => void },
   ) {}
 
@@ -33,13 +35,21 @@ export class LeaderLoop {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    this.scheduler.stop();
     await this.lease.release();
   }
 
   private async tick(): Promise<void> {
     const wasLeader = this.lease.isLeader;
-    if (!(await this.lease.tryAcquire())) return;
-    if (!wasLeader) this.options.log('leading: this server now schedules and reconciles');
+    if (!(await this.lease.tryAcquire())) {
+      if (this.scheduler.scheduled() > 0) this.scheduler.stop();
+      return;
+    }
+    if (!wasLeader || this.scheduler.scheduled() === 0) {
+      if (!wasLeader) this.options.log('leading: this server now schedules and reconciles');
+      this.scheduler.stop();
+      await this.scheduler.start();
+    }
     const report = await this.engine.reconcile(
       { kind: 'stale-heartbeat', afterMs: this.options.lostAfterMs },
       this.options.lostAfterMs,

@@ -19,6 +19,7 @@ export function snapshotOf(definition: AnyAssetDefinition): AssetSnapshot {
     description: definition.description ?? null,
     codeVersion: isAsset ? (definition.codeVersion ?? null) : null,
     pool: isAsset ? (definition.pool ?? null) : null,
+    automation: isAsset && definition.automation ? { ...definition.automation } : null,
     retry: isAsset && definition.retry ? serializeRetry(definition.retry) : null,
     definedAt: definition.definedAt,
   };

@@ -41,7 +41,24 @@ export async function planRun(
   const selected = graph.select(request.selection);
   const keys = selected.filter((key) => graph.get(key).kind === 'asset');
   if (keys.length === 0) throw new EmptySelectionError(request.selection, selected.length > 0);
-  return planSteps(dataSource, graph, snapshotId, request, keys, new Map());
+  try {
+    return await planSteps(dataSource, graph, snapshotId, request, keys, new Map());
+  } catch (error) {
+    // Two processes delivered the same trigger at once: the unique key let one run through.
+    const existing =
+      request.idempotencyKey && isUniqueViolation(error)
+        ? await dataSource.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey })
+        : null;
+    if (existing) return existing;
+    throw error;
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code =
+    (error as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ??
+    (error as { code?: unknown })?.code;
+  return code === '23505';
 }
 
 /**

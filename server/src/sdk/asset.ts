@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { AssetContext } from './context.js';
+import { automationProblem, type AutomationCondition } from './automation.js';
 import { AssetDefinitionError } from './definition-error.js';
 import { assertValidKey, normalizeTags, type AssetMetadata } from './asset-metadata.js';
 import { callerLocation } from './caller-location.js';
@@ -58,6 +59,8 @@ export interface AssetSpec<D extends DependencyMap, Out> extends AssetMetadata {
    * `warehouse=2`) of its steps run at once, across all workers.
    */
   readonly pool?: string;
+  /** When Weir materializes the asset by itself, e.g. `onCron('0 6 * * *')`. */
+  readonly automation?: AutomationCondition;
   /** How failed attempts are retried; merged over the project-wide default. */
   readonly retry?: RetryPolicySpec;
   /**
@@ -77,6 +80,7 @@ export interface Asset<Out = unknown> {
   readonly description: string | undefined;
   readonly codeVersion: string | undefined;
   readonly pool: string | undefined;
+  readonly automation: AutomationCondition | undefined;
   readonly retry: RetryPolicySpec | undefined;
   /** Dependencies by input name, as given. */
   readonly deps: Readonly<Record<string, Dependency>>;
@@ -137,6 +141,9 @@ export function asset<const D extends DependencyMap = Record<never, never>, Out 
       culprit,
     );
   }
+  const automation = spec.automation === undefined ? undefined : automationProblem(spec.automation);
+  if (automation)
+    throw new AssetDefinitionError(`asset '${spec.key}' has an invalid automation: ${automation}`, culprit);
   if (spec.retry !== undefined) {
     const problem = validateRetryPolicy(spec.retry);
     if (problem) throw new AssetDefinitionError(`asset '${spec.key}' has an invalid retry policy: ${problem}`, culprit);
@@ -150,6 +157,7 @@ export function asset<const D extends DependencyMap = Record<never, never>, Out 
     description: spec.description,
     codeVersion: spec.codeVersion,
     pool: spec.pool,
+    automation: spec.automation,
     retry: spec.retry,
     deps: Object.freeze({ ...deps }),
     definedAt,

@@ -38,12 +38,20 @@ export class DistributedCluster {
     this.redis = new RedisProcess(await freePort());
     await this.redis.start();
     this.databaseUrl = await createPostgresDatabase();
+    this.api = (await this.startServer()).api;
+  }
+
+  /** Starts one more `weir server` and waits until it listens. */
+  async startServer(): Promise<{ process: WeirProcess; api: string }> {
     const server = this.spawn(['server', '--port', '0']);
     const host = await waitFor(
-      async () => /API http:\/\/([\d.]+:\d+)/.exec(server.output())?.[1],
+      async () =>
+        /API http:\/\/([\d.]+:\d+)/.exec(server.output())?.[1] ??
+        (server.child.exitCode !== null ? 'exited' : undefined),
       'weir server to listen',
     );
-    this.api = `http://${host}`;
+    if (host === 'exited') throw new Error(`weir server exited:\n${server.output()}`);
+    return { process: server, api: `http://${host}` };
   }
 
   /** Starts a worker and waits until it takes jobs. */

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { startHttpServer } from '../../api/http-server.js';
 import { openWeir } from '../../engine/open-weir.js';
+import { CronScheduler } from '../../automation/cron-scheduler.js';
+import { systemClock } from '../../runs/clock.js';
 import { loadProject } from '../../project/project-loader.js';
 import { watchProject } from '../../project/project-watcher.js';
 import { acquireDataDirLock } from '../../storage/data-dir-lock.js';
@@ -54,6 +56,16 @@ export function registerDev(program: Command): void {
       );
       log(`executor in-process, ${config.concurrency} at a time · try: npx weir materialize '*'`);
 
+      // One process: it is the scheduler.
+      const scheduler = new CronScheduler({
+        dataSource: weir.database.dataSource,
+        graph: () => weir.engine.graph,
+        clock: systemClock,
+        requestRun: (request) => weir.engine.requestRun(request),
+        log,
+      });
+      await scheduler.start();
+
       let reloading = Promise.resolve();
       const watcher = options.watch
         ? watchProject(project.entry, () => {
@@ -62,6 +74,8 @@ export function registerDev(program: Command): void {
                 const next = await loadProject(config.projectPath);
                 if (next.graph.hash === weir.engine.graph.hash) return;
                 await weir.engine.setGraph(next.graph);
+                scheduler.stop();
+                await scheduler.start();
                 log(green(`reloaded definitions: ${next.graph.keys.length} assets`));
               } catch (error) {
                 log(red(`definitions not reloaded, keeping the previous ones:\n${(error as Error).message}`));
@@ -72,6 +86,7 @@ export function registerDev(program: Command): void {
 
       await onShutdown(log, async () => {
         watcher?.close();
+        scheduler.stop();
         await server.close();
         await weir.close();
         lock.release();

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { startHttpServer } from '../../api/http-server.js';
 import { databaseTarget, openWeir } from '../../engine/open-weir.js';
 import { LeaderLoop } from '../../engine/leader-loop.js';
+import { CronScheduler } from '../../automation/cron-scheduler.js';
+import { systemClock } from '../../runs/clock.js';
 import { loadProject } from '../../project/project-loader.js';
 import { LeaderLease } from '../../storage/leader-lease.js';
 import { configFor } from '../cli-options.js';
@@ -32,8 +34,18 @@ export function registerServer(program: Command): void {
         { mode: 'distributed', role: 'server', project: project.entry, database: 'postgres' },
         { port: config.port, host: config.host },
       );
-      const lease = new LeaderLease(databaseTarget(config), () => log('lost the scheduler lease'));
-      const loop = new LeaderLoop(weir.engine, lease, {
+      const scheduler = new CronScheduler({
+        dataSource: weir.database.dataSource,
+        graph: () => weir.engine.graph,
+        clock: systemClock,
+        requestRun: (request) => weir.engine.requestRun(request),
+        log,
+      });
+      const lease = new LeaderLease(databaseTarget(config), () => {
+        scheduler.stop();
+        log('lost the scheduler lease');
+      });
+      const loop = new LeaderLoop(weir.engine, lease, scheduler, {
         intervalMs: config.heartbeatIntervalMs,
         lostAfterMs: config.lostAfterMs,
         log,

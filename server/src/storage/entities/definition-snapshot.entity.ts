@@ -12,6 +12,7 @@ export interface AssetSnapshot {
   description: string | null;
   codeVersion: string | null;
   pool: string | null;
+  automation: JsonObject | null;
   retry: JsonObject | null;
   definedAt: string;
 }
