@@ -62,14 +62,16 @@ export function snapshotHash(snapshots: readonly AssetSnapshot[]): string {
 
 /**
  * `canonicalJson(snapshot)`, twice as fast: the snapshot's fields are known, so only `deps`,
- * `tags` and `retry` need sorting. A test checks that both agree on every field.
+ * `tags`, `retry` and `automation` need sorting. A test checks that both agree on every field.
  */
 export function snapshotJson(snapshot: AssetSnapshot): string {
   const json = canonicalJson;
   return (
-    `{"codeVersion":${json(snapshot.codeVersion)},"definedAt":${json(snapshot.definedAt)},"deps":${json(snapshot.deps)}` +
+    `{"automation":${json(snapshot.automation)},"codeVersion":${json(snapshot.codeVersion)}` +
+    `,"definedAt":${json(snapshot.definedAt)},"deps":${json(snapshot.deps)}` +
     `,"description":${json(snapshot.description)},"group":${json(snapshot.group)},"key":${json(snapshot.key)}` +
-    `,"kind":${json(snapshot.kind)},"owners":${json(snapshot.owners)},"retry":${json(snapshot.retry)}` +
+    `,"kind":${json(snapshot.kind)},"owners":${json(snapshot.owners)},"pool":${json(snapshot.pool)}` +
+    `,"retry":${json(snapshot.retry)}` +
     `,"tags":${json(snapshot.tags)}}`
   );
 }
