@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FilesystemObjectStore } from '../src/io/filesystem-object-store.js';
+import { generatedPayload, peakRssKiB } from './generated-payload.js';
 
 const MIB = 1024 * 1024;
 const RESULT_MARKER = 'WEIR_BENCH_RESULT ';
@@ -140,39 +141,6 @@ async function runMeasurement(measurement: Measurement): Promise<void> {
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 
-/**
- * `mib` MiB of pseudo-random bytes, produced 1 MiB at a time on demand so that the generator
- * itself holds one chunk, hashed as generated so the reader can be checked.
- */
-function generatedPayload(mib: number): { stream: Readable; sha256: () => string } {
-  const block = Buffer.allocUnsafe(MIB);
-  let seed = 0x9e3779b9;
-  for (let i = 0; i < MIB; i += 4) {
-    // xorshift32: deterministic, and not compressible by a filesystem that compresses.
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    block.writeUInt32LE(seed >>> 0, i);
-  }
-  const hash = createHash('sha256');
-  let index = 0;
-  const stream = new Readable({
-    read() {
-      if (index === mib) {
-        this.push(null);
-        return;
-      }
-      const chunk = Buffer.allocUnsafe(MIB);
-      block.copy(chunk);
-      chunk.writeUInt32LE(index, 0); // every chunk differs, so a misplaced chunk changes the hash
-      index += 1;
-      hash.update(chunk);
-      this.push(chunk);
-    },
-  });
-  return { stream, sha256: () => hash.copy().digest('hex') };
-}
-
 async function sha256Of(stream: Readable): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of stream) hash.update(chunk as Buffer);
@@ -204,19 +172,4 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   if (child === 'store' || child === 'baseline') await runMeasurement(child);
   else if (child !== undefined) throw new Error(`Unknown ${CHILD_FLAG}${child}; expected store or baseline`);
   else await benchPayloadMemory();
-}
-
-/**
- * Peak resident memory of this process, in KiB. getrusage's maxRSS survives fork+exec on
- * Linux, so a child would report its parent's peak (the graph bench's 100k assets); the
- * kernel's VmHWM belongs to this address space alone.
- */
-function peakRssKiB(): number {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]);
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS;
 }

@@ -12,11 +12,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createObjectStore } from '../src/io/object-store.factory.js';
 import { startS3rver } from '../test/object-store/s3rver-process.js';
+import { generatedPayload, peakRssKiB, type GeneratedPayload } from './generated-payload.js';
 
 const MIB = 1024 * 1024;
 const RESULT_MARKER = 'WEIR_BENCH_RESULT ';
@@ -121,7 +121,7 @@ async function runMeasurement(measurement: Measurement): Promise<void> {
 }
 
 /** Weir's path: its object-store factory loading `@weir/object-store-s3`, as `WEIR_OBJECT_STORE=s3://…` does. */
-async function throughStore(payload: Payload): Promise<{ writeMs: number; readMs: number }> {
+async function throughStore(payload: GeneratedPayload): Promise<{ writeMs: number; readMs: number }> {
   const store = await createObjectStore(`s3://${BUCKET}/weir`, '/nonexistent/default-root');
   try {
     let start = performance.now();
@@ -142,7 +142,7 @@ async function throughStore(payload: Payload): Promise<{ writeMs: number; readMs
 }
 
 /** The baseline: the same SDK settings and part sizes, no Weir (no hashing, no HEAD check, no key queue). */
-async function throughRawSdk(payload: Payload): Promise<{ writeMs: number; readMs: number }> {
+async function throughRawSdk(payload: GeneratedPayload): Promise<{ writeMs: number; readMs: number }> {
   const { S3Client, GetObjectCommand } = await import('@aws-sdk/client-s3');
   const { Upload } = await import('@aws-sdk/lib-storage');
   const client = new S3Client({
@@ -172,45 +172,6 @@ async function throughRawSdk(payload: Payload): Promise<{ writeMs: number; readM
   }
 }
 
-interface Payload {
-  readonly stream: Readable;
-  readonly bytes: number;
-  sha256(): string;
-}
-
-/**
- * `mib` MiB of pseudo-random bytes, produced 1 MiB at a time on demand so that the generator
- * holds one chunk, hashed as generated so the reader can be checked (as in payload-memory.bench.ts).
- */
-function generatedPayload(mib: number): Payload {
-  const block = Buffer.allocUnsafe(MIB);
-  let seed = 0x9e3779b9;
-  for (let i = 0; i < MIB; i += 4) {
-    // xorshift32: deterministic and incompressible.
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    block.writeUInt32LE(seed >>> 0, i);
-  }
-  const hash = createHash('sha256');
-  let index = 0;
-  const stream = new Readable({
-    read() {
-      if (index === mib) {
-        this.push(null);
-        return;
-      }
-      const chunk = Buffer.allocUnsafe(MIB);
-      block.copy(chunk);
-      chunk.writeUInt32LE(index, 0); // every chunk differs, so a misplaced part changes the hash
-      index += 1;
-      hash.update(chunk);
-      this.push(chunk);
-    },
-  });
-  return { stream, bytes: mib * MIB, sha256: () => hash.copy().digest('hex') };
-}
-
 async function sha256Of(stream: Readable): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of stream) hash.update(chunk as Buffer);
@@ -235,20 +196,6 @@ function rate(bytes: number, ms: number): string {
 
 function kibToMib(kib: number): string {
   return `${Math.round(kib / 1024)} MiB`;
-}
-
-/**
- * Peak resident memory of this process, in KiB. getrusage's maxRSS survives fork+exec on Linux,
- * so a child would report its parent's peak; the kernel's VmHWM belongs to this address space alone.
- */
-function peakRssKiB(): number {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]);
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
