@@ -4,6 +4,7 @@
  * Provisions nothing: PostgreSQL must be up (`bash .ci/provision.sh`). Exits non-zero if any
  * benchmark throws; the others still run.
  */
+import { benchDistributedThroughput } from './distributed-throughput.bench.js';
 import { benchGraphLoad } from './graph-load.bench.js';
 import { benchMaterializeThroughput } from './materialize-throughput.bench.js';
 import { benchPayloadMemory } from './payload-memory.bench.js';
@@ -22,6 +23,11 @@ const BENCHES: readonly Bench[] = [
     title: 'no-op materialization throughput',
     file: 'bench/materialize-throughput.bench.ts',
     run: benchMaterializeThroughput,
+  },
+  {
+    title: 'distributed throughput (weir server + workers, BullMQ on Redis)',
+    file: 'bench/distributed-throughput.bench.ts',
+    run: benchDistributedThroughput,
   },
   { title: 'payload memory', file: 'bench/payload-memory.bench.ts', run: benchPayloadMemory },
   { title: 'payload memory, S3 store', file: 'bench/payload-s3-memory.bench.ts', run: benchPayloadS3Memory },

@@ -218,14 +218,14 @@ export class WeirEngine extends EventEmitter {
     if (settlement.kind === 'retry') this.retries.arm({ ...job, attempt: job.attempt + 1 }, settlement.at);
     if (settlement.kind === 'failed') await this.advance(job.runId);
     if (settlement.kind === 'succeeded') {
-      for (const ready of settlement.ready) await this.dispatch(ready);
+      await this.dispatchAll(settlement.ready);
       if (settlement.runFinished) this.emit('run-finished', job.runId);
     }
   }
 
   private async advance(runId: string): Promise<void> {
     const result = await this.coordinator.advance(runId);
-    for (const job of result.ready) await this.dispatch(job);
+    await this.dispatchAll(result.ready);
     this.emit('run-updated', runId);
     if (result.finished) this.emit('run-finished', runId);
   }
@@ -240,6 +240,16 @@ export class WeirEngine extends EventEmitter {
     } catch (error) {
       console.error(
         `weir: dispatch of step ${job.stepId} failed, the reconciler will retry it: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private async dispatchAll(jobs: readonly StepJob[]): Promise<void> {
+    try {
+      await this.options.executor.dispatchAll(jobs);
+    } catch (error) {
+      console.error(
+        `weir: dispatch of ${jobs.length} step(s) failed, the reconciler will retry them: ${(error as Error).message}`,
       );
     }
   }

@@ -93,6 +93,20 @@ export class BullMqExecutor implements Executor {
     );
   }
 
+  async dispatchAll(jobs: readonly StepJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.bounded(
+      'a dispatch',
+      this.queue.addBulk(
+        jobs.map((job) => ({
+          name: 'step',
+          data: job,
+          opts: { jobId: jobIdOf(job), attempts: 1, removeOnComplete: true, removeOnFail: true },
+        })),
+      ),
+    );
+  }
+
   async isPending(job: StepJob): Promise<boolean> {
     const found = await this.bounded('a job lookup', this.queue.getJob(jobIdOf(job)));
     if (!found) return false;

@@ -29,6 +29,8 @@ export interface Executor {
   start(handler: StepHandler): Promise<void>;
   /** Hands a step over for execution. Resolves once the job is accepted, not when it ends. */
   dispatch(job: StepJob, options?: DispatchOptions): Promise<void>;
+  /** Hands several steps over at once (one round trip to a queue). */
+  dispatchAll(jobs: readonly StepJob[]): Promise<void>;
   /**
    * Whether the job is still waiting or running in the executor. The reconciler re-dispatches
    * steps the database says are queued when their job is gone (a restarted or flushed Redis).

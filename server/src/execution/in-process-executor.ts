@@ -39,6 +39,12 @@ export class InProcessExecutor implements Executor {
     this.enqueue(job);
   }
 
+  async dispatchAll(jobs: readonly StepJob[]): Promise<void> {
+    // A batch is accepted as a whole, as a queue's bulk add is: a job listed twice counts once.
+    const unique = new Map(jobs.map((job) => [jobIdOf(job), job]));
+    for (const job of unique.values()) await this.dispatch(job);
+  }
+
   async isPending(job: StepJob): Promise<boolean> {
     return this.pending.has(jobIdOf(job));
   }

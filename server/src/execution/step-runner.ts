@@ -6,7 +6,7 @@ import type { RetryPolicySpec } from '../sdk/retry.js';
 import type { AnyAsset } from '../sdk/asset.js';
 import type { Clock } from '../runs/clock.js';
 import { decideRetry, isNonRetryable, resolveRetryPolicy } from '../runs/retry-policy.js';
-import { finishRunIfDone, releaseDependents } from '../runs/run-completion.js';
+import { endRunIfComplete, releaseDependents } from '../runs/run-completion.js';
 import {
   cancelAttempt,
   claimStep,
@@ -140,13 +140,13 @@ export class StepRunner {
         const now = clock.now();
         if (!(await completeStep(m, { stepId: step.id, attemptId: attempt.id, output, metadata, codeVersion, now })))
           return undefined;
-        // Lock order step → run → dependents, as the full re-evaluation takes run → steps:
-        // the other way round, a success and a failure of the same run could deadlock.
-        const run = await finishRunIfDone(m, step.runId, now);
-        const ready = await releaseDependents(m, step.dependents, step.runId);
-        return { ready, runFinished: run.finished };
+        return { ready: await releaseDependents(m, step.dependents, step.runId) };
       });
-      return outcome ? { kind: 'succeeded', ...job, ...outcome } : { kind: 'ignored', ...job };
+      if (!outcome) return { kind: 'ignored', ...job };
+      // After the commit, so that of two last steps ending together at least the later one
+      // sees both ended; and without locking the run row in every step's transaction.
+      const runFinished = await endRunIfComplete(dataSource, step.runId, clock.now());
+      return { kind: 'succeeded', ...job, ready: outcome.ready, runFinished };
     } catch (error) {
       await logger.flush().catch(() => {});
       const outcome = await this.recordFailure(step.id, attempt.id, attempt.number, definition, error);

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { StepJob } from '../execution/executor.port.js';
 import { RunEntity, type RunStatus } from '../storage/entities/run.entity.js';
 import { TERMINAL_STEP_STATUSES } from '../storage/entities/step.entity.js';
@@ -83,4 +83,17 @@ export async function finishRunIfDone(manager: EntityManager, runId: string, now
     },
   ]);
   return { finished: true, status };
+}
+
+/**
+ * Ends the run if none of its steps is left to run; called after a step's success committed.
+ * The common case (steps left) is one indexed count without any lock.
+ */
+export async function endRunIfComplete(dataSource: DataSource, runId: string, now: Date): Promise<boolean> {
+  const rows: Array<{ n: string | number }> = await dataSource.query(
+    `SELECT count(*) AS n FROM steps WHERE run_id = $1 AND status NOT IN ('succeeded', 'failed', 'skipped', 'canceled')`,
+    [runId],
+  );
+  if (Number(rows[0]?.n) > 0) return false;
+  return (await dataSource.transaction((manager) => finishRunIfDone(manager, runId, now))).finished;
 }

@@ -10,6 +10,7 @@ describeExecutorConformance('in-process', async () => {
   // One object both dispatches and consumes; a consumer's concurrency is fixed at construction.
   const dispatcher = {
     dispatch: (...args: Parameters<Executor['dispatch']>) => executor!.dispatch(...args),
+    dispatchAll: (...args: Parameters<Executor['dispatchAll']>) => executor!.dispatchAll(...args),
     isPending: (...args: Parameters<Executor['isPending']>) => executor!.isPending(...args),
   } as Executor;
   return {

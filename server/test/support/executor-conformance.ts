@@ -35,6 +35,17 @@ export function describeExecutorConformance(name: string, create: () => Promise<
       expect(seen.sort()).toEqual(Array.from({ length: 50 }, (_, n) => `step-${n}`).sort());
     });
 
+    it('delivers a batch dispatched at once, each job once even when listed twice', async () => {
+      subject = await create();
+      const seen: string[] = [];
+      await subject.startConsumer(async (j) => void seen.push(j.stepId), 4);
+      const jobs = Array.from({ length: 20 }, (_, n) => job(n));
+      await subject.dispatcher.dispatchAll([...jobs, job(0), job(1)]);
+      await waitFor(async () => seen.length >= 20, 'the batch');
+      await sleep(100);
+      expect(seen.sort()).toEqual(jobs.map((j) => j.stepId).sort());
+    });
+
     it('runs at most `concurrency` jobs at once in a consumer', async () => {
       subject = await create();
       let running = 0;

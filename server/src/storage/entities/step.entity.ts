@@ -15,6 +15,7 @@ export const TERMINAL_STEP_STATUSES: readonly StepStatus[] = ['succeeded', 'fail
 @Entity({ name: 'steps' })
 @Unique('steps_run_asset_partition_uq', ['runId', 'assetKey', 'partitionKey'])
 @Index('steps_status_idx', ['status'])
+@Index('steps_run_status_idx', ['runId', 'status'])
 export class StepEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

@@ -22,6 +22,7 @@ export class InitialSchema1763726400000 implements MigrationInterface {
       `CREATE INDEX "runs_created_at_idx" ON "runs"  ("created_at") ;`,
       `CREATE TABLE "steps" ("id" uuid NOT NULL, "run_id" uuid NOT NULL, "asset_key" text NOT NULL, "partition_key" text NOT NULL DEFAULT '', "status" text NOT NULL, "depends_on" jsonb NOT NULL DEFAULT '[]', "dependents" jsonb NOT NULL DEFAULT '[]', "waiting_on" integer NOT NULL DEFAULT 0, "ordinal" integer NOT NULL DEFAULT 0, "attempt_count" integer NOT NULL DEFAULT '0', "next_attempt_at" TIMESTAMP WITH TIME ZONE, "queued_at" TIMESTAMP WITH TIME ZONE, "pool" text, "reused_materialization_id" uuid, "started_at" TIMESTAMP WITH TIME ZONE, "ended_at" TIMESTAMP WITH TIME ZONE, "error_message" text, CONSTRAINT "steps_run_asset_partition_uq" UNIQUE ("run_id", "asset_key", "partition_key"), CONSTRAINT "steps_pk" PRIMARY KEY ("id"));`,
       `CREATE INDEX "steps_status_idx" ON "steps"  ("status") ;`,
+      `CREATE INDEX "steps_run_status_idx" ON "steps" ("run_id", "status")`,
       `ALTER TABLE "steps" ADD CONSTRAINT "steps_run_fk" FOREIGN KEY ("run_id") REFERENCES "runs"("id") ON DELETE CASCADE`,
       `ALTER TABLE "attempts" ADD CONSTRAINT "attempts_step_fk" FOREIGN KEY ("step_id") REFERENCES "steps"("id") ON DELETE CASCADE`,
       `ALTER TABLE "checkpoints" ADD CONSTRAINT "checkpoints_step_fk" FOREIGN KEY ("step_id") REFERENCES "steps"("id") ON DELETE CASCADE`,
