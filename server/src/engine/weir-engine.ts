@@ -6,7 +6,9 @@ import type { AssetGraph } from '../graph/asset-graph.js';
 import type { ObjectStore } from '../io/object-store.port.js';
 import type { RetryPolicySpec } from '../sdk/retry.js';
 import type { Executor, StepJob } from '../execution/executor.port.js';
-import { StepRunner, type StepSettlement } from '../execution/step-runner.js';
+import { StepRunner, type MaterializedEvent, type StepSettlement } from '../execution/step-runner.js';
+
+export type { MaterializedEvent };
 import { systemClock, type Clock } from '../runs/clock.js';
 import { RetryScheduler } from '../runs/retry-scheduler.js';
 import { RunCoordinator } from '../runs/run-coordinator.js';
@@ -218,6 +220,7 @@ export class WeirEngine extends EventEmitter {
     if (settlement.kind === 'retry') this.retries.arm({ ...job, attempt: job.attempt + 1 }, settlement.at);
     if (settlement.kind === 'failed') await this.advance(job.runId);
     if (settlement.kind === 'succeeded') {
+      this.emit('materialized', settlement.materialization);
       await this.dispatchAll(settlement.ready);
       if (settlement.runFinished) this.emit('run-finished', job.runId);
     }

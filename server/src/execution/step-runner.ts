@@ -22,12 +22,23 @@ import { loadInputs } from './input-loader.js';
 import { createStepContext } from './step-context.js';
 import { StepLogger } from './step-logger.js';
 
+/** A committed materialization, as announced to listeners (automation, freshness). */
+export interface MaterializedEvent {
+  readonly id: string;
+  readonly assetKey: string;
+  readonly partitionKey: string;
+  readonly runId: string;
+  readonly at: Date;
+}
+
 /** How a delivered job ended, reported so the engine can move the run on. */
 export type StepSettlement =
   | {
       readonly kind: 'succeeded';
       readonly runId: string;
       readonly stepId: string;
+      /** The committed materialization. */
+      readonly materialization: MaterializedEvent;
       /** Downstream steps this success made ready, to dispatch. */
       readonly ready: readonly StepJob[];
       readonly runFinished: boolean;
@@ -138,15 +149,29 @@ export class StepRunner {
       // the run (if this was the last step) commit together.
       const outcome = await dataSource.transaction(async (m) => {
         const now = clock.now();
-        if (!(await completeStep(m, { stepId: step.id, attemptId: attempt.id, output, metadata, codeVersion, now })))
-          return undefined;
-        return { ready: await releaseDependents(m, step.dependents, step.runId) };
+        const materializationId = await completeStep(m, {
+          stepId: step.id,
+          attemptId: attempt.id,
+          output,
+          metadata,
+          codeVersion,
+          now,
+        });
+        if (!materializationId) return undefined;
+        const materialization: MaterializedEvent = {
+          id: materializationId,
+          assetKey: step.assetKey,
+          partitionKey: step.partitionKey,
+          runId: step.runId,
+          at: now,
+        };
+        return { materialization, ready: await releaseDependents(m, step.dependents, step.runId) };
       });
       if (!outcome) return { kind: 'ignored', ...job };
       // After the commit, so that of two last steps ending together at least the later one
       // sees both ended; and without locking the run row in every step's transaction.
       const runFinished = await endRunIfComplete(dataSource, step.runId, clock.now());
-      return { kind: 'succeeded', ...job, ready: outcome.ready, runFinished };
+      return { kind: 'succeeded', ...job, materialization: outcome.materialization, ready: outcome.ready, runFinished };
     } catch (error) {
       await logger.flush().catch(() => {});
       const outcome = await this.recordFailure(step.id, attempt.id, attempt.number, definition, error);

@@ -97,8 +97,8 @@ export interface StoredOutputRecord {
 }
 
 /**
- * Records the materialization and the step's success together. Returns false, writing
- * nothing, when the attempt is no longer the step's current running attempt (it was declared
+ * Records the materialization and the step's success together, returning the
+ * materialization's id. Returns null, writing nothing, when the attempt is no longer the step's current running attempt (it was declared
  * lost, the run was cancelled, or another delivery already finished it).
  */
 export async function completeStep(
@@ -111,7 +111,7 @@ export async function completeStep(
     codeVersion: string | undefined;
     now: Date;
   },
-): Promise<boolean> {
+): Promise<string | null> {
   const step = await lockStep(manager, input.stepId);
   const attempt = await manager.getRepository(AttemptEntity).findOneBy({ id: input.attemptId });
   if (
@@ -121,10 +121,11 @@ export async function completeStep(
     attempt.status !== 'running' ||
     attempt.number !== step.attemptCount
   )
-    return false;
+    return null;
   const { output } = input;
+  const materializationId = randomUUID();
   await manager.insert(MaterializationEntity, {
-    id: randomUUID(),
+    id: materializationId,
     assetKey: step.assetKey,
     partitionKey: step.partitionKey,
     runId: step.runId,
@@ -160,7 +161,7 @@ export async function completeStep(
       },
     },
   ]);
-  return true;
+  return materializationId;
 }
 
 /** What became of a failed attempt. */
