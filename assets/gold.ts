@@ -1,6 +1,6 @@
 // Gold: business-facing tables and files, one per question a stakeholder asks.
 // They read silver (and, where it is the source of truth, bronze) and never re-clean data.
-import { asset, NonRetryableError } from 'weir';
+import { asset, check, NonRetryableError } from 'weir';
 import { rawProducts } from './bronze.js';
 import { REFERENCE_DATE } from './data/schema.js';
 import { DAY_MS, groupBy, round2 } from './lib/util.js';
@@ -67,6 +67,21 @@ export const dailyRevenue = asset({
     ctx.metadata({ rows: rows.length, total_revenue_eur: total });
     return rows;
   },
+  // Blocking: a negative day means refunds or FX went wrong upstream, and finance must not see it.
+  checks: [
+    check(
+      'no negative revenue',
+      (_ctx, rows: DailyRevenue[]) => {
+        const negative = rows.filter((d) => d.revenueEur < 0);
+        return {
+          passed: negative.length === 0,
+          message: negative.length > 0 ? `${negative.length} day(s) below zero, first ${negative[0]!.date}` : undefined,
+          metadata: { negative_days: negative.length },
+        };
+      },
+      { description: 'Every day has a revenue of at least 0 EUR.' },
+    ),
+  ],
 });
 
 export interface CustomerProfile {
@@ -143,6 +158,13 @@ export const customer360 = asset({
     ctx.metadata({ rows: rows.length, buyers: rows.filter((r) => r.orders > 0).length, ...bySegment });
     return rows;
   },
+  // Blocking: the CRM sync keys on customerId; a profile without one would be sent to nobody.
+  checks: [
+    check('no null customer ids', (_ctx, rows: CustomerProfile[]) => {
+      const missing = rows.filter((r) => !r.customerId).length;
+      return { passed: missing === 0, metadata: { missing_ids: missing } };
+    }),
+  ],
 });
 
 export interface ProductPerformance {
@@ -210,4 +232,19 @@ export const productPerformance = asset({
     ctx.metadata({ rows: rows.length, unsold_products: unsold, top_sku: rows[0]?.sku ?? '' });
     return rows;
   },
+  // A warning only: an odd rate is worth a look, not worth holding back the merchandising report.
+  checks: [
+    check(
+      'conversion rate within [0, 1]',
+      (_ctx, rows: ProductPerformance[]) => {
+        const outside = rows.filter((p) => p.viewToCartRate < 0 || p.viewToCartRate > 1);
+        return {
+          passed: outside.length === 0,
+          message: outside.length > 0 ? `${outside.length} product(s), e.g. ${outside[0]!.sku}` : undefined,
+          metadata: { outside: outside.length },
+        };
+      },
+      { severity: 'warn' },
+    ),
+  ],
 });

@@ -16,7 +16,30 @@ export {
   type StoredOutput,
 } from './sdk/asset.js';
 export type { AssetMetadata } from './sdk/asset-metadata.js';
-export { onCron, type AutomationCondition, type CronCondition } from './sdk/automation.js';
+export {
+  check,
+  type AssetCheck,
+  type CheckContext,
+  type CheckFunction,
+  type CheckOptions,
+  type CheckResult,
+  type CheckSeverity,
+  type CheckVerdict,
+} from './sdk/check.js';
+export {
+  allUpstreamsUpdated,
+  and,
+  codeVersionChanged,
+  eager,
+  not,
+  onCron,
+  onMissing,
+  or,
+  type AutomationCondition,
+  type CronCondition,
+  type UpstreamEventOptions,
+} from './sdk/automation.js';
+export { deadline, maxLag, type DeadlinePolicy, type FreshnessPolicy, type MaxLagPolicy } from './sdk/freshness.js';
 export { sourceAsset, type SourceAsset, type ObservationInput } from './sdk/source-asset.js';
 export type { AssetContext, AssetLogger, AssetStore, LogFields, MetadataValue, PayloadBody } from './sdk/context.js';
 export { isPayloadRef, type PayloadRef } from './sdk/payload-ref.js';

@@ -1,6 +1,6 @@
 /**
- * What plugins build on (`import { ... } from 'weir/plugin'`): the object-store port and the
- * helpers every store needs. Asset authors never need this entry point.
+ * What plugins build on (`import { ... } from 'weir/plugin'`): the object-store and alert-sink
+ * ports and the helpers their implementations need. Asset authors never need this entry point.
  * @packageDocumentation
  */
 export {
@@ -15,3 +15,12 @@ export { toByteSource } from './io/body-kind.js';
 export { HashingStream } from './io/hashing-stream.js';
 export type { PayloadBody } from './sdk/context.js';
 export type { PayloadRef } from './sdk/payload-ref.js';
+export {
+  AlertDeliveryError,
+  type Alert,
+  type AlertDetail,
+  type AlertKind,
+  type AlertSink,
+  type AlertSinkPluginModule,
+} from './alerts/alert-sink.port.js';
+export { postAlertJson, type PostAlertOptions } from './alerts/alert-http.js';

@@ -1,5 +1,10 @@
 /** Injection token of the process's {@link WeirEngine}. */
 export const WEIR_ENGINE = Symbol('WEIR_ENGINE');
+/** Injection token of the automation service (evaluates downstream assets after external events). */
+export const WEIR_AUTOMATION = Symbol('WEIR_AUTOMATION');
+/** Injection token of the external-events token (undefined: the endpoint refuses every call). */
+export const WEIR_EVENTS_TOKEN = Symbol('WEIR_EVENTS_TOKEN');
+
 /** Injection token of the process description shown by /healthz. */
 export const WEIR_PROCESS_INFO = Symbol('WEIR_PROCESS_INFO');
 

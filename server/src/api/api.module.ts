@@ -1,20 +1,31 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import { AssetsController } from './assets.controller.js';
+import { FreshnessController } from './freshness.controller.js';
 import { HealthController } from './health.controller.js';
 import { RunsController } from './runs.controller.js';
-import { WEIR_ENGINE, WEIR_PROCESS_INFO, type ProcessInfo } from './api-tokens.js';
+import { WEIR_AUTOMATION, WEIR_ENGINE, WEIR_EVENTS_TOKEN, WEIR_PROCESS_INFO, type ProcessInfo } from './api-tokens.js';
+import { AssetEventsController } from './asset-events.controller.js';
+import type { AutomationService } from '../automation/automation-service.js';
+
+/** Services beyond the engine that some endpoints use. */
+export interface ApiExtras {
+  readonly automation?: AutomationService;
+  readonly eventsToken?: string;
+}
 
 /** The HTTP API of a Weir process, around an engine created outside Nest. */
 @Module({})
 export class ApiModule {
-  static forEngine(engine: WeirEngine, info: ProcessInfo): DynamicModule {
+  static forEngine(engine: WeirEngine, info: ProcessInfo, extras: ApiExtras = {}): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, RunsController, AssetsController],
+      controllers: [HealthController, RunsController, AssetsController, FreshnessController, AssetEventsController],
       providers: [
         { provide: WEIR_ENGINE, useValue: engine },
         { provide: WEIR_PROCESS_INFO, useValue: info },
+        { provide: WEIR_AUTOMATION, useValue: extras.automation },
+        { provide: WEIR_EVENTS_TOKEN, useValue: extras.eventsToken },
       ],
     };
   }

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import type { WeirEngine } from '../engine/weir-engine.js';
-import { ApiModule } from './api.module.js';
+import { ApiModule, type ApiExtras } from './api.module.js';
 import type { ProcessInfo } from './api-tokens.js';
 import { WeirErrorFilter } from './weir-error.filter.js';
 
@@ -18,9 +18,9 @@ export interface HttpServer {
 export async function startHttpServer(
   engine: WeirEngine,
   info: ProcessInfo,
-  options: { port: number; host: string },
+  options: { port: number; host: string } & ApiExtras,
 ): Promise<HttpServer> {
-  const app = await NestFactory.create(ApiModule.forEngine(engine, info), {
+  const app = await NestFactory.create(ApiModule.forEngine(engine, info, options), {
     logger: ['error', 'warn'],
     abortOnError: false,
   });

@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
-import { nextCronTick, type CronCondition } from '../sdk/automation.js';
+import { cronConditionsOf, nextCronTick, type CronCondition } from '../sdk/automation.js';
 import type { CancelTimer, Clock } from '../runs/clock.js';
-import type { RunRequest } from '../runs/run-planner.js';
 
 // A scheduler that was down for a long time runs at most this many missed ticks per asset.
 const MAX_CATCH_UP_TICKS = 10;
@@ -11,16 +10,18 @@ export interface CronSchedulerOptions {
   readonly dataSource: DataSource;
   readonly graph: () => AssetGraph;
   readonly clock: Clock;
-  readonly requestRun: (request: RunRequest) => Promise<unknown>;
+  /** Evaluates the asset's automation for a tick (the condition decides whether it runs). */
+  readonly onTick: (assetKey: string, condition: CronCondition, tick: Date) => Promise<unknown>;
   readonly log: (line: string) => void;
 }
 
 /**
- * Runs assets on their cron schedules: one timer per schedule, set for its next tick (no loop
- * scanning every schedule every few seconds). Each tick requests a run with the idempotency key
- * `schedule:<asset>:<tick>`, so a tick yields exactly one run even when two servers fire it
- * during a change of leader. On start it first runs the ticks missed since the asset's last
- * scheduled run (while no server was leading), then waits for the next one.
+ * Fires assets' cron schedules: one timer per schedule, set for its next tick (no loop scanning
+ * every schedule every few seconds). Each tick is handed to the automation service, which
+ * evaluates the asset's condition and, for a run, uses the idempotency key
+ * `schedule:<asset>:<tick>`: a tick yields at most one run even when two servers fire it during
+ * a change of leader. On start it first fires the ticks missed since the last evaluated one
+ * (while no server was leading), then waits for the next.
  */
 export class CronScheduler {
   private readonly timers = new Map<string, CancelTimer>();
@@ -31,8 +32,9 @@ export class CronScheduler {
   async start(): Promise<void> {
     this.running = true;
     for (const definition of this.options.graph().definitions) {
-      if (definition.kind !== 'asset' || definition.automation?.kind !== 'cron') continue;
-      await this.startSchedule(definition.key, definition.automation);
+      if (definition.kind !== 'asset') continue;
+      for (const condition of cronConditionsOf(definition.automation))
+        await this.startSchedule(definition.key, condition);
     }
   }
 
@@ -49,7 +51,7 @@ export class CronScheduler {
 
   private async startSchedule(key: string, condition: CronCondition): Promise<void> {
     const now = this.options.clock.now();
-    let tick = (await this.lastTick(key)) ?? now;
+    let tick = (await this.lastTick(key, condition)) ?? now;
     for (let caughtUp = 0; caughtUp < MAX_CATCH_UP_TICKS; caughtUp++) {
       const next = nextCronTick(condition, tick);
       if (next.getTime() > now.getTime()) break;
@@ -62,7 +64,7 @@ export class CronScheduler {
   private arm(key: string, condition: CronCondition, at: Date): void {
     if (!this.running) return;
     this.timers.set(
-      key,
+      `${key} ${condition.expression}`,
       this.options.clock.setTimer(at, () => {
         void this.fire(key, condition, at).finally(() => this.arm(key, condition, nextCronTick(condition, at)));
       }),
@@ -72,28 +74,21 @@ export class CronScheduler {
   private async fire(key: string, condition: CronCondition, tick: Date): Promise<void> {
     if (!this.running) return;
     try {
-      await this.options.requestRun({
-        selection: key,
-        trigger: 'schedule',
-        triggerDetail: {
-          asset: key,
-          tick: tick.toISOString(),
-          schedule: condition.expression,
-          timezone: condition.timezone,
-        },
-        idempotencyKey: `schedule:${key}:${tick.toISOString()}`,
-      });
+      await this.options.onTick(key, condition, tick);
     } catch (error) {
       this.options.log(
-        `schedule of ${key} at ${tick.toISOString()} could not start a run: ${(error as Error).message}`,
+        `schedule of ${key} at ${tick.toISOString()} could not be evaluated: ${(error as Error).message}`,
       );
     }
   }
 
-  private async lastTick(key: string): Promise<Date | null> {
+  /** The latest tick of this schedule already evaluated (from the decision log). */
+  private async lastTick(key: string, condition: CronCondition): Promise<Date | null> {
     const rows: Array<{ tick: Date | string | null }> = await this.options.dataSource.query(
-      `SELECT max((trigger_detail->>'tick')::timestamptz) AS tick FROM runs WHERE trigger = 'schedule' AND trigger_detail->>'asset' = $1`,
-      [key],
+      `SELECT max((data->'trigger'->>'tick')::timestamptz) AS tick FROM event_log
+        WHERE asset_key = $1 AND type IN ('automation.requested', 'automation.declined')
+          AND data->'trigger'->>'kind' = 'cron' AND data->'trigger'->>'schedule' = $2`,
+      [key, condition.expression],
     );
     const tick = rows[0]?.tick;
     return tick ? new Date(tick) : null;

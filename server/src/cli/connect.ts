@@ -44,10 +44,15 @@ export async function connect(
         ? { kind: 'postgres', url: config.databaseUrl }
         : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') },
     );
-    return new LocalClient(database, undefined, async () => {
-      await database.close();
-      lock.release();
-    });
+    return new LocalClient(
+      database,
+      undefined,
+      async () => {
+        await database.close();
+        lock.release();
+      },
+      async () => (await loadProject(config.projectPath)).graph,
+    );
   } catch (error) {
     lock.release();
     throw error;

@@ -1,7 +1,8 @@
 import type { RunView } from '../runs/run-queries.js';
 import type { ReexecutionMode } from '../runs/run-reexecution.js';
 import type { EventView } from '../storage/event-log.js';
-import { CliError, type WeirClient } from './weir-client.js';
+import type { FreshnessView } from '../freshness/freshness-report.js';
+import { CliError, type ReportedEvent, type WeirClient } from './weir-client.js';
 
 /** Talks to a running `weir dev` / `weir server` over its REST API. */
 export class HttpClient implements WeirClient {
@@ -29,18 +30,35 @@ export class HttpClient implements WeirClient {
     return this.call('POST', `/api/runs/${encodeURIComponent(idOrPrefix)}/cancel`, {});
   }
 
+  reportEvent(assetKey: string, event: ReportedEvent): Promise<{ observationId: string; runsRequested: string[] }> {
+    const token = process.env.WEIR_EVENTS_TOKEN;
+    if (!token) throw new CliError('set WEIR_EVENTS_TOKEN to the token the running Weir expects');
+    return this.call('POST', `/api/assets/${assetKey.split('/').map(encodeURIComponent).join('/')}/events`, event, {
+      authorization: `Bearer ${token}`,
+    });
+  }
+
   runEvents(runId: string, afterId?: string): Promise<EventView[]> {
     return this.call('GET', `/api/runs/${encodeURIComponent(runId)}/events${afterId ? `?after=${afterId}` : ''}`);
   }
 
+  freshness(): Promise<FreshnessView[]> {
+    return this.call('GET', '/api/freshness');
+  }
+
   async close(): Promise<void> {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     let response: Response;
     try {
       response = await fetch(this.baseUrl + path, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {

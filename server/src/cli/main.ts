@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './cli-options.js';
 import { registerDev } from './commands/dev.command.js';
+import { registerFreshness } from './commands/freshness.command.js';
 import { registerGraph } from './commands/graph.command.js';
 import { registerLogs } from './commands/logs.command.js';
 import { registerMaterialize } from './commands/materialize.command.js';
 import { registerRuns } from './commands/runs.command.js';
+import { registerReport } from './commands/report.command.js';
 import { registerCancel, registerReexecute } from './commands/run-control.command.js';
 import { registerServer } from './commands/server.command.js';
 import { registerWorker } from './commands/worker.command.js';
@@ -38,8 +40,10 @@ export function buildProgram(): Command {
   registerGraph(program);
   registerRuns(program);
   registerLogs(program);
+  registerFreshness(program);
   registerReexecute(program);
   registerCancel(program);
+  registerReport(program);
   return program;
 }
 

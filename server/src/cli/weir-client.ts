@@ -1,6 +1,7 @@
 import type { RunView } from '../runs/run-queries.js';
 import type { ReexecutionMode } from '../runs/run-reexecution.js';
 import type { EventView } from '../storage/event-log.js';
+import type { FreshnessView } from '../freshness/freshness-report.js';
 
 /**
  * What CLI commands need from Weir, whether they open the data directory themselves or talk
@@ -14,8 +15,18 @@ export interface WeirClient {
   listRuns(limit: number): Promise<RunView[]>;
   reexecute(idOrPrefix: string, mode: ReexecutionMode): Promise<RunView>;
   cancel(idOrPrefix: string): Promise<RunView>;
+  /** Records an external event of an asset; returns the runs it requested (remote only). */
+  reportEvent(assetKey: string, event: ReportedEvent): Promise<{ observationId: string; runsRequested: string[] }>;
   runEvents(runId: string, afterId?: string): Promise<EventView[]>;
+  /** Freshness of every asset with a policy, evaluated now. */
+  freshness(): Promise<FreshnessView[]>;
   close(): Promise<void>;
+}
+
+/** What `weir report` sends. */
+export interface ReportedEvent {
+  readonly dataVersion?: string;
+  readonly metadata?: Record<string, unknown>;
 }
 
 /** A CLI error whose message is the whole story: printed without a stack trace, exit code 2. */

@@ -27,6 +27,11 @@ export const CONFIG_KEYS = {
   WEIR_POOLS: "Concurrency pools and their limits across all workers, e.g. 'warehouse=2,api=5'",
   WEIR_HEARTBEAT_INTERVAL: 'How often a worker records that its running attempts are alive. Default 5s',
   WEIR_LOST_AFTER: 'An attempt whose heartbeat is older than this is declared lost and retried. Default 30s',
+  WEIR_ALERT_WEBHOOK_URL:
+    'Alerts (failed runs, freshness changes) are POSTed as JSON to this URL (plugin @weir/alert-webhook). Secret',
+  WEIR_EVENTS_TOKEN:
+    'Token that POST /api/assets/<key>/events requires (Authorization: Bearer …) to record external asset events. Secret; unset = the endpoint refuses every call',
+  WEIR_ALERT_SLACK_WEBHOOK_URL: 'Slack incoming-webhook URL for alerts (plugin @weir/alert-slack). Secret',
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -49,6 +54,12 @@ export interface WeirConfig {
   readonly pools: Readonly<Record<string, number>>;
   readonly heartbeatIntervalMs: number;
   readonly lostAfterMs: number;
+  /** Where alerts are POSTed as JSON (a secret: never logged). */
+  /** Token external systems present to report asset events (secret). */
+  readonly eventsToken: string | undefined;
+  readonly alertWebhookUrl: string | undefined;
+  /** Slack incoming webhook for alerts (a secret: never logged). */
+  readonly alertSlackWebhookUrl: string | undefined;
 }
 
 /** A configuration value that does not parse; the message names the variable and the value. */
@@ -154,9 +165,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     pools: parsePools(env.WEIR_POOLS),
     heartbeatIntervalMs: duration(env, 'WEIR_HEARTBEAT_INTERVAL', '5s'),
     lostAfterMs: duration(env, 'WEIR_LOST_AFTER', '30s'),
+    eventsToken: env.WEIR_EVENTS_TOKEN || undefined,
+    alertWebhookUrl: secretUrl(env, 'WEIR_ALERT_WEBHOOK_URL'),
+    alertSlackWebhookUrl: secretUrl(env, 'WEIR_ALERT_SLACK_WEBHOOK_URL'),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   return { ...merged, projectPath: absolute(merged.projectPath), dataDir: absolute(merged.dataDir) };
+}
+
+/** An http(s) URL holding a secret: an error shows its scheme and host only. */
+function secretUrl(env: NodeJS.ProcessEnv, key: ConfigKey): string | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+    const shown = parsed && parsed.host !== '' ? `${parsed.protocol}//${parsed.host}/…` : '…';
+    throw new ConfigError(key, shown, 'an http:// or https:// URL (value not shown: it is a secret)');
+  }
+  return raw;
 }
 
 /** Parses a duration flag or variable, naming it in the error. */

@@ -1,4 +1,4 @@
-import type { CronScheduler } from '../automation/cron-scheduler.js';
+import type { LeaderDuty } from './leader-duties.js';
 import type { LeaderLease } from '../storage/leader-lease.js';
 import type { WeirEngine } from './weir-engine.js';
 
@@ -15,8 +15,14 @@ export class LeaderLoop {
   constructor(
     private readonly engine: WeirEngine,
     private readonly lease: LeaderLease,
-    private readonly scheduler: CronScheduler,
-    private readonly options: { intervalMs: number; lostAfterMs: number; log: (line: string) => void },
+    private readonly scheduler: LeaderDuty,
+    private readonly options: {
+      intervalMs: number;
+      lostAfterMs: number;
+      log: (line: string) => void;
+      /** Runs once each time this server becomes the leader (after the schedules start). */
+      onLead?: () => Promise<unknown>;
+    },
   ) {}
 
   start(): void {
@@ -49,6 +55,7 @@ export class LeaderLoop {
       if (!wasLeader) this.options.log('leading: this server now schedules and reconciles');
       this.scheduler.stop();
       await this.scheduler.start();
+      await this.options.onLead?.();
     }
     const report = await this.engine.reconcile(
       { kind: 'stale-heartbeat', afterMs: this.options.lostAfterMs },

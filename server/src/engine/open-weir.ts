@@ -10,7 +10,9 @@ import { createObjectStore } from '../io/object-store.factory.js';
 import type { ObjectStore } from '../io/object-store.port.js';
 import { openDatabase, type DatabaseTarget, type OpenedDatabase } from '../storage/data-source.factory.js';
 import type { Clock } from '../runs/clock.js';
-import { WeirEngine } from './weir-engine.js';
+import { WeirEngine, type MaterializedEvent } from './weir-engine.js';
+import { AutomationService } from '../automation/automation-service.js';
+import { openAlerting, type Alerting } from '../alerts/alerting.js';
 
 /**
  * What a process does. `embedded`: everything, steps in-process (`weir dev`, and CLI commands
@@ -25,6 +27,10 @@ export interface OpenedWeir {
   readonly database: OpenedDatabase;
   readonly objectStore: ObjectStore;
   readonly role: WeirRole;
+  /** Evaluates automation conditions; fed by this process's own materializations. */
+  readonly automation: AutomationService;
+  /** Alert sinks from WEIR_ALERT_*; failed runs finished by this process are alerted. */
+  readonly alerting: Alerting;
   close(): Promise<void>;
 }
 
@@ -80,6 +86,26 @@ export async function openWeir(
       clock: options.clock,
       random: options.random,
     });
+    const automation = new AutomationService({
+      dataSource: database.dataSource,
+      graph: () => engine.graph,
+      snapshotId: () => engine.currentSnapshotId(),
+      clock: engine.clock,
+      start: (runId) => engine.startPlannedRun(runId),
+    });
+    // Event-driven: a commit here is evaluated here, at once, not at a scheduler's next tick.
+    engine.on('materialized', (event: MaterializedEvent) => {
+      automation
+        .onUpstreamEvent(event.assetKey)
+        .catch((error: unknown) => console.error(`weir: automation after ${event.assetKey} failed:`, error));
+    });
+    const alerting = await openAlerting({
+      settings: config,
+      dataSource: database.dataSource,
+      clock: engine.clock,
+      log: (line) => console.error(`weir: ${line}`),
+    });
+    alerting.watchRuns(engine);
     await engine.start({ recover: role === 'embedded' ? 'exclusive' : 'none', consume: role !== 'server' });
     const heartbeat =
       role === 'worker'
@@ -93,8 +119,11 @@ export async function openWeir(
       database,
       objectStore,
       role,
+      automation,
+      alerting,
       async close() {
         await engine.stop();
+        await alerting.close();
         await heartbeat?.stop();
         await database.close();
       },

@@ -19,6 +19,7 @@ import { getRunView, listRunViews, resolveRunId, type RunView } from '../runs/ru
 import { Reconciler, type LostAttemptRule, type ReconcileReport } from '../runs/reconciler.js';
 import { listRunEvents, type EventView } from '../storage/event-log.js';
 import { saveSnapshot } from '../storage/snapshot-store.js';
+import { freshnessReport, type FreshnessView } from '../freshness/freshness-report.js';
 
 export interface WeirEngineOptions {
   readonly dataSource: DataSource;
@@ -49,7 +50,7 @@ export class WeirEngine extends EventEmitter {
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private graphValue: AssetGraph;
   private snapshotId: string | undefined;
-  private readonly clock: Clock;
+  readonly clock: Clock;
   private readonly coordinator: RunCoordinator;
   private readonly retries: RetryScheduler;
   private readonly runner: StepRunner;
@@ -82,6 +83,11 @@ export class WeirEngine extends EventEmitter {
       random: options.random,
       pools: options.pools,
     });
+  }
+
+  /** The metadata database this engine works on. */
+  get dataSource(): DataSource {
+    return this.options.dataSource;
   }
 
   get graph(): AssetGraph {
@@ -153,6 +159,16 @@ export class WeirEngine extends EventEmitter {
     this.runner.abortAttempts(attemptIds, reason);
   }
 
+  /** The id of the stored definitions snapshot new runs are planned against. */
+  async currentSnapshotId(): Promise<string> {
+    return (this.snapshotId ??= await this.saveSnapshot(this.graphValue));
+  }
+
+  /** Starts a run planned elsewhere (automation): dispatches its ready steps. */
+  startPlannedRun(runId: string): Promise<void> {
+    return this.advance(runId);
+  }
+
   /** Resolves with the run's final view once it has ended. */
   async waitForRun(runId: string): Promise<RunView> {
     const done = new Promise<void>((resolve) => {
@@ -181,6 +197,11 @@ export class WeirEngine extends EventEmitter {
 
   resolveRunId(idOrPrefix: string): Promise<string | null> {
     return resolveRunId(this.options.dataSource.manager, idOrPrefix);
+  }
+
+  /** The freshness of every asset with a policy, evaluated now (see `weir freshness`). */
+  freshness(): Promise<FreshnessView[]> {
+    return freshnessReport(this.options.dataSource.manager, this.graphValue, this.clock.now());
   }
 
   runEvents(runId: string, afterId?: string): Promise<EventView[]> {

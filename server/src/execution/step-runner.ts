@@ -6,6 +6,7 @@ import type { RetryPolicySpec } from '../sdk/retry.js';
 import type { AnyAsset } from '../sdk/asset.js';
 import type { Clock } from '../runs/clock.js';
 import { decideRetry, isNonRetryable, resolveRetryPolicy } from '../runs/retry-policy.js';
+import { deliverUpstreamEvent } from '../automation/upstream-events.js';
 import { endRunIfComplete, releaseDependents } from '../runs/run-completion.js';
 import {
   cancelAttempt,
@@ -17,12 +18,16 @@ import {
 } from '../runs/step-transitions.js';
 import type { AttemptErrorKind } from '../storage/entities/attempt.entity.js';
 import type { StepJob } from './executor.port.js';
+import { runChecks } from './check-runner.js';
 import { loadResumeState } from './checkpoint-store.js';
 import { loadInputs } from './input-loader.js';
 import { createStepContext } from './step-context.js';
 import { StepLogger } from './step-logger.js';
 
-/** A committed materialization, as announced to listeners (automation, freshness). */
+/**
+ * A committed materialization, as announced to listeners (automation, freshness). Not announced
+ * when a blocking asset check failed on it: it is recorded, but nothing downstream consumes it.
+ */
 export interface MaterializedEvent {
   readonly id: string;
   readonly assetKey: string;
@@ -143,21 +148,33 @@ export class StepRunner {
         keyPrefix,
         inlineLimit: this.options.inlineLimit,
       });
+      // On the output as stored, before anything commits, so results commit with it.
+      const checks = await runChecks(definition.checks, ctx, output, this.options.objectStore);
       await logger.flush();
       const codeVersion = definition.codeVersion;
       // The materialization, the step's success, the release of its dependents and the end of
       // the run (if this was the last step) commit together.
       const outcome = await dataSource.transaction(async (m) => {
         const now = clock.now();
-        const materializationId = await completeStep(m, {
+        const completed = await completeStep(m, {
           stepId: step.id,
           attemptId: attempt.id,
           output,
           metadata,
           codeVersion,
+          checks,
           now,
         });
-        if (!materializationId) return undefined;
+        if (!completed) return undefined;
+        // A blocking check failed: the output is recorded, but neither automation nor the
+        // downstream steps get it; the engine then moves the run on as for any failed step.
+        if (completed.blocked) return 'blocked' as const;
+        const { materializationId } = completed;
+        await deliverUpstreamEvent(m, graph, {
+          assetKey: step.assetKey,
+          partitionKey: step.partitionKey,
+          materializationId,
+        });
         const materialization: MaterializedEvent = {
           id: materializationId,
           assetKey: step.assetKey,
@@ -168,6 +185,7 @@ export class StepRunner {
         return { materialization, ready: await releaseDependents(m, step.dependents, step.runId) };
       });
       if (!outcome) return { kind: 'ignored', ...job };
+      if (outcome === 'blocked') return { kind: 'failed', ...job };
       // After the commit, so that of two last steps ending together at least the later one
       // sees both ended; and without locking the run row in every step's transaction.
       const runFinished = await endRunIfComplete(dataSource, step.runId, clock.now());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asset } from '../sdk/asset.js';
+import { maxLag } from '../sdk/freshness.js';
 import { NonRetryableError } from '../sdk/retry.js';
 import { sourceAsset } from '../sdk/source-asset.js';
 import { AssetGraph } from './asset-graph.js';
@@ -145,6 +146,7 @@ describe('AssetGraph snapshot and hash', () => {
       codeVersion,
       tags: ['pii'],
       retry: { maxAttempts: 5, delay: '2s', nonRetryable: [NonRetryableError, TypeError] },
+      freshness: maxLag('2h', { warn: '90m' }),
       materialize,
     });
     return [clean, raw];
@@ -166,6 +168,8 @@ describe('AssetGraph snapshot and hash', () => {
         pool: null,
         automation: null,
         retry: null,
+        freshness: null,
+        checks: [],
         definedAt: raw!.definedAt,
       },
       {
@@ -180,6 +184,8 @@ describe('AssetGraph snapshot and hash', () => {
         pool: null,
         automation: null,
         retry: { maxAttempts: 5, delay: '2s', nonRetryable: ['NonRetryableError', 'TypeError'] },
+        freshness: { kind: 'maxLag', maxLag: '2h', warn: '90m' },
+        checks: [],
         definedAt: clean!.definedAt,
       },
     ]);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { asset } from '../sdk/asset.js';
+import { check } from '../sdk/check.js';
+import { deadline } from '../sdk/freshness.js';
 import { sourceAsset } from '../sdk/source-asset.js';
 import { AssetGraph } from './asset-graph.js';
 import { canonicalJson, snapshotHash, snapshotJson } from './graph-snapshot.js';
@@ -25,6 +27,8 @@ describe('snapshotJson', () => {
       deps: { zeta: raw, alpha: 'bronze/raw' },
       codeVersion: 'v1',
       retry: { maxDelay: '1m', delay: '1s', nonRetryable: [TypeError] },
+      freshness: deadline({ cron: '0 9 * * *', maxLag: '30m', timezone: 'Europe/Paris' }),
+      checks: [check('not empty', () => true, { severity: 'warn', description: 'd' }), check('ids', () => true)],
       materialize,
     });
     for (const snapshot of AssetGraph.build([clean, raw]).toSnapshot()) {

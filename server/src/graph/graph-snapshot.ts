@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AnyAssetDefinition } from '../sdk/asset.js';
 import type { RetryPolicySpec } from '../sdk/retry.js';
+import type { FreshnessPolicy } from '../sdk/freshness.js';
 // Type-only: erased at run time, so this pure layer still loads no TypeORM code.
 import type { AssetSnapshot } from '../storage/entities/definition-snapshot.entity.js';
 import type { JsonObject } from '../storage/json-value.js';
@@ -21,6 +22,10 @@ export function snapshotOf(definition: AnyAssetDefinition): AssetSnapshot {
     pool: isAsset ? (definition.pool ?? null) : null,
     automation: isAsset && definition.automation ? { ...definition.automation } : null,
     retry: isAsset && definition.retry ? serializeRetry(definition.retry) : null,
+    freshness: isAsset && definition.freshness ? serializeFreshness(definition.freshness) : null,
+    checks: isAsset
+      ? definition.checks.map((c) => ({ name: c.name, severity: c.severity, description: c.description ?? null }))
+      : [],
     definedAt: definition.definedAt,
   };
 }
@@ -36,6 +41,11 @@ export function serializeRetry(retry: RetryPolicySpec): JsonObject {
         : value;
   }
   return result;
+}
+
+/** The freshness policy as JSON, unset fields left out. */
+export function serializeFreshness(policy: FreshnessPolicy): JsonObject {
+  return Object.fromEntries(Object.entries(policy).filter(([, value]) => value !== undefined)) as JsonObject;
 }
 
 /**
@@ -62,14 +72,16 @@ export function snapshotHash(snapshots: readonly AssetSnapshot[]): string {
 
 /**
  * `canonicalJson(snapshot)`, twice as fast: the snapshot's fields are known, so only `deps`,
- * `tags`, `retry` and `automation` need sorting. A test checks that both agree on every field.
+ * `tags`, `retry`, `automation`, `checks` and `freshness` need sorting. A test checks that both agree on every field.
  */
 export function snapshotJson(snapshot: AssetSnapshot): string {
   const json = canonicalJson;
   return (
-    `{"automation":${json(snapshot.automation)},"codeVersion":${json(snapshot.codeVersion)}` +
+    `{"automation":${json(snapshot.automation)},"checks":${json(snapshot.checks)}` +
+    `,"codeVersion":${json(snapshot.codeVersion)}` +
     `,"definedAt":${json(snapshot.definedAt)},"deps":${json(snapshot.deps)}` +
-    `,"description":${json(snapshot.description)},"group":${json(snapshot.group)},"key":${json(snapshot.key)}` +
+    `,"description":${json(snapshot.description)},"freshness":${json(snapshot.freshness)}` +
+    `,"group":${json(snapshot.group)},"key":${json(snapshot.key)}` +
     `,"kind":${json(snapshot.kind)},"owners":${json(snapshot.owners)},"pool":${json(snapshot.pool)}` +
     `,"retry":${json(snapshot.retry)}` +
     `,"tags":${json(snapshot.tags)}}`

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { RunEntity, type RunTrigger } from '../storage/entities/run.entity.js';
 import { StepEntity } from '../storage/entities/step.entity.js';
@@ -74,6 +74,18 @@ export async function planSteps(
   keys: readonly string[],
   reuse: ReadonlyMap<string, string>,
 ): Promise<RunEntity> {
+  return dataSource.transaction((manager) => planStepsIn(manager, graph, snapshotId, request, keys, reuse));
+}
+
+/** {@link planSteps} inside the caller's transaction (automation plans and consumes events atomically). */
+export async function planStepsIn(
+  manager: EntityManager,
+  graph: AssetGraph,
+  snapshotId: string,
+  request: RunRequest,
+  keys: readonly string[],
+  reuse: ReadonlyMap<string, string>,
+): Promise<RunEntity> {
   const runId = randomUUID();
   const stepIds = new Map(keys.map((key) => [key, randomUUID()]));
   const steps = keys.map((key, ordinal) => ({
@@ -99,39 +111,38 @@ export async function planSteps(
     for (const upstream of step.dependsOn) byId.get(upstream)!.dependents.push(step.id);
   }
   const toRun = steps.filter((step) => step.status === 'pending').length;
-  return dataSource.transaction(async (manager) => {
-    if (request.idempotencyKey) {
-      const existing = await manager.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey });
-      if (existing) return existing;
-    }
-    const run = manager.getRepository(RunEntity).create({
-      id: runId,
-      status: 'queued',
-      trigger: request.trigger,
-      triggerDetail: (request.triggerDetail ?? {}) as JsonObject,
-      selection: request.selection,
-      snapshotId,
-      parentRunId: request.parentRunId ?? null,
-      idempotencyKey: request.idempotencyKey ?? null,
-      startedAt: null,
-      endedAt: null,
-    });
-    await manager.insert(RunEntity, run);
-    // Chunked: one INSERT per 1000 steps keeps parameter counts under Postgres' limit.
-    for (let i = 0; i < steps.length; i += 1000) await manager.insert(StepEntity, steps.slice(i, i + 1000));
-    await appendEvents(manager, [
-      {
-        type: 'run.created',
-        message:
-          reuse.size > 0
-            ? `run created by ${request.trigger} for '${request.selection}': ${toRun} step(s) to run, ${reuse.size} reused from run ${request.parentRunId}`
-            : `run created by ${request.trigger} for '${request.selection}' (${keys.length} step${keys.length === 1 ? '' : 's'})`,
-        runId,
-        data: { selection: request.selection, trigger: request.trigger, assets: keys },
-      },
-    ]);
-    return await manager.getRepository(RunEntity).findOneByOrFail({ id: runId });
+
+  if (request.idempotencyKey) {
+    const existing = await manager.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey });
+    if (existing) return existing;
+  }
+  const run = manager.getRepository(RunEntity).create({
+    id: runId,
+    status: 'queued',
+    trigger: request.trigger,
+    triggerDetail: (request.triggerDetail ?? {}) as JsonObject,
+    selection: request.selection,
+    snapshotId,
+    parentRunId: request.parentRunId ?? null,
+    idempotencyKey: request.idempotencyKey ?? null,
+    startedAt: null,
+    endedAt: null,
   });
+  await manager.insert(RunEntity, run);
+  // Chunked: one INSERT per 1000 steps keeps parameter counts under Postgres' limit.
+  for (let i = 0; i < steps.length; i += 1000) await manager.insert(StepEntity, steps.slice(i, i + 1000));
+  await appendEvents(manager, [
+    {
+      type: 'run.created',
+      message:
+        reuse.size > 0
+          ? `run created by ${request.trigger} for '${request.selection}': ${toRun} step(s) to run, ${reuse.size} reused from run ${request.parentRunId}`
+          : `run created by ${request.trigger} for '${request.selection}' (${keys.length} step${keys.length === 1 ? '' : 's'})`,
+      runId,
+      data: { selection: request.selection, trigger: request.trigger, assets: keys },
+    },
+  ]);
+  return await manager.getRepository(RunEntity).findOneByOrFail({ id: runId });
 }
 
 function poolOf(graph: AssetGraph, key: string): string | null {

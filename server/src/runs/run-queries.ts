@@ -2,6 +2,7 @@ import { In, type EntityManager } from 'typeorm';
 import { MaterializationEntity } from '../storage/entities/materialization.entity.js';
 import { RunEntity } from '../storage/entities/run.entity.js';
 import { StepEntity } from '../storage/entities/step.entity.js';
+import { checkViewsByMaterialization, type CheckView } from './check-results.js';
 
 /** A step as the API and CLI show it. */
 export interface StepView {
@@ -21,6 +22,8 @@ export interface StepView {
     readonly sha256: string;
     readonly metadata: Record<string, number | string | boolean>;
   } | null;
+  /** Results of the asset checks on the step's output (the reused one's, when reused), in order. */
+  readonly checks: readonly CheckView[];
 }
 
 /** A run as the API and CLI show it. */
@@ -76,6 +79,10 @@ async function toRunViews(manager: EntityManager, runs: RunEntity[]): Promise<Ru
     const m = step.reusedMaterializationId ? byId.get(step.reusedMaterializationId) : undefined;
     if (m) byStep.set(step.id, m);
   }
+  const checks = await checkViewsByMaterialization(
+    manager,
+    [...byStep.values()].map((m) => m.id),
+  );
   return runs.map((run) => ({
     id: run.id,
     status: run.status,
@@ -108,6 +115,7 @@ async function toRunViews(manager: EntityManager, runs: RunEntity[]): Promise<Ru
                 metadata: m.metadata,
               }
             : null,
+          checks: m ? (checks.get(m.id) ?? []) : [],
         };
       }),
   }));

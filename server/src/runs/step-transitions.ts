@@ -9,6 +9,7 @@ import type { JsonValue } from '../storage/json-value.js';
 import type { PayloadRef } from '../sdk/payload-ref.js';
 import { formatDuration } from '../sdk/duration.js';
 import type { RetryDecision } from './retry-policy.js';
+import { blockingFailure, recordCheckResults, type CheckRecord } from './check-results.js';
 
 // Every function here runs inside the caller's transaction and locks the step row first, so
 // concurrent or repeated deliveries of the same step serialize on it and only one wins.
@@ -96,9 +97,18 @@ export interface StoredOutputRecord {
   readonly dataVersion: string;
 }
 
+/** A recorded materialization; `blocked` when a blocking check failed and so did the step. */
+export interface CompletedStep {
+  readonly materializationId: string;
+  readonly blocked: boolean;
+}
+
 /**
- * Records the materialization and the step's success together, returning the
- * materialization's id. Returns null, writing nothing, when the attempt is no longer the step's current running attempt (it was declared
+ * Records the materialization, its check results and the step's end together. The step
+ * succeeds, unless an `error`-severity check failed: then the output is recorded all the same
+ * (the data exists, and history shows it) but the attempt and the step fail, without a retry,
+ * and `blocked` tells the caller not to release the downstream steps. Returns null, writing
+ * nothing, when the attempt is no longer the step's current running attempt (it was declared
  * lost, the run was cancelled, or another delivery already finished it).
  */
 export async function completeStep(
@@ -109,9 +119,10 @@ export async function completeStep(
     output: StoredOutputRecord;
     metadata: Record<string, number | string | boolean>;
     codeVersion: string | undefined;
+    checks?: readonly CheckRecord[];
     now: Date;
   },
-): Promise<string | null> {
+): Promise<CompletedStep | null> {
   const step = await lockStep(manager, input.stepId);
   const attempt = await manager.getRepository(AttemptEntity).findOneBy({ id: input.attemptId });
   if (
@@ -140,8 +151,30 @@ export async function completeStep(
     outputSize: output.size,
     metadata: input.metadata,
   });
-  await manager.update(AttemptEntity, attempt.id, { status: 'succeeded', endedAt: input.now });
-  await manager.update(StepEntity, step.id, { status: 'succeeded', endedAt: input.now, errorMessage: null });
+  const failure = blockingFailure(input.checks ?? []);
+  const base = { runId: step.runId, stepId: step.id, attemptId: attempt.id, assetKey: step.assetKey };
+  const checkEvents = await recordCheckResults(
+    manager,
+    { ...base, id: materializationId, partitionKey: step.partitionKey },
+    input.checks ?? [],
+  );
+  if (failure) {
+    await manager.update(AttemptEntity, attempt.id, {
+      status: 'failed',
+      endedAt: input.now,
+      errorKind: 'check',
+      errorMessage: failure,
+    });
+    await manager.update(StepEntity, step.id, {
+      status: 'failed',
+      endedAt: input.now,
+      nextAttemptAt: null,
+      errorMessage: failure,
+    });
+  } else {
+    await manager.update(AttemptEntity, attempt.id, { status: 'succeeded', endedAt: input.now });
+    await manager.update(StepEntity, step.id, { status: 'succeeded', endedAt: input.now, errorMessage: null });
+  }
   const where = output.ref ? `stored at ${output.ref.uri}` : 'stored inline';
   await appendEvents(manager, [
     {
@@ -158,10 +191,23 @@ export async function completeStep(
         uri: output.ref?.uri ?? null,
         sha256: output.dataVersion,
         metadata: input.metadata,
+        ...(failure ? { blocked: true } : {}),
       },
     },
+    ...checkEvents,
+    ...(failure
+      ? [
+          {
+            ...base,
+            type: 'step.failed',
+            level: 'error' as const,
+            message: `failed: ${failure} (the output is recorded; downstream steps are skipped)`,
+            data: { attempts: attempt.number, reason: 'blocking check failed', error: failure, materializationId },
+          },
+        ]
+      : []),
   ]);
-  return materializationId;
+  return { materializationId, blocked: failure !== undefined };
 }
 
 /** What became of a failed attempt. */

@@ -1,12 +1,14 @@
 import type { Readable } from 'node:stream';
 import type { AssetContext } from './context.js';
 import { automationProblem, type AutomationCondition } from './automation.js';
+import { checksProblem, type AssetCheck } from './check.js';
 import { AssetDefinitionError } from './definition-error.js';
 import { assertValidKey, normalizeTags, type AssetMetadata } from './asset-metadata.js';
 import { callerLocation } from './caller-location.js';
 import type { PayloadRef } from './payload-ref.js';
 import type { RetryPolicySpec } from './retry.js';
 import { validateRetryPolicy } from './retry-validation.js';
+import { freshnessProblem, type FreshnessPolicy } from './freshness.js';
 import type { ObservationInput, SourceAsset } from './source-asset.js';
 
 /** What a JSON output looks like after it was stored and read back (Dates become strings). */
@@ -64,6 +66,17 @@ export interface AssetSpec<D extends DependencyMap, Out> extends AssetMetadata {
   /** How failed attempts are retried; merged over the project-wide default. */
   readonly retry?: RetryPolicySpec;
   /**
+   * How fresh the asset must stay: `maxLag('2h', { warn: '90m' })` or
+   * `deadline({ cron: '0 9 * * *', maxLag: '30m' })`. Weir tracks it and alerts on changes.
+   */
+  readonly freshness?: FreshnessPolicy;
+  /**
+   * Data-quality checks run in order on each new output (made with `check(...)`). A failing
+   * `'error'` check fails the step and skips its downstream steps; a `'warn'` one does not.
+   * A check's value is the output as downstream assets receive it (`StoredOutput`).
+   */
+  readonly checks?: ReadonlyArray<AssetCheck<StoredOutput<Awaited<Out>>>>;
+  /**
    * Produces the asset's value. Return JSON (stored inline when small), a `Buffer` or a
    * stream (always stored in the object store), or a {@link PayloadRef} from `ctx.store.write`.
    */
@@ -82,6 +95,9 @@ export interface Asset<Out = unknown> {
   readonly pool: string | undefined;
   readonly automation: AutomationCondition | undefined;
   readonly retry: RetryPolicySpec | undefined;
+  readonly freshness: FreshnessPolicy | undefined;
+  /** Data-quality checks, in the order they run. */
+  readonly checks: readonly AssetCheck<never>[];
   /** Dependencies by input name, as given. */
   readonly deps: Readonly<Record<string, Dependency>>;
   /** `file:line` of the `asset(...)` call, used in error messages. */
@@ -148,6 +164,12 @@ export function asset<const D extends DependencyMap = Record<never, never>, Out 
     const problem = validateRetryPolicy(spec.retry);
     if (problem) throw new AssetDefinitionError(`asset '${spec.key}' has an invalid retry policy: ${problem}`, culprit);
   }
+  const freshness = spec.freshness === undefined ? undefined : freshnessProblem(spec.freshness);
+  if (freshness)
+    throw new AssetDefinitionError(`asset '${spec.key}' has an invalid freshness policy: ${freshness}`, culprit);
+  const checks = spec.checks ?? [];
+  const checkProblem = checksProblem(checks);
+  if (checkProblem) throw new AssetDefinitionError(`asset '${spec.key}' has invalid checks: ${checkProblem}`, culprit);
   return Object.freeze({
     kind: 'asset' as const,
     key: spec.key,
@@ -159,6 +181,8 @@ export function asset<const D extends DependencyMap = Record<never, never>, Out 
     pool: spec.pool,
     automation: spec.automation,
     retry: spec.retry,
+    freshness: spec.freshness,
+    checks: Object.freeze([...(checks as readonly AssetCheck<never>[])]),
     deps: Object.freeze({ ...deps }),
     definedAt,
     materialize: spec.materialize as Asset['materialize'],

@@ -25,6 +25,7 @@ import { insertRunWithStep, newAttempt, newMaterialization, newRun, newStep } fr
 
 const TABLES = [
   'attempts',
+  'check_results',
   'checkpoints',
   'definition_snapshots',
   'event_log',

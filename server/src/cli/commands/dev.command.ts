@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { startHttpServer } from '../../api/http-server.js';
 import { openWeir } from '../../engine/open-weir.js';
 import { CronScheduler } from '../../automation/cron-scheduler.js';
+import { FreshnessMonitor } from '../../freshness/freshness-monitor.js';
 import { systemClock } from '../../runs/clock.js';
 import { loadProject } from '../../project/project-loader.js';
 import { watchProject } from '../../project/project-watcher.js';
@@ -43,6 +44,8 @@ export function registerDev(program: Command): void {
         {
           port: config.port,
           host: config.host,
+          automation: weir.automation,
+          eventsToken: config.eventsToken,
         },
       );
       lock.setPort(server.port);
@@ -61,10 +64,22 @@ export function registerDev(program: Command): void {
         dataSource: weir.database.dataSource,
         graph: () => weir.engine.graph,
         clock: systemClock,
-        requestRun: (request) => weir.engine.requestRun(request),
+        onTick: (key, condition, tick) =>
+          weir.automation.evaluate(key, { kind: 'cron', expression: condition.expression, tick }),
         log,
       });
       await scheduler.start();
+      await weir.automation.evaluateAll();
+      // Every materialization happens in this process: its events end a breach at once.
+      const freshness = new FreshnessMonitor({
+        dataSource: weir.database.dataSource,
+        graph: () => weir.engine.graph,
+        clock: systemClock,
+        materializations: weir.engine,
+        alert: (alert) => weir.alerting.dispatcher.dispatch(alert),
+        log,
+      });
+      await freshness.start();
 
       let reloading = Promise.resolve();
       const watcher = options.watch
@@ -76,6 +91,9 @@ export function registerDev(program: Command): void {
                 await weir.engine.setGraph(next.graph);
                 scheduler.stop();
                 await scheduler.start();
+                freshness.stop();
+                await freshness.start();
+                await weir.automation.evaluateAll();
                 log(green(`reloaded definitions: ${next.graph.keys.length} assets`));
               } catch (error) {
                 log(red(`definitions not reloaded, keeping the previous ones:\n${(error as Error).message}`));
@@ -87,6 +105,7 @@ export function registerDev(program: Command): void {
       await onShutdown(log, async () => {
         watcher?.close();
         scheduler.stop();
+        freshness.stop();
         await server.close();
         await weir.close();
         lock.release();

@@ -3,7 +3,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunView } from '../../runs/run-queries.js';
 import { configFor } from '../cli-options.js';
 import { connect } from '../connect.js';
-import { bold, dim, elapsed, isFinished, metadataLabel, outputLabel, statusLabel } from '../render/format.js';
+import {
+  bold,
+  checksLabel,
+  dim,
+  elapsed,
+  isFinished,
+  metadataLabel,
+  outputLabel,
+  statusLabel,
+} from '../render/format.js';
 import { ProgressBar } from '../render/progress-bar.js';
 import { renderTable } from '../render/table.js';
 import type { WeirClient } from '../weir-client.js';
@@ -19,17 +28,20 @@ export async function followRun(client: WeirClient, runId: string, onUpdate: (ru
   }
 }
 
-/** The summary printed when a run ends: one row per step. */
+/** The summary printed when a run ends: one row per step (a `checks` column when any has checks). */
 export function runSummary(run: RunView): string {
+  const withChecks = run.steps.some((step) => step.checks.length > 0);
   const rows = run.steps.map((step) => [
     step.assetKey,
     statusLabel(step.status),
     String(step.attempts),
     elapsed(step.startedAt, step.endedAt),
     outputLabel(step),
+    ...(withChecks ? [checksLabel(step)] : []),
     metadataLabel(step),
   ]);
-  const table = renderTable(['asset', 'status', 'tries', 'time', 'output', 'metadata'], rows);
+  const headers = ['asset', 'status', 'tries', 'time', 'output', ...(withChecks ? ['checks'] : []), 'metadata'];
+  const table = renderTable(headers, rows);
   return `${table}\n\n${bold(`run ${run.id} ${statusLabel(run.status)}`)} in ${elapsed(run.startedAt ?? run.createdAt, run.endedAt)} ${dim(`(weir logs ${run.id.slice(0, 8)})`)}`;
 }
 

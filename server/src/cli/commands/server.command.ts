@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { startHttpServer } from '../../api/http-server.js';
 import { databaseTarget, openWeir } from '../../engine/open-weir.js';
 import { LeaderLoop } from '../../engine/leader-loop.js';
+import { LeaderDuties } from '../../engine/leader-duties.js';
+import { FreshnessMonitor } from '../../freshness/freshness-monitor.js';
 import { CronScheduler } from '../../automation/cron-scheduler.js';
 import { systemClock } from '../../runs/clock.js';
 import { loadProject } from '../../project/project-loader.js';
@@ -32,22 +34,35 @@ export function registerServer(program: Command): void {
       const server = await startHttpServer(
         weir.engine,
         { mode: 'distributed', role: 'server', project: project.entry, database: 'postgres' },
-        { port: config.port, host: config.host },
+        { port: config.port, host: config.host, automation: weir.automation, eventsToken: config.eventsToken },
       );
       const scheduler = new CronScheduler({
         dataSource: weir.database.dataSource,
         graph: () => weir.engine.graph,
         clock: systemClock,
-        requestRun: (request) => weir.engine.requestRun(request),
+        onTick: (key, condition, tick) =>
+          weir.automation.evaluate(key, { kind: 'cron', expression: condition.expression, tick }),
         log,
       });
+      // Workers materialize in other processes: a warning or late asset is re-read every interval.
+      const freshness = new FreshnessMonitor({
+        dataSource: weir.database.dataSource,
+        graph: () => weir.engine.graph,
+        clock: systemClock,
+        materializations: weir.engine,
+        alert: (alert) => weir.alerting.dispatcher.dispatch(alert),
+        recheckIntervalMs: config.heartbeatIntervalMs,
+        log,
+      });
+      const duties = new LeaderDuties([scheduler, freshness], log);
       const lease = new LeaderLease(databaseTarget(config), () => {
-        scheduler.stop();
+        duties.stop();
         log('lost the scheduler lease');
       });
-      const loop = new LeaderLoop(weir.engine, lease, scheduler, {
+      const loop = new LeaderLoop(weir.engine, lease, duties, {
         intervalMs: config.heartbeatIntervalMs,
         lostAfterMs: config.lostAfterMs,
+        onLead: () => weir.automation.evaluateAll(),
         log,
       });
       loop.start();

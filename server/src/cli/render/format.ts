@@ -65,6 +65,19 @@ export function metadataLabel(step: StepView, max = 60): string {
   return truncate(text, max);
 }
 
+/**
+ * The step's check results, e.g. `3/3 ✓`, or `2/3 ✗ no null ids` naming the failed checks
+ * (red when one blocks, yellow when only warnings failed); empty when the asset has none.
+ */
+export function checksLabel(step: StepView, max = 40): string {
+  if (step.checks.length === 0) return '';
+  const failed = step.checks.filter((c) => !c.passed);
+  const counts = `${step.checks.length - failed.length}/${step.checks.length}`;
+  if (failed.length === 0) return green(`${counts} ✓`);
+  const paintFailed = failed.some((c) => c.severity === 'error') ? red : yellow;
+  return paintFailed(truncate(`${counts} ✗ ${failed.map((c) => c.name).join(', ')}`, max));
+}
+
 export function truncate(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;

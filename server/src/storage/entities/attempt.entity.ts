@@ -1,8 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
 export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'lost' | 'canceled';
-/** user: the asset code threw; timeout: it ran too long; lost: its worker died; non_retryable: see NonRetryableError. */
-export type AttemptErrorKind = 'user' | 'timeout' | 'lost' | 'non_retryable' | 'system';
+/**
+ * user: the asset code threw; timeout: it ran too long; lost: its worker died; non_retryable: see
+ * NonRetryableError; check: the output was stored but a blocking asset check failed on it.
+ */
+export type AttemptErrorKind = 'user' | 'timeout' | 'lost' | 'non_retryable' | 'system' | 'check';
 
 @Entity({ name: 'attempts' })
 @Unique('attempts_step_number_uq', ['stepId', 'number'])

@@ -14,6 +14,10 @@ export interface AssetSnapshot {
   pool: string | null;
   automation: JsonObject | null;
   retry: JsonObject | null;
+  /** The freshness policy (`maxLag` or `deadline`) as given, unset fields left out. */
+  freshness: JsonObject | null;
+  /** Data-quality checks in the order they run; `[]` for none and for source assets. */
+  checks: Array<{ name: string; severity: 'warn' | 'error'; description: string | null }>;
   definedAt: string;
 }
 

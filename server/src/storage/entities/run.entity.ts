@@ -2,7 +2,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 import type { JsonObject } from '../json-value.js';
 
 /** Why a run exists. */
-export type RunTrigger = 'manual' | 'schedule' | 'upstream' | 'backfill' | 'sensor' | 'reexecution' | 'external';
+export type RunTrigger =
+  'manual' | 'schedule' | 'upstream' | 'automation' | 'backfill' | 'sensor' | 'reexecution' | 'external';
 /** `canceling`: cancel was requested and running steps are being aborted. */
 export type RunStatus = 'queued' | 'running' | 'canceling' | 'succeeded' | 'failed' | 'canceled';
 

@@ -1,0 +1,55 @@
+import type { EntityManager } from 'typeorm';
+import type { AssetGraph } from '../graph/asset-graph.js';
+import type { EvaluationFacts, EvaluationTrigger, PendingEvent } from './condition-evaluator.js';
+
+/** Reads from the database what a condition of `assetKey` may look at. */
+export async function gatherFacts(
+  manager: EntityManager,
+  graph: AssetGraph,
+  assetKey: string,
+  trigger: EvaluationTrigger,
+): Promise<EvaluationFacts> {
+  const definition = graph.get(assetKey);
+  const upstreamKeys = [...graph.upstreamOf(assetKey)];
+  const pending: Array<{ id: string | number; upstream_key: string; created_at: Date }> = await manager.query(
+    `SELECT id, upstream_key, created_at FROM automation_inbox
+      WHERE downstream_key = $1 AND consumed_by_run_id IS NULL ORDER BY id`,
+    [assetKey],
+  );
+  const keys = [assetKey, ...upstreamKeys];
+  const materialized: Array<{ asset_key: string; code_version: string | null }> = await manager.query(
+    `SELECT DISTINCT ON (asset_key) asset_key, code_version FROM materializations
+      WHERE asset_key = ANY($1::text[]) ORDER BY asset_key, created_at DESC`,
+    [keys],
+  );
+  const observed: Array<{ asset_key: string }> = await manager.query(
+    `SELECT DISTINCT asset_key FROM observations WHERE asset_key = ANY($1::text[])`,
+    [upstreamKeys],
+  );
+  const inProgress: Array<{ asset_key: string }> = await manager.query(
+    `SELECT DISTINCT s.asset_key FROM steps s JOIN runs r ON r.id = s.run_id
+      WHERE r.status IN ('queued', 'running', 'canceling')
+        AND s.status IN ('pending', 'queued', 'running', 'retry_scheduled')
+        AND s.asset_key = ANY($1::text[])`,
+    [keys],
+  );
+  const latest = new Map(materialized.map((row) => [row.asset_key, row]));
+  const seen = new Set([...latest.keys(), ...observed.map((row) => row.asset_key)]);
+  const busy = new Set(inProgress.map((row) => row.asset_key));
+  return {
+    assetKey,
+    trigger,
+    upstreamKeys,
+    pendingEvents: pending.map((row): PendingEvent => ({
+      id: String(row.id),
+      upstreamKey: row.upstream_key,
+      at: new Date(row.created_at),
+    })),
+    missingUpstreams: upstreamKeys.filter((key) => !seen.has(key)),
+    upstreamsInProgress: upstreamKeys.filter((key) => busy.has(key)),
+    selfMissing: !latest.has(assetKey),
+    selfInProgress: busy.has(assetKey),
+    codeVersion: definition.kind === 'asset' ? definition.codeVersion : undefined,
+    materializedCodeVersion: latest.get(assetKey)?.code_version ?? undefined,
+  };
+}

@@ -1,0 +1,167 @@
+import type { DataSource } from 'typeorm';
+import type { AssetGraph } from '../graph/asset-graph.js';
+import type { Clock } from '../runs/clock.js';
+import { planStepsIn, type RunRequest } from '../runs/run-planner.js';
+import { RunEntity } from '../storage/entities/run.entity.js';
+import { appendEvents } from '../storage/event-log.js';
+import { gatherFacts } from './automation-facts.js';
+import { evaluateCondition, type EvaluationTrigger, type PendingEvent } from './condition-evaluator.js';
+import { automatedDownstreamOf } from './upstream-events.js';
+
+/** What one evaluation decided. */
+export interface AutomationDecision {
+  readonly assetKey: string;
+  readonly requested: boolean;
+  readonly runIds: readonly string[];
+  readonly reasons: readonly string[];
+  readonly consumedEventIds: readonly string[];
+}
+
+export interface AutomationServiceOptions {
+  readonly dataSource: DataSource;
+  readonly graph: () => AssetGraph;
+  readonly snapshotId: () => Promise<string>;
+  readonly clock: Clock;
+  /** Starts a run that was planned (dispatches its ready steps). */
+  readonly start: (runId: string) => Promise<void>;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Decides, when something happens, whether automated assets should run: an upstream commit
+ * (evaluated at once, in the process that committed it), a cron tick or a deploy. Evaluations
+ * of one asset are serialized by an advisory lock held for the transaction; in that same
+ * transaction the run is planned and the pending upstream events it consumes are marked with
+ * its id, so an event is consumed exactly once (never lost, never counted twice), whatever the
+ * interleaving. Every evaluation, run or not, is written to the event log with its reasons.
+ */
+export class AutomationService {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: AutomationServiceOptions) {}
+
+  /** An asset was materialized (or observed): evaluate its automated downstream assets, and itself if events wait for it. */
+  async onUpstreamEvent(assetKey: string): Promise<AutomationDecision[]> {
+    const graph = this.options.graph();
+    if (!graph.has(assetKey)) return [];
+    const keys = new Set(automatedDownstreamOf(graph, assetKey));
+    // Events that waited while this asset was in progress can run now that it has ended.
+    if (await this.hasPendingEvents(assetKey)) keys.add(assetKey);
+    const decisions: AutomationDecision[] = [];
+    for (const key of keys) decisions.push(await this.evaluate(key, { kind: 'upstream' }));
+    return decisions;
+  }
+
+  private async hasPendingEvents(assetKey: string): Promise<boolean> {
+    const rows: unknown[] = await this.options.dataSource.query(
+      `SELECT 1 FROM automation_inbox WHERE downstream_key = $1 AND consumed_by_run_id IS NULL LIMIT 1`,
+      [assetKey],
+    );
+    return rows.length > 0;
+  }
+
+  /** Evaluates every automated asset (at start and after a deploy): catches up missed events. */
+  async evaluateAll(): Promise<AutomationDecision[]> {
+    const decisions: AutomationDecision[] = [];
+    for (const definition of this.options.graph().definitions) {
+      if (definition.kind === 'asset' && definition.automation)
+        decisions.push(await this.evaluate(definition.key, { kind: 'deploy' }));
+    }
+    return decisions;
+  }
+
+  /** Evaluates one asset's condition and acts on it. */
+  evaluate(assetKey: string, trigger: EvaluationTrigger): Promise<AutomationDecision> {
+    // One evaluation at a time per process keeps PGlite's single session simple; across
+    // processes the advisory lock serializes evaluations of the same asset.
+    const next = this.queue.then(() => this.evaluateNow(assetKey, trigger));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async evaluateNow(assetKey: string, trigger: EvaluationTrigger): Promise<AutomationDecision> {
+    const graph = this.options.graph();
+    const definition = graph.get(assetKey);
+    if (definition.kind !== 'asset' || !definition.automation) {
+      return { assetKey, requested: false, runIds: [], reasons: ['no automation condition'], consumedEventIds: [] };
+    }
+    const snapshotId = await this.options.snapshotId();
+    const decision = await this.options.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`weir-automation:${assetKey}`]);
+      const facts = await gatherFacts(manager, graph, assetKey, trigger);
+      const result = evaluateCondition(definition.automation!, facts);
+      const runIds: string[] = [];
+      const consumed: string[] = [];
+      let reasons = [...result.reasons];
+      if (result.passed) {
+        const batches: ReadonlyArray<readonly PendingEvent[]> = result.consumesEvents
+          ? result.runPerEvent
+            ? facts.pendingEvents.map((event) => [event])
+            : [facts.pendingEvents]
+          : [[]];
+        for (const events of batches) {
+          const request = requestFor(assetKey, trigger, events);
+          const existing = request.idempotencyKey
+            ? await manager.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey })
+            : null;
+          if (existing) {
+            reasons = [...reasons, `already requested by run ${existing.id}`];
+            continue;
+          }
+          const run = await planStepsIn(manager, graph, snapshotId, request, [assetKey], new Map());
+          runIds.push(run.id);
+          if (events.length > 0) {
+            const ids = events.map((event) => event.id);
+            await manager.query(
+              `UPDATE automation_inbox SET consumed_by_run_id = $1, consumed_at = now()
+                WHERE id = ANY($2::bigint[]) AND consumed_by_run_id IS NULL`,
+              [run.id, ids],
+            );
+            consumed.push(...ids);
+          }
+        }
+      }
+      const requested = runIds.length > 0;
+      await appendEvents(manager, [
+        {
+          type: requested ? 'automation.requested' : 'automation.declined',
+          message: `${requested ? `requested ${runIds.length} run(s)` : 'no run'}: ${reasons.join('; ')}`,
+          assetKey,
+          runId: runIds[0] ?? null,
+          data: { trigger: describeTrigger(trigger), reasons, runIds, consumedEventIds: consumed },
+        },
+      ]);
+      return { assetKey, requested, runIds, reasons, consumedEventIds: consumed };
+    });
+    for (const runId of decision.runIds) await this.options.start(runId);
+    return decision;
+  }
+}
+
+function requestFor(assetKey: string, trigger: EvaluationTrigger, events: readonly PendingEvent[]): RunRequest {
+  if (trigger.kind === 'cron') {
+    const tick = trigger.tick.toISOString();
+    return {
+      selection: assetKey,
+      trigger: 'schedule',
+      triggerDetail: { asset: assetKey, tick, schedule: trigger.expression },
+      // Two servers firing the same tick during a change of leader start one run.
+      idempotencyKey: `schedule:${assetKey}:${tick}`,
+    };
+  }
+  return {
+    selection: assetKey,
+    trigger: events.length > 0 ? 'upstream' : 'automation',
+    triggerDetail: {
+      asset: assetKey,
+      events: events.map((e) => ({ id: e.id, upstream: e.upstreamKey, at: e.at.toISOString() })),
+      cause: trigger.kind,
+    },
+  };
+}
+
+function describeTrigger(trigger: EvaluationTrigger): Record<string, string> {
+  return trigger.kind === 'cron'
+    ? { kind: 'cron', schedule: trigger.expression, tick: trigger.tick.toISOString() }
+    : { kind: trigger.kind };
+}

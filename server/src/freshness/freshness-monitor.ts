@@ -1,0 +1,211 @@
+import type { DataSource } from 'typeorm';
+import type { Alert } from '../alerts/alert-sink.port.js';
+import type { AssetGraph } from '../graph/asset-graph.js';
+import type { CancelTimer, Clock } from '../runs/clock.js';
+import { describeFreshnessPolicy, type FreshnessPolicy } from '../sdk/freshness.js';
+import { freshnessAlert } from './freshness-alerts.js';
+import { evaluateFreshness, type FreshnessEvaluation } from './freshness-policy.js';
+import {
+  readFreshnessStates,
+  readLastMaterializations,
+  recordFreshness,
+  transitionMessage,
+  type StoredFreshness,
+} from './freshness-store.js';
+
+/** A committed materialization, as the engine announces it (`'materialized'`). */
+export interface MaterializationNotice {
+  readonly assetKey: string;
+  readonly partitionKey: string;
+}
+
+/** The engine of this process, for its `'materialized'` events. */
+export interface MaterializationEvents {
+  on(event: 'materialized', listener: (notice: MaterializationNotice) => void): unknown;
+  off(event: 'materialized', listener: (notice: MaterializationNotice) => void): unknown;
+}
+
+export interface FreshnessMonitorOptions {
+  readonly dataSource: DataSource;
+  readonly graph: () => AssetGraph;
+  readonly clock: Clock;
+  /** Materializations committed by this process re-evaluate their asset at once. */
+  readonly materializations?: MaterializationEvents;
+  /** Where transitions are alerted (deduplicated by the receiver of the call). */
+  readonly alert?: (alert: Alert) => Promise<void>;
+  /**
+   * While an asset is warning or late, re-check it at least this often: materializations made
+   * by other processes (workers) are only seen by reading the database. Unset: only this
+   * process's materializations end a breach before the next scheduled change.
+   */
+  readonly recheckIntervalMs?: number;
+  readonly log: (line: string) => void;
+}
+
+// An evaluation that failed (database unreachable) is tried again after this long.
+const RETRY_AFTER_ERROR_MS = 30_000;
+
+/**
+ * Tracks the freshness policies of a project (leader only, like the cron scheduler). On start it
+ * evaluates every asset that has a policy, then keeps ONE timer per asset, set for the moment
+ * its status would next change (`nextChangeAt`: warn time, deadline) — no loop polling every
+ * asset. A materialization committed by this process's engine re-evaluates its asset at once,
+ * so `late → fresh` is recorded (and the recovery alerted) immediately. Workers materialize in
+ * other processes: the leader sees their materializations when a timer fires, and re-checks a
+ * warning or late asset every `recheckIntervalMs`, so a recovery is noticed within that interval.
+ *
+ * A change of status is written atomically with its `freshness.*` event (see
+ * {@link recordFreshness}) and then alerted; no change, nothing written. On start, warning and
+ * late states are alerted again: the dedup key makes that a no-op when the alert went out, and
+ * delivers it when the process died between the commit and the delivery.
+ */
+export class FreshnessMonitor {
+  private readonly timers = new Map<string, CancelTimer>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private running = false;
+
+  private readonly onMaterialized = (notice: MaterializationNotice) => {
+    if (this.running && this.policyOf(notice.assetKey)) void this.evaluate(notice.assetKey);
+  };
+
+  constructor(private readonly options: FreshnessMonitorOptions) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.options.materializations?.on('materialized', this.onMaterialized);
+    const policies = new Map<string, FreshnessPolicy>();
+    for (const definition of this.options.graph().definitions) {
+      if (definition.kind === 'asset' && definition.freshness) policies.set(definition.key, definition.freshness);
+    }
+    if (policies.size === 0) return;
+    const keys = [...policies.keys()];
+    const manager = this.options.dataSource.manager;
+    const [lastMaterializations, states] = await Promise.all([
+      readLastMaterializations(manager, keys),
+      readFreshnessStates(manager, keys),
+    ]);
+    const now = this.options.clock.now();
+    for (const [key, policy] of policies) {
+      if (!this.running) return;
+      const evaluation = evaluateFreshness(policy, lastMaterializations.get(key) ?? null, now);
+      const stored = states.get(key);
+      if (evaluation.status !== (stored?.status ?? 'fresh')) {
+        void this.evaluate(key);
+        continue;
+      }
+      if (stored && stored.status !== 'fresh') this.realert(stored, policy, evaluation);
+      this.arm(key, evaluation, now);
+    }
+  }
+
+  stop(): void {
+    this.running = false;
+    this.options.materializations?.off('materialized', this.onMaterialized);
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+  }
+
+  /** Assets waiting on a timer. */
+  scheduled(): number {
+    return this.timers.size;
+  }
+
+  /** Resolves once every evaluation started so far has ended (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+  }
+
+  /**
+   * Evaluates one asset now and records a change of status; evaluations of the same asset run
+   * one after the other.
+   */
+  evaluate(assetKey: string): Promise<void> {
+    const previous = this.queues.get(assetKey) ?? Promise.resolve();
+    const next = previous.then(() => this.evaluateNow(assetKey));
+    this.queues.set(assetKey, next);
+    void next.finally(() => {
+      if (this.queues.get(assetKey) === next) this.queues.delete(assetKey);
+    });
+    return next;
+  }
+
+  private async evaluateNow(assetKey: string): Promise<void> {
+    const policy = this.policyOf(assetKey);
+    if (!this.running || !policy) return;
+    const now = this.options.clock.now();
+    try {
+      const manager = this.options.dataSource.manager;
+      const [last, stored] = await Promise.all([
+        readLastMaterializations(manager, [assetKey]),
+        readFreshnessStates(manager, [assetKey]),
+      ]);
+      const evaluation = evaluateFreshness(policy, last.get(assetKey) ?? null, now);
+      if (evaluation.status === (stored.get(assetKey)?.status ?? 'fresh')) {
+        this.arm(assetKey, evaluation, now);
+        return;
+      }
+      const recorded = await recordFreshness(this.options.dataSource, assetKey, policy, now);
+      if (recorded.transition) {
+        this.options.log(`freshness of ${assetKey}: ${transitionMessage(recorded.transition)}`);
+        void this.options.alert?.(freshnessAlert(recorded.transition));
+      }
+      this.arm(assetKey, recorded.evaluation, now);
+    } catch (error) {
+      this.options.log(`freshness of ${assetKey} could not be evaluated: ${(error as Error).message}`);
+      this.armAt(assetKey, now.getTime() + (this.options.recheckIntervalMs ?? RETRY_AFTER_ERROR_MS));
+    }
+  }
+
+  /** Sets the asset's one timer: its next change, or sooner while it is warning or late. */
+  private arm(assetKey: string, evaluation: FreshnessEvaluation, now: Date): void {
+    let at = evaluation.nextChangeAt?.getTime();
+    const recheck = this.options.recheckIntervalMs;
+    if (evaluation.status !== 'fresh' && recheck !== undefined && recheck > 0) {
+      at = Math.min(at ?? Infinity, now.getTime() + recheck);
+    }
+    if (at === undefined) {
+      this.timers.get(assetKey)?.();
+      this.timers.delete(assetKey);
+      return;
+    }
+    this.armAt(assetKey, at);
+  }
+
+  private armAt(assetKey: string, at: number): void {
+    this.timers.get(assetKey)?.();
+    this.timers.delete(assetKey);
+    if (!this.running) return;
+    const cancel = this.options.clock.setTimer(new Date(at), () => {
+      if (this.timers.get(assetKey) === cancel) this.timers.delete(assetKey);
+      void this.evaluate(assetKey);
+    });
+    this.timers.set(assetKey, cancel);
+  }
+
+  /** Alerts a stored warning or late state again (a no-op once delivered: same dedup key). */
+  private realert(stored: StoredFreshness, policy: FreshnessPolicy, evaluation: FreshnessEvaluation): void {
+    if (!this.options.alert) return;
+    void this.options.alert(
+      freshnessAlert({
+        assetKey: stored.assetKey,
+        partitionKey: stored.partitionKey,
+        from: 'fresh',
+        to: stored.status,
+        since: stored.since,
+        policy: describeFreshnessPolicy(policy),
+        missedDeadline: stored.missedDeadline,
+        nextDeadline: evaluation.nextDeadline,
+        lagMs: evaluation.lagMs,
+        lastMaterializedAt: stored.lastMaterializedAt,
+      }),
+    );
+  }
+
+  private policyOf(assetKey: string): FreshnessPolicy | undefined {
+    const graph = this.options.graph();
+    if (!graph.has(assetKey)) return undefined;
+    const definition = graph.get(assetKey);
+    return definition.kind === 'asset' ? definition.freshness : undefined;
+  }
+}

@@ -1,0 +1,196 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { deliverUpstreamEvent } from '../../src/automation/upstream-events.js';
+import { AssetGraph } from '../../src/graph/asset-graph.js';
+import { asset } from '../../src/sdk/asset.js';
+import {
+  allUpstreamsUpdated,
+  and,
+  codeVersionChanged,
+  eager,
+  not,
+  onCron,
+  onMissing,
+  or,
+} from '../../src/sdk/automation.js';
+import { STORAGE_BACKENDS } from '../support/databases.js';
+import { startAutomation, type AutomationHarness } from '../support/automation-harness.js';
+
+const materialize = async (h: AutomationHarness, selection: string) =>
+  h.engine.waitForRun((await h.engine.requestRun({ selection, trigger: 'manual' })).id);
+
+// Style: given this graph, these events and this time → these run requests and these reasons.
+describe.each(STORAGE_BACKENDS)('automation scenarios (%s)', (backend) => {
+  let h: AutomationHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('eager(): an upstream commit requests the downstream at once, consuming the event', async () => {
+    const a = asset({ key: 'a', materialize: async () => 1 });
+    const b = asset({ key: 'b', deps: { a }, automation: eager(), materialize: async (_c, { a: v }) => v + 1 });
+    h = await startAutomation(backend, [a, b]);
+    await materialize(h, 'a');
+    await h.settle();
+    const runs = await h.runsOf('b');
+    expect(runs).toEqual([expect.objectContaining({ trigger: 'upstream', status: 'succeeded' })]);
+    const [decision] = await h.decisions('b');
+    expect(decision!.type).toBe('automation.requested');
+    expect(decision!.message).toMatch(/upstream a updated \(1 event\(s\), latest at/);
+    expect(decision!.data.consumedEventIds).toHaveLength(1);
+    // Nothing new since: a second evaluation declines, and says why.
+    const again = await h.automation.evaluate('b', { kind: 'upstream' });
+    expect(again).toMatchObject({ requested: false, reasons: ['no upstream updated since the last run'] });
+  });
+
+  it('eager(): waits while another upstream is in progress, then coalesces both events into one run', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const a = asset({ key: 'a', materialize: async () => 1 });
+    const c = asset({ key: 'c', materialize: async () => (await gate, 2) });
+    const b = asset({ key: 'b', deps: { a, c }, automation: eager(), materialize: async (_x, i) => i.a + i.c });
+    h = await startAutomation(backend, [a, c, b]);
+    const slow = await h.engine.requestRun({ selection: 'c', trigger: 'manual' });
+    await materialize(h, 'a');
+    await h.automation.evaluate('b', { kind: 'upstream' });
+    const waiting = (await h.decisions('b')).map((d) => d.message);
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.every((m) => m.includes('waiting: upstream c in progress'))).toBe(true);
+    expect(await h.runsOf('b')).toEqual([]);
+    release();
+    await h.engine.waitForRun(slow.id);
+    await h.settle();
+    const runs = await h.runsOf('b');
+    expect(runs).toHaveLength(1);
+    const requested = (await h.decisions('b')).filter((d) => d.type === 'automation.requested');
+    expect(requested).toHaveLength(1);
+    expect(requested[0]!.data.consumedEventIds).toHaveLength(2);
+  });
+
+  it('eager(): declines while an upstream was never materialized', async () => {
+    const a = asset({ key: 'a', materialize: async () => 1 });
+    const c = asset({ key: 'c', materialize: async () => 2 });
+    const b = asset({ key: 'b', deps: { a, c }, automation: eager(), materialize: async () => 3 });
+    h = await startAutomation(backend, [a, c, b]);
+    await materialize(h, 'a');
+    await h.settle();
+    expect(await h.runsOf('b')).toEqual([]);
+    expect((await h.decisions('b'))[0]!.message).toContain('waiting: upstream c never materialized');
+  });
+
+  it('allUpstreamsUpdated(): runs only once every upstream was updated', async () => {
+    const a = asset({ key: 'a', materialize: async () => 1 });
+    const c = asset({ key: 'c', materialize: async () => 2 });
+    const d = asset({
+      key: 'd',
+      deps: { a, c },
+      automation: allUpstreamsUpdated(),
+      materialize: async (_x, i) => i.a + i.c,
+    });
+    h = await startAutomation(backend, [a, c, d]);
+    await materialize(h, 'a');
+    await h.settle();
+    expect(await h.runsOf('d')).toEqual([]);
+    expect((await h.decisions('d'))[0]!.message).toContain('waiting: c not updated yet (updated: a)');
+    await materialize(h, 'c');
+    await h.settle();
+    expect(await h.runsOf('d')).toHaveLength(1);
+    expect((await h.decisions('d')).find((x) => x.type === 'automation.requested')!.data.consumedEventIds).toHaveLength(
+      2,
+    );
+  });
+
+  it('eager({ runPerEvent: true }): one run per pending event', async () => {
+    const a = asset({ key: 'a', materialize: async () => 1 });
+    const e = asset({ key: 'e', deps: { a }, automation: eager({ runPerEvent: true }), materialize: async () => 1 });
+    h = await startAutomation(backend, [a, e]);
+    await materialize(h, 'a');
+    await h.settle();
+    // Two more events arrive before anything evaluates them.
+    const graph = AssetGraph.build([a, e]);
+    await h.database.dataSource.transaction(async (m) => {
+      await deliverUpstreamEvent(m, graph, { assetKey: 'a', partitionKey: '' });
+      await deliverUpstreamEvent(m, graph, { assetKey: 'a', partitionKey: '' });
+    });
+    const decision = await h.automation.evaluate('e', { kind: 'upstream' });
+    expect(decision.runIds).toHaveLength(2);
+    expect(decision.consumedEventIds).toHaveLength(2);
+    await h.settle();
+    expect(await h.runsOf('e')).toHaveLength(3);
+  });
+
+  it('onMissing() runs a never-materialized asset at deploy, and not again', async () => {
+    const m = asset({ key: 'm', automation: onMissing(), materialize: async () => 1 });
+    h = await startAutomation(backend, [m]);
+    const [first] = await h.automation.evaluateAll();
+    expect(first).toMatchObject({ requested: true, reasons: ['never materialized'] });
+    await h.settle();
+    const [second] = await h.automation.evaluateAll();
+    expect(second).toMatchObject({ requested: false, reasons: ['already materialized'] });
+  });
+
+  it('codeVersionChanged() runs when a deploy changes the code version', async () => {
+    const v1 = asset({ key: 'model', codeVersion: 'v1', automation: codeVersionChanged(), materialize: async () => 1 });
+    h = await startAutomation(backend, [v1]);
+    await materialize(h, 'model');
+    expect((await h.automation.evaluateAll())[0]).toMatchObject({ requested: false });
+    const v2 = asset({ key: 'model', codeVersion: 'v2', automation: codeVersionChanged(), materialize: async () => 2 });
+    await h.engine.setGraph(AssetGraph.build([v2]));
+    const [decision] = await h.automation.evaluateAll();
+    expect(decision).toMatchObject({ requested: true, reasons: ['code version changed from v1 to v2'] });
+  });
+
+  it('combinators: and(onCron, allUpstreamsUpdated) on a tick, or(onMissing, eager), not()', async () => {
+    const a = asset({ key: 'a', materialize: async () => 1 });
+    const hourly = onCron('0 * * * *');
+    const gated = asset({
+      key: 'gated',
+      deps: { a },
+      automation: and(hourly, allUpstreamsUpdated()),
+      materialize: async () => 1,
+    });
+    const either = asset({
+      key: 'either',
+      deps: { a },
+      automation: or(onMissing(), eager()),
+      materialize: async () => 1,
+    });
+    const negated = asset({
+      key: 'negated',
+      deps: { a },
+      automation: and(eager(), not(onMissing())),
+      materialize: async () => 1,
+    });
+    h = await startAutomation(backend, [a, gated, either, negated]);
+    const tick = new Date('2026-01-01T10:00:00Z');
+    const declined = await h.automation.evaluate('gated', { kind: 'cron', expression: hourly.expression, tick });
+    expect(declined.requested).toBe(false);
+    expect(declined.reasons.join('; ')).toContain('no upstream updated since the last run');
+    expect((await h.automation.evaluateAll()).find((d) => d.assetKey === 'either')).toMatchObject({
+      requested: true,
+      reasons: ['never materialized'],
+    });
+    await h.settle();
+    await materialize(h, 'a');
+    await h.settle();
+    // On an upstream event (not a tick), the cron half declines; on the next tick it runs.
+    expect((await h.decisions('gated')).at(-1)!.message).toContain('not a tick of 0 * * * *');
+    const onTick = await h.automation.evaluate('gated', {
+      kind: 'cron',
+      expression: hourly.expression,
+      tick: new Date('2026-01-01T11:00:00Z'),
+    });
+    expect(onTick.requested).toBe(true);
+    expect(onTick.reasons[0]).toBe('cron tick 2026-01-01T11:00:00.000Z (0 * * * *, UTC)');
+    // The same tick evaluated again (another server during a failover) starts no second run.
+    const twice = await h.automation.evaluate('gated', {
+      kind: 'cron',
+      expression: hourly.expression,
+      tick: new Date('2026-01-01T11:00:00Z'),
+    });
+    expect(twice.runIds).toEqual([]);
+    // `negated` never ran while it was missing... and `not(onMissing())` blocks its first run.
+    expect(await h.runsOf('negated')).toEqual([]);
+    expect((await h.decisions('negated')).at(-1)!.message).toContain('not (never materialized)');
+  });
+});

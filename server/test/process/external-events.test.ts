@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase, type OpenedDatabase } from '../../src/storage/data-source.factory.js';
+import { createPostgresDatabase, dropPostgresDatabase } from '../support/databases.js';
+import { waitFor } from '../support/engine-harness.js';
+import { killHard, runWeir, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
+
+const PROJECT = fileURLToPath(new URL('../fixtures/events-project/index.ts', import.meta.url));
+const TOKEN = 'test-events-token-1234';
+
+describe('external asset events over HTTP', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-events-'));
+  let dev: WeirProcess | undefined;
+  let databaseUrl: string | undefined;
+  let database: OpenedDatabase | undefined;
+
+  afterAll(async () => {
+    if (dev && dev.child.exitCode === null) await killHard(dev);
+    await database?.close();
+    if (databaseUrl) await dropPostgresDatabase(databaseUrl);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a reported event triggers the downstream asset; a bad key, token or body gets a 4xx and records nothing', async () => {
+    databaseUrl = await createPostgresDatabase();
+    const env = {
+      WEIR_PROJECT: PROJECT,
+      WEIR_DATA_DIR: join(dir, '.weir'),
+      WEIR_DATABASE_URL: databaseUrl,
+      WEIR_EVENTS_TOKEN: TOKEN,
+    };
+    dev = spawnWeir(['dev', '--port', '0', '--no-watch'], env);
+    const api = await waitForApi(join(dir, '.weir'), dev);
+    database = await openDatabase({ kind: 'postgres', url: databaseUrl });
+    const count = async (table: string) =>
+      Number((await database!.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+    const post = (path: string, body: unknown, token?: string) =>
+      fetch(`${api}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+
+    const refused = [
+      {
+        response: await post('/api/assets/vendor/drop/events', { dataVersion: 'v0' }),
+        status: 401,
+        text: 'missing Authorization',
+      },
+      {
+        response: await post('/api/assets/vendor/drop/events', { dataVersion: 'v0' }, 'wrong-token-9999999'),
+        status: 401,
+        text: 'invalid token',
+      },
+      {
+        response: await post('/api/assets/vendor/drpo/events', { dataVersion: 'v0' }, TOKEN),
+        status: 404,
+        text: "unknown asset 'vendor/drpo': did you mean 'vendor/drop'?",
+      },
+      {
+        response: await post('/api/assets/vendor/drop/events', { dataVersion: 7 }, TOKEN),
+        status: 400,
+        text: 'dataVersion must be a string',
+      },
+      {
+        response: await post('/api/assets/vendor/drop/events', { version: 'x' }, TOKEN),
+        status: 400,
+        text: 'unknown field(s) version',
+      },
+    ];
+    for (const { response, status, text } of refused) {
+      expect(response.status).toBe(status);
+      expect(JSON.stringify(await response.json())).toContain(text);
+    }
+    expect(await count('observations')).toBe(0);
+    expect(await count('automation_inbox')).toBe(0);
+    expect(await count('runs')).toBe(0);
+
+    const accepted = await post('/api/assets/vendor/drop/events', { dataVersion: 'v1', metadata: { files: 3 } }, TOKEN);
+    expect(accepted.status).toBe(201);
+    const body = (await accepted.json()) as { runsRequested: string[] };
+    expect(body.runsRequested).toHaveLength(1);
+    const output = async (runId: string) =>
+      (await database!.dataSource.query(`SELECT output_inline FROM materializations WHERE run_id = $1`, [runId]))[0]
+        ?.output_inline;
+    expect(await waitFor(async () => output(body.runsRequested[0]!), 'the downstream run')).toBe('v1');
+
+    // The CLI reports through the running dev, with the token from the environment.
+    const report = await runWeir(['report', 'vendor/drop', '--data-version', 'v2'], env);
+    expect(report.code, report.output).toBe(0);
+    const runId = /runs requested: ([0-9a-f-]{36})/.exec(report.output)?.[1];
+    expect(runId).toBeDefined();
+    expect(await waitFor(async () => output(runId!), 'the second downstream run')).toBe('v2');
+    const decisions: Array<{ type: string; message: string }> = await database.dataSource.query(
+      `SELECT type, message FROM event_log WHERE asset_key = 'bronze/ingested' AND type LIKE 'automation.%' ORDER BY id`,
+    );
+    expect(decisions.filter((d) => d.type === 'automation.requested').map((d) => d.message)).toEqual([
+      expect.stringContaining('upstream vendor/drop updated (1 event(s)'),
+      expect.stringContaining('upstream vendor/drop updated (1 event(s)'),
+    ]);
+  }, 120_000);
+});
