@@ -101,5 +101,12 @@ describe('external asset events over HTTP', () => {
       expect.stringContaining('upstream vendor/drop updated (1 event(s)'),
       expect.stringContaining('upstream vendor/drop updated (1 event(s)'),
     ]);
+    const why = (await (await fetch(`${api}/api/assets/bronze/ingested/decisions`)).json()) as Array<{
+      requested: boolean;
+      reasons: string[];
+    }>;
+    expect(why[0]).toMatchObject({ requested: true });
+    expect(why[0]!.reasons[0]).toContain('upstream vendor/drop updated');
+    expect((await fetch(`${api}/api/assets/bronze/ingestd/decisions`)).status).toBe(404);
   }, 120_000);
 });
