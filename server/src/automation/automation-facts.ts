@@ -11,6 +11,15 @@ export async function gatherFacts(
 ): Promise<EvaluationFacts> {
   const definition = graph.get(assetKey);
   const upstreamKeys = [...graph.upstreamOf(assetKey)];
+  // Events already reflected by a materialization of this asset (its attempt loaded its inputs
+  // after the event committed, e.g. a manual run) are consumed by that run, not run again.
+  await manager.query(
+    `UPDATE automation_inbox i SET consumed_by_run_id = latest.run_id, consumed_at = now()
+       FROM (SELECT m.run_id, a.started_at FROM materializations m JOIN attempts a ON a.id = m.attempt_id
+              WHERE m.asset_key = $1 ORDER BY m.created_at DESC LIMIT 1) AS latest
+      WHERE i.downstream_key = $1 AND i.consumed_by_run_id IS NULL AND i.created_at < latest.started_at`,
+    [assetKey],
+  );
   const pending: Array<{ id: string | number; upstream_key: string; created_at: Date }> = await manager.query(
     `SELECT id, upstream_key, created_at FROM automation_inbox
       WHERE downstream_key = $1 AND consumed_by_run_id IS NULL ORDER BY id`,

@@ -67,6 +67,18 @@ describe.each(STORAGE_BACKENDS)('automation scenarios (%s)', (backend) => {
     expect(requested[0]!.data.consumedEventIds).toHaveLength(2);
   });
 
+  it('eager(): an upstream event already reflected by a manual run does not run the asset again', async () => {
+    const a = asset({ key: 'a', materialize: async () => 1 });
+    const b = asset({ key: 'b', deps: { a }, automation: eager(), materialize: async () => 2 });
+    h = await startAutomation(backend, [a, b]);
+    // One manual run of both: b is in progress when a commits, then reads a's new output.
+    await materialize(h, '*');
+    await h.settle();
+    const decision = await h.automation.evaluate('b', { kind: 'upstream' });
+    expect(decision).toMatchObject({ requested: false, reasons: ['no upstream updated since the last run'] });
+    expect(await h.runsOf('b')).toEqual([expect.objectContaining({ trigger: 'manual' })]);
+  });
+
   it('eager(): declines while an upstream was never materialized', async () => {
     const a = asset({ key: 'a', materialize: async () => 1 });
     const c = asset({ key: 'c', materialize: async () => 2 });
