@@ -1,6 +1,6 @@
 // Gold: business-facing tables and files, one per question a stakeholder asks.
 // They read silver (and, where it is the source of truth, bronze) and never re-clean data.
-import { asset, check, NonRetryableError } from 'weir';
+import { asset, check, deadline, maxLag, NonRetryableError } from 'weir';
 import { rawProducts } from './bronze.js';
 import { REFERENCE_DATE } from './data/schema.js';
 import { DAY_MS, groupBy, round2 } from './lib/util.js';
@@ -25,6 +25,9 @@ export const dailyRevenue = asset({
   description:
     'Revenue, margin and average order value per day (EUR, cancelled orders excluded). Feeds the finance dashboard.',
   codeVersion: 'v2',
+  // Finance opens the dashboard at 09:30 Paris time and wants it refreshed after 09:00 that
+  // day (with yesterday's orders). `weir freshness` shows where it stands.
+  freshness: deadline({ cron: '0 9 * * *', maxLag: '30m', timezone: 'Europe/Paris' }),
   deps: { orders },
   materialize: (ctx, { orders }): DailyRevenue[] => {
     // Zero orders is never a real quiet day for this shop: it means an empty extract upstream.
@@ -118,6 +121,8 @@ export const customer360 = asset({
   tags: { tier: 'gold', pii: 'email' },
   description: 'One profile per customer: lifetime value, order history, web activity and lifecycle segment.',
   codeVersion: 'v3',
+  // Campaigns are planned from it every day: warn at 12 hours old, late at a day.
+  freshness: maxLag('1d', { warn: '12h' }),
   deps: { customers, orders, sessions },
   materialize: (ctx, { customers, orders, sessions }): CustomerProfile[] => {
     const ordersByCustomer = groupBy(

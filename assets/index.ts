@@ -5,3 +5,4 @@ export * from './silver.js';
 export * from './gold.js';
 export * from './reports.js';
 export * from './ingest.js';
+export * from './sensors.js';

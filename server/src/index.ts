@@ -40,6 +40,7 @@ export {
   type UpstreamEventOptions,
 } from './sdk/automation.js';
 export { deadline, maxLag, type DeadlinePolicy, type FreshnessPolicy, type MaxLagPolicy } from './sdk/freshness.js';
+export { sensor, type Sensor, type SensorContext, type SensorResult } from './sdk/sensor.js';
 export { sourceAsset, type SourceAsset, type ObservationInput } from './sdk/source-asset.js';
 export type { AssetContext, AssetLogger, AssetStore, LogFields, MetadataValue, PayloadBody } from './sdk/context.js';
 export { isPayloadRef, type PayloadRef } from './sdk/payload-ref.js';

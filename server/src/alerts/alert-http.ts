@@ -31,7 +31,7 @@ export async function postAlertJson(url: string, body: unknown, options: PostAle
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    throw new AlertDeliveryError(`${options.sinkName}: request failed: ${networkReason(error, timeoutMs)}`, {
+    throw new AlertDeliveryError(`${options.sinkName}: request failed: ${networkReason(error, timeoutMs, url)}`, {
       retryable: true,
     });
   }
@@ -50,12 +50,17 @@ export async function postAlertJson(url: string, body: unknown, options: PostAle
   });
 }
 
-// Only codes and names: undici's messages and causes can include the host and port, and a
-// proxy's error the whole URL.
-function networkReason(error: unknown, timeoutMs: number): string {
-  const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { code?: unknown; name?: unknown } };
+// A code when there is one; otherwise the cause's message with every part of the URL that may
+// be secret (the whole URL, its path and query) cut out.
+function networkReason(error: unknown, timeoutMs: number, url: string): string {
+  const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { code?: unknown; message?: unknown } };
   if (name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.name === 'string') return cause.name;
-  return typeof name === 'string' ? name : 'network error';
+  if (typeof cause?.message !== 'string' || cause.message === '') return 'network error';
+  let message = cause.message;
+  const parsed = URL.parse(url);
+  for (const secret of [url, parsed?.pathname ?? '', parsed?.search ?? '', parsed?.password ?? '']) {
+    if (secret.length > 1) message = message.split(secret).join('***');
+  }
+  return message;
 }

@@ -40,7 +40,8 @@ export class CronTicks {
       for (let i = 0; i < 2 * MAX_EXTENSION; i++) {
         const previous = this.previous(earliest);
         if (previous === null || previous < t) {
-          this.run = [...before.reverse(), ...run];
+          // The tick before t is kept too: times between it and t hit the cache from now on.
+          this.run = [...(previous === null ? [] : [previous]), ...before.reverse(), ...run];
           return earliest;
         }
         before.push(previous);

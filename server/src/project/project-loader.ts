@@ -6,6 +6,7 @@ import { tsImport } from 'tsx/esm/api';
 import { AssetGraph } from '../graph/asset-graph.js';
 import { collectDefinitions } from '../graph/collect-definitions.js';
 import { AssetDefinitionError } from '../sdk/definition-error.js';
+import { collectSensors, type Sensor } from '../sdk/sensor.js';
 
 /** An asset project loaded into a validated graph. */
 export interface LoadedProject {
@@ -13,6 +14,8 @@ export interface LoadedProject {
   readonly graph: AssetGraph;
   /** The project's own files that were imported (to watch for changes). */
   readonly files: readonly string[];
+  /** The sensors the project exports. */
+  readonly sensors: readonly Sensor[];
 }
 
 /** The project could not be found or imported; the message names the path. */
@@ -76,7 +79,7 @@ export async function loadProject(projectPath: string): Promise<LoadedProject> {
       `asset project ${entry} exports no assets: export the values returned by asset() / sourceAsset()`,
     );
   }
-  return { entry, graph: AssetGraph.build(definitions), files: [...files] };
+  return { entry, graph: AssetGraph.build(definitions), files: [...files], sensors: collectSensors(exports) };
 }
 
 /**

@@ -40,6 +40,10 @@ describe('the example project under weir dev (embedded defaults)', () => {
     expect(run.status).toBe('succeeded');
     expect(run.steps.length).toBeGreaterThanOrEqual(8);
     expect(run.steps.every((step) => step.status === 'succeeded')).toBe(true);
+    // The gold assets' data-quality checks (blocking and warn-only) all pass on the generated data.
+    const checks = run.steps.flatMap((step) => step.checks);
+    expect(checks.length).toBeGreaterThanOrEqual(3);
+    expect(checks.filter((c) => !c.passed)).toEqual([]);
     expect(run.steps.some((step) => step.attempts > 1)).toBe(true);
     expect(run.steps.some((step) => step.output?.uri?.startsWith('file://'))).toBe(true);
     expect(run.steps.every((step) => typeof step.output?.metadata.rows === 'number')).toBe(true);
@@ -54,6 +58,12 @@ describe('the example project under weir dev (embedded defaults)', () => {
     expect(runs.code).toBe(0);
     expect(runs.output).toContain(run.id);
 
+    // The gold assets' freshness SLAs: met right after the run (asked through dev's API).
+    const freshness = await runWeir(['freshness'], env, REPO);
+    expect(freshness.code, freshness.output).toBe(0);
+    expect(freshness.output).toMatch(/gold\/daily_revenue\s+deadline '0 9 \* \* \*' Europe\/Paris \+30m\s+fresh/);
+    expect(freshness.output).toMatch(/gold\/customer_360\s+maxLag 1d \(warn 12h\)\s+fresh/);
+
     // A second start on the same data dir is refused with a message naming the holder.
     const second = await runWeir(['dev', '--port', '0'], env, REPO);
     expect(second.code).toBe(2);
@@ -61,5 +71,17 @@ describe('the example project under weir dev (embedded defaults)', () => {
 
     dev.child.kill('SIGTERM');
     expect(await dev.exited).toBe(0);
+
+    // Without dev, `weir freshness` opens the data directory itself; the monitor recorded the
+    // breach of the never-materialized assets at start, and their recovery.
+    const local = await runWeir(['freshness', '--json'], env, REPO);
+    expect(local.code, local.output).toBe(0);
+    const rows = JSON.parse(local.output.slice(local.output.indexOf('['))) as Array<{
+      assetKey: string;
+      status: string;
+      lastBreachAt: string | null;
+    }>;
+    const revenue = rows.find((row) => row.assetKey === 'gold/daily_revenue');
+    expect(revenue).toMatchObject({ status: 'fresh', lastBreachAt: expect.any(String) });
   });
 });

@@ -3,6 +3,8 @@ import { relative } from 'node:path';
 import { startHttpServer } from '../../api/http-server.js';
 import { openWeir } from '../../engine/open-weir.js';
 import { CronScheduler } from '../../automation/cron-scheduler.js';
+import { SensorRunner } from '../../automation/sensor-runner.js';
+import { LeaderDuties } from '../../engine/leader-duties.js';
 import { FreshnessMonitor } from '../../freshness/freshness-monitor.js';
 import { systemClock } from '../../runs/clock.js';
 import { loadProject } from '../../project/project-loader.js';
@@ -59,7 +61,8 @@ export function registerDev(program: Command): void {
       );
       log(`executor in-process, ${config.concurrency} at a time · try: npx weir materialize '*'`);
 
-      // One process: it is the scheduler.
+      // One process: it schedules (cron, freshness deadlines, sensors) and reacts at once.
+      let current = project;
       const scheduler = new CronScheduler({
         dataSource: weir.database.dataSource,
         graph: () => weir.engine.graph,
@@ -68,9 +71,6 @@ export function registerDev(program: Command): void {
           weir.automation.evaluate(key, { kind: 'cron', expression: condition.expression, tick }),
         log,
       });
-      await scheduler.start();
-      await weir.automation.evaluateAll();
-      // Every materialization happens in this process: its events end a breach at once.
       const freshness = new FreshnessMonitor({
         dataSource: weir.database.dataSource,
         graph: () => weir.engine.graph,
@@ -79,7 +79,19 @@ export function registerDev(program: Command): void {
         alert: (alert) => weir.alerting.dispatcher.dispatch(alert),
         log,
       });
-      await freshness.start();
+      const sensors = new SensorRunner({
+        dataSource: weir.database.dataSource,
+        graph: () => weir.engine.graph,
+        sensors: () => current.sensors,
+        clock: systemClock,
+        automation: weir.automation,
+        snapshotId: () => weir.engine.currentSnapshotId(),
+        startRun: (runId) => weir.engine.startPlannedRun(runId),
+        log,
+      });
+      const duties = new LeaderDuties([scheduler, freshness, sensors], log);
+      await duties.start();
+      await weir.automation.evaluateAll();
 
       let reloading = Promise.resolve();
       const watcher = options.watch
@@ -87,12 +99,12 @@ export function registerDev(program: Command): void {
             reloading = reloading.then(async () => {
               try {
                 const next = await loadProject(config.projectPath);
-                if (next.graph.hash === weir.engine.graph.hash) return;
+                if (next.graph.hash === weir.engine.graph.hash && next.sensors.length === current.sensors.length)
+                  return;
+                current = next;
                 await weir.engine.setGraph(next.graph);
-                scheduler.stop();
-                await scheduler.start();
-                freshness.stop();
-                await freshness.start();
+                duties.stop();
+                await duties.start();
                 await weir.automation.evaluateAll();
                 log(green(`reloaded definitions: ${next.graph.keys.length} assets`));
               } catch (error) {
@@ -104,8 +116,7 @@ export function registerDev(program: Command): void {
 
       await onShutdown(log, async () => {
         watcher?.close();
-        scheduler.stop();
-        freshness.stop();
+        duties.stop();
         await server.close();
         await weir.close();
         lock.release();

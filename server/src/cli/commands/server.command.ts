@@ -5,6 +5,7 @@ import { LeaderLoop } from '../../engine/leader-loop.js';
 import { LeaderDuties } from '../../engine/leader-duties.js';
 import { FreshnessMonitor } from '../../freshness/freshness-monitor.js';
 import { CronScheduler } from '../../automation/cron-scheduler.js';
+import { SensorRunner } from '../../automation/sensor-runner.js';
 import { systemClock } from '../../runs/clock.js';
 import { loadProject } from '../../project/project-loader.js';
 import { LeaderLease } from '../../storage/leader-lease.js';
@@ -54,7 +55,17 @@ export function registerServer(program: Command): void {
         recheckIntervalMs: config.heartbeatIntervalMs,
         log,
       });
-      const duties = new LeaderDuties([scheduler, freshness], log);
+      const sensors = new SensorRunner({
+        dataSource: weir.database.dataSource,
+        graph: () => weir.engine.graph,
+        sensors: () => project.sensors,
+        clock: systemClock,
+        automation: weir.automation,
+        snapshotId: () => weir.engine.currentSnapshotId(),
+        startRun: (runId) => weir.engine.startPlannedRun(runId),
+        log,
+      });
+      const duties = new LeaderDuties([scheduler, freshness, sensors], log);
       const lease = new LeaderLease(databaseTarget(config), () => {
         duties.stop();
         log('lost the scheduler lease');

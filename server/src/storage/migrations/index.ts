@@ -2,6 +2,7 @@ import { InitialSchema1763726400000 } from './1763726400000-initial-schema.js';
 import { AssetChecks1763726500000 } from './1763726500000-asset-checks.js';
 import { Freshness1763726600000 } from './1763726600000-freshness.js';
 import { AutomationInbox1763726700000 } from './1763726700000-automation-inbox.js';
+import { SensorStates1763726800000 } from './1763726800000-sensor-states.js';
 
 /** Every migration, oldest first. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AssetChecks1763726500000,
   Freshness1763726600000,
   AutomationInbox1763726700000,
+  SensorStates1763726800000,
 ];

@@ -1,0 +1,120 @@
+import { callerLocation } from './caller-location.js';
+import type { AssetLogger } from './context.js';
+import { AssetDefinitionError } from './definition-error.js';
+import { parseDuration, type Duration } from './duration.js';
+
+/** What a sensor's `evaluate` receives. */
+export interface SensorContext {
+  /** The cursor the previous evaluation returned (undefined the first time). Durable. */
+  readonly cursor: string | undefined;
+  readonly log: AssetLogger;
+  /** Aborted when the process shuts down. */
+  readonly signal: AbortSignal;
+}
+
+/** What a sensor found since its cursor. */
+export interface SensorResult {
+  /** The new cursor, saved in the same transaction as the observations and run requests. */
+  readonly cursor?: string;
+  /** External assets that changed: each is recorded and triggers automated downstream assets. */
+  readonly observations?: ReadonlyArray<{ assetKey: string; dataVersion?: string; metadata?: Record<string, unknown> }>;
+  /** Runs to start; `runKey` makes a request idempotent (the same key never starts two runs). */
+  readonly runRequests?: ReadonlyArray<{ selection: string; runKey?: string }>;
+}
+
+/** A user function Weir calls at an interval, with a durable cursor. */
+export interface Sensor {
+  readonly kind: 'sensor';
+  readonly name: string;
+  readonly intervalMs: number;
+  readonly description: string | undefined;
+  readonly definedAt: string;
+  readonly evaluate: (ctx: SensorContext) => SensorResult | Promise<SensorResult>;
+}
+
+/**
+ * Declares a sensor: `evaluate` is called every `interval` by the scheduling server with the
+ * cursor it last returned, and reports what changed outside Weir.
+ *
+ * @example
+ * ```ts
+ * export const drops = sensor({
+ *   name: 'vendor_drops',
+ *   interval: '30s',
+ *   evaluate: async ({ cursor }) => {
+ *     const files = (await readdir(DROP_DIR)).filter((f) => !cursor || f > cursor).sort();
+ *     return { cursor: files.at(-1) ?? cursor, observations: files.map((f) => ({ assetKey: 'vendor/fx_rates', dataVersion: f })) };
+ *   },
+ * });
+ * ```
+ */
+export function sensor(spec: {
+  name: string;
+  interval: Duration;
+  description?: string;
+  evaluate: Sensor['evaluate'];
+}): Sensor {
+  const definedAt = callerLocation();
+  const culprit = [{ key: `sensor:${String(spec.name)}`, definedAt }];
+  if (typeof spec.name !== 'string' || !/^[a-z0-9][a-z0-9_-]*$/.test(spec.name)) {
+    throw new AssetDefinitionError(
+      `invalid sensor name ${JSON.stringify(spec.name)}: use lowercase words joined by '_' or '-'`,
+      culprit,
+    );
+  }
+  let intervalMs: number;
+  try {
+    intervalMs = parseDuration(spec.interval);
+  } catch (error) {
+    throw new AssetDefinitionError(
+      `sensor '${spec.name}' has an invalid interval: ${(error as Error).message}`,
+      culprit,
+    );
+  }
+  if (intervalMs < 100) throw new AssetDefinitionError(`sensor '${spec.name}' has an interval under 100ms`, culprit);
+  if (typeof spec.evaluate !== 'function')
+    throw new AssetDefinitionError(`sensor '${spec.name}' has no evaluate function`, culprit);
+  return Object.freeze({
+    kind: 'sensor' as const,
+    name: spec.name,
+    intervalMs,
+    description: spec.description,
+    definedAt,
+    evaluate: spec.evaluate,
+  });
+}
+
+/** True for what {@link sensor} returns. */
+export function isSensor(value: unknown): value is Sensor {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'sensor' &&
+    typeof (value as { name?: unknown }).name === 'string'
+  );
+}
+
+/** The sensors exported by a project module (also inside exported arrays and plain objects). */
+export function collectSensors(moduleExports: Record<string, unknown>): Sensor[] {
+  const found = new Set<Sensor>();
+  for (const value of Object.values(moduleExports)) {
+    const candidates = Array.isArray(value)
+      ? value
+      : typeof value === 'object' && value !== null && !isSensor(value)
+        ? Object.values(value)
+        : [value];
+    for (const candidate of candidates) if (isSensor(candidate)) found.add(candidate);
+  }
+  const sensors = [...found];
+  const names = new Set<string>();
+  for (const s of sensors) {
+    if (names.has(s.name)) {
+      throw new AssetDefinitionError(
+        `two sensors are named '${s.name}'`,
+        sensors.filter((x) => x.name === s.name).map((x) => ({ key: `sensor:${x.name}`, definedAt: x.definedAt })),
+      );
+    }
+    names.add(s.name);
+  }
+  return sensors;
+}
