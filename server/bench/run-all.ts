@@ -4,7 +4,9 @@
  * Provisions nothing: PostgreSQL must be up (`bash .ci/provision.sh`). Exits non-zero if any
  * benchmark throws; the others still run.
  */
+import { benchAutomation } from './automation.bench.js';
 import { benchDistributedThroughput } from './distributed-throughput.bench.js';
+import { benchFreshnessEvaluation } from './freshness-evaluation.bench.js';
 import { benchGraphLoad } from './graph-load.bench.js';
 import { benchMaterializeThroughput } from './materialize-throughput.bench.js';
 import { benchPayloadMemory } from './payload-memory.bench.js';
@@ -28,6 +30,16 @@ const BENCHES: readonly Bench[] = [
     title: 'distributed throughput (weir server + workers, BullMQ on Redis)',
     file: 'bench/distributed-throughput.bench.ts',
     run: benchDistributedThroughput,
+  },
+  {
+    title: 'freshness evaluation pass (10k assets)',
+    file: 'bench/freshness-evaluation.bench.ts',
+    run: benchFreshnessEvaluation,
+  },
+  {
+    title: 'automation: trigger latency and cron scheduler cost',
+    file: 'bench/automation.bench.ts',
+    run: benchAutomation,
   },
   { title: 'payload memory', file: 'bench/payload-memory.bench.ts', run: benchPayloadMemory },
   { title: 'payload memory, S3 store', file: 'bench/payload-s3-memory.bench.ts', run: benchPayloadS3Memory },

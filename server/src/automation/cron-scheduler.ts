@@ -15,13 +15,19 @@ export interface CronSchedulerOptions {
   readonly log: (line: string) => void;
 }
 
+/** The assets sharing one schedule (same expression, same time zone). */
+interface ScheduleGroup {
+  readonly condition: CronCondition;
+  readonly assets: string[];
+}
+
 /**
- * Fires assets' cron schedules: one timer per schedule, set for its next tick (no loop scanning
- * every schedule every few seconds). Each tick is handed to the automation service, which
- * evaluates the asset's condition and, for a run, uses the idempotency key
- * `schedule:<asset>:<tick>`: a tick yields at most one run even when two servers fire it during
- * a change of leader. On start it first fires the ticks missed since the last evaluated one
- * (while no server was leading), then waits for the next.
+ * Fires assets' cron schedules: one timer per distinct schedule, set for its next tick (no loop
+ * scanning every schedule every few seconds); assets on the same schedule share it. Each tick
+ * is handed to the automation service, which evaluates the asset's condition and, for a run,
+ * uses the idempotency key `schedule:<asset>:<tick>`: a tick yields at most one run even when
+ * two servers fire it during a change of leader. On start it first fires the ticks missed since
+ * the last evaluated one (while no server was leading), then waits for the next.
  */
 export class CronScheduler {
   private readonly timers = new Map<string, CancelTimer>();
@@ -31,10 +37,22 @@ export class CronScheduler {
 
   async start(): Promise<void> {
     this.running = true;
+    const groups = new Map<string, ScheduleGroup>();
     for (const definition of this.options.graph().definitions) {
       if (definition.kind !== 'asset') continue;
-      for (const condition of cronConditionsOf(definition.automation))
-        await this.startSchedule(definition.key, condition);
+      for (const condition of cronConditionsOf(definition.automation)) {
+        const id = scheduleId(condition);
+        const group = groups.get(id) ?? { condition, assets: [] };
+        group.assets.push(definition.key);
+        groups.set(id, group);
+      }
+    }
+    if (groups.size === 0) return;
+    const lastTicks = await this.lastTicks();
+    const now = this.options.clock.now();
+    for (const [id, group] of groups) {
+      await this.catchUp(group, lastTicks, now);
+      this.arm(id, group, nextCronTick(group.condition, now));
     }
   }
 
@@ -44,29 +62,41 @@ export class CronScheduler {
     this.timers.clear();
   }
 
-  /** Schedules waiting for their next tick. */
+  /** Distinct schedules waiting for their next tick. */
   scheduled(): number {
     return this.timers.size;
   }
 
-  private async startSchedule(key: string, condition: CronCondition): Promise<void> {
-    const now = this.options.clock.now();
-    let tick = (await this.lastTick(key, condition)) ?? now;
-    for (let caughtUp = 0; caughtUp < MAX_CATCH_UP_TICKS; caughtUp++) {
-      const next = nextCronTick(condition, tick);
-      if (next.getTime() > now.getTime()) break;
-      await this.fire(key, condition, next);
-      tick = next;
+  /** Fires, for each asset of the group, the ticks between its last evaluated one and now. */
+  private async catchUp(group: ScheduleGroup, lastTicks: Map<string, Date>, now: Date): Promise<void> {
+    const seen = group.assets
+      .map((key) => lastTicks.get(`${key} ${group.condition.expression}`))
+      .filter((t): t is Date => !!t);
+    if (seen.length === 0) return;
+    // The missed ticks are computed once for the group, from the oldest asset's last tick.
+    const ticks: Date[] = [];
+    let tick = new Date(Math.min(...seen.map((t) => t.getTime())));
+    for (let i = 0; i < MAX_CATCH_UP_TICKS * 4; i++) {
+      tick = nextCronTick(group.condition, tick);
+      if (tick.getTime() > now.getTime()) break;
+      ticks.push(tick);
     }
-    this.arm(key, condition, nextCronTick(condition, tick.getTime() > now.getTime() ? tick : now));
+    for (const key of group.assets) {
+      const last = lastTicks.get(`${key} ${group.condition.expression}`);
+      if (!last) continue;
+      for (const missed of ticks.filter((t) => t > last).slice(-MAX_CATCH_UP_TICKS))
+        await this.fire(key, group.condition, missed);
+    }
   }
 
-  private arm(key: string, condition: CronCondition, at: Date): void {
+  private arm(id: string, group: ScheduleGroup, at: Date): void {
     if (!this.running) return;
     this.timers.set(
-      `${key} ${condition.expression}`,
+      id,
       this.options.clock.setTimer(at, () => {
-        void this.fire(key, condition, at).finally(() => this.arm(key, condition, nextCronTick(condition, at)));
+        void (async () => {
+          for (const key of group.assets) await this.fire(key, group.condition, at);
+        })().finally(() => this.arm(id, group, nextCronTick(group.condition, at)));
       }),
     );
   }
@@ -82,15 +112,19 @@ export class CronScheduler {
     }
   }
 
-  /** The latest tick of this schedule already evaluated (from the decision log). */
-  private async lastTick(key: string, condition: CronCondition): Promise<Date | null> {
-    const rows: Array<{ tick: Date | string | null }> = await this.options.dataSource.query(
-      `SELECT max((data->'trigger'->>'tick')::timestamptz) AS tick FROM event_log
-        WHERE asset_key = $1 AND type IN ('automation.requested', 'automation.declined')
-          AND data->'trigger'->>'kind' = 'cron' AND data->'trigger'->>'schedule' = $2`,
-      [key, condition.expression],
-    );
-    const tick = rows[0]?.tick;
-    return tick ? new Date(tick) : null;
+  /** The latest tick of every asset's schedules already evaluated (from the decision log), in one query. */
+  private async lastTicks(): Promise<Map<string, Date>> {
+    const rows: Array<{ asset_key: string; schedule: string; tick: Date | string }> =
+      await this.options.dataSource.query(
+        `SELECT asset_key, data->'trigger'->>'schedule' AS schedule, max((data->'trigger'->>'tick')::timestamptz) AS tick
+         FROM event_log
+        WHERE type IN ('automation.requested', 'automation.declined') AND data->'trigger'->>'kind' = 'cron'
+        GROUP BY asset_key, data->'trigger'->>'schedule'`,
+      );
+    return new Map(rows.map((row) => [`${row.asset_key} ${row.schedule}`, new Date(row.tick)]));
   }
+}
+
+function scheduleId(condition: CronCondition): string {
+  return `${condition.expression}|${condition.timezone}`;
 }

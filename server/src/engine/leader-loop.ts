@@ -4,8 +4,9 @@ import type { WeirEngine } from './weir-engine.js';
 
 /**
  * The scheduling duties of a `weir server`: every `intervalMs` it tries to lead (one server
- * does at a time). The leader runs the cron schedules and, each interval, a reconciliation
- * pass: lost attempts, waiting retries, steps whose job the queue lost, stuck runs.
+ * does at a time). The leader runs its timer-driven duties (cron schedules, freshness
+ * deadlines: see `LeaderDuties`) and, each interval, a reconciliation pass: lost attempts,
+ * waiting retries, steps whose job the queue lost, stuck runs.
  */
 export class LeaderLoop {
   private timer: NodeJS.Timeout | undefined;

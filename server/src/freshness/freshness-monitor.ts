@@ -62,6 +62,9 @@ const RETRY_AFTER_ERROR_MS = 30_000;
 export class FreshnessMonitor {
   private readonly timers = new Map<string, CancelTimer>();
   private readonly queues = new Map<string, Promise<void>>();
+  // Assets evaluated (from fresh reads) while start() was reading: its older reads must not win.
+  private readonly evaluatedDuringStart = new Set<string>();
+  private starting = false;
   private running = false;
 
   private readonly onMaterialized = (notice: MaterializationNotice) => {
@@ -74,28 +77,12 @@ export class FreshnessMonitor {
     if (this.running) return;
     this.running = true;
     this.options.materializations?.on('materialized', this.onMaterialized);
-    const policies = new Map<string, FreshnessPolicy>();
-    for (const definition of this.options.graph().definitions) {
-      if (definition.kind === 'asset' && definition.freshness) policies.set(definition.key, definition.freshness);
-    }
-    if (policies.size === 0) return;
-    const keys = [...policies.keys()];
-    const manager = this.options.dataSource.manager;
-    const [lastMaterializations, states] = await Promise.all([
-      readLastMaterializations(manager, keys),
-      readFreshnessStates(manager, keys),
-    ]);
-    const now = this.options.clock.now();
-    for (const [key, policy] of policies) {
-      if (!this.running) return;
-      const evaluation = evaluateFreshness(policy, lastMaterializations.get(key) ?? null, now);
-      const stored = states.get(key);
-      if (evaluation.status !== (stored?.status ?? 'fresh')) {
-        void this.evaluate(key);
-        continue;
-      }
-      if (stored && stored.status !== 'fresh') this.realert(stored, policy, evaluation);
-      this.arm(key, evaluation, now);
+    this.starting = true;
+    try {
+      await this.evaluateAll();
+    } finally {
+      this.starting = false;
+      this.evaluatedDuringStart.clear();
     }
   }
 
@@ -130,6 +117,34 @@ export class FreshnessMonitor {
     return next;
   }
 
+  /** The first pass: every policy from two bulk reads; only assets whose status changed are written. */
+  private async evaluateAll(): Promise<void> {
+    const policies = new Map<string, FreshnessPolicy>();
+    for (const definition of this.options.graph().definitions) {
+      if (definition.kind === 'asset' && definition.freshness) policies.set(definition.key, definition.freshness);
+    }
+    if (policies.size === 0) return;
+    const keys = [...policies.keys()];
+    const manager = this.options.dataSource.manager;
+    const [lastMaterializations, states] = await Promise.all([
+      readLastMaterializations(manager, keys),
+      readFreshnessStates(manager, keys),
+    ]);
+    const now = this.options.clock.now();
+    for (const [key, policy] of policies) {
+      if (!this.running) return;
+      if (this.evaluatedDuringStart.has(key)) continue;
+      const evaluation = evaluateFreshness(policy, lastMaterializations.get(key) ?? null, now);
+      const stored = states.get(key);
+      if (evaluation.status !== (stored?.status ?? 'fresh')) {
+        void this.evaluate(key);
+        continue;
+      }
+      if (stored && stored.status !== 'fresh') this.realert(stored, policy, evaluation);
+      this.arm(key, evaluation, now);
+    }
+  }
+
   private async evaluateNow(assetKey: string): Promise<void> {
     const policy = this.policyOf(assetKey);
     if (!this.running || !policy) return;
@@ -141,6 +156,7 @@ export class FreshnessMonitor {
         readFreshnessStates(manager, [assetKey]),
       ]);
       const evaluation = evaluateFreshness(policy, last.get(assetKey) ?? null, now);
+      if (this.starting) this.evaluatedDuringStart.add(assetKey);
       if (evaluation.status === (stored.get(assetKey)?.status ?? 'fresh')) {
         this.arm(assetKey, evaluation, now);
         return;

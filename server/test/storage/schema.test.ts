@@ -24,11 +24,13 @@ import {
 import { insertRunWithStep, newAttempt, newMaterialization, newRun, newStep } from '../support/storage-fixtures.js';
 
 const TABLES = [
+  'alert_deliveries',
   'attempts',
   'check_results',
   'checkpoints',
   'definition_snapshots',
   'event_log',
+  'freshness_states',
   'materializations',
   'observations',
   'runs',
