@@ -6,10 +6,9 @@
  * Errors are recognized by `name`, not `instanceof`: a plugin store throws the classes of the
  * `weir` package it imports (the compiled ones), while these tests load Weir's sources.
  */
+import { hashWhileSampling, MemoryProbe, MIB, sampledPayload } from './memory-probe.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../../src/io/object-store.port.js';
 import type { PayloadRef } from '../../src/sdk/payload-ref.js';
@@ -28,12 +27,10 @@ export interface ObjectStoreFixture {
   readonly bufferedBytes?: number;
 }
 
-const MIB = 1024 * 1024;
 /** Size of the payload moved by the memory test. */
 const MEMORY_PAYLOAD_MIB = 50;
 /** Allowance for the runtime's own noise on top of the store's declared buffers. */
 const MEMORY_SLACK = 16 * MIB;
-const SAMPLE_EVERY_MIB = 10;
 
 /** Keys the stores must refuse: each escapes the store's root or differs between backends. */
 const INVALID_KEYS = ['', '/absolute', 'a//b', 'a/./b', 'a/../b', '../escape', 'trailing/', 'back\\slash', 'nul\u0000'];
@@ -229,12 +226,15 @@ export function describeObjectStoreConformance(name: string, open: () => Promise
       // An allowance near the payload's size would let a store that buffers everything pass.
       expect(allowance).toBeLessThan((MEMORY_PAYLOAD_MIB * MIB * 4) / 5);
       const probe = new MemoryProbe();
-      const payload = generatedPayload(MEMORY_PAYLOAD_MIB, probe);
+      const payload = sampledPayload(MEMORY_PAYLOAD_MIB, probe);
 
       const ref = await store.put(freshKey(), payload.stream, { contentType: 'application/octet-stream' });
       expect(ref.size).toBe(MEMORY_PAYLOAD_MIB * MIB);
       expect(ref.sha256).toBe(payload.sha256());
-      expect(await hashWhileSampling(await store.open(ref), probe)).toBe(ref.sha256);
+      expect(await hashWhileSampling(await store.open(ref), probe)).toEqual({
+        sha256: ref.sha256,
+        bytes: MEMORY_PAYLOAD_MIB * MIB,
+      });
 
       expect(probe.samples).toBeGreaterThanOrEqual(8);
       expect(probe.maxGrowth, `retained memory grew by ${Math.round(probe.maxGrowth / MIB)} MiB`).toBeLessThan(
@@ -278,72 +278,4 @@ function failingBody(goodChunks: number, chunkSize: number): Readable {
       }
     },
   });
-}
-
-// Memory is measured as in src/io/payload-memory.test.ts: bytes still reachable after forced
-// GCs at several points of the transfer, so garbage not yet collected is no noise.
-const gc = obtainGc();
-
-function obtainGc(): () => void {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (typeof exposed === 'function') return exposed;
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-}
-
-function retainedBytes(): number {
-  // Buffers found dead by one GC are freed by a concurrent sweeper that the next GC waits for.
-  gc();
-  gc();
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
-}
-
-class MemoryProbe {
-  readonly #baseline = retainedBytes();
-  maxGrowth = 0;
-  samples = 0;
-
-  sample(): void {
-    this.samples += 1;
-    this.maxGrowth = Math.max(this.maxGrowth, retainedBytes() - this.#baseline);
-  }
-}
-
-/** A deterministic payload generated 1 MiB at a time, never held whole; samples memory as it goes. */
-function generatedPayload(mib: number, probe: MemoryProbe): { stream: Readable; sha256: () => string } {
-  const hash = createHash('sha256');
-  let index = 0;
-  const stream = new Readable({
-    read() {
-      if (index > 0 && index % SAMPLE_EVERY_MIB === 0) probe.sample();
-      if (index === mib) {
-        // Sampled at the very end too: a store that buffers the whole body holds all of it here.
-        this.push(null);
-        return;
-      }
-      const chunk = Buffer.alloc(MIB, index % 251);
-      chunk.writeUInt32BE(index, 0);
-      index += 1;
-      hash.update(chunk);
-      this.push(chunk);
-    },
-  });
-  return { stream, sha256: () => hash.digest('hex') };
-}
-
-async function hashWhileSampling(stream: AsyncIterable<unknown>, probe: MemoryProbe): Promise<string> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let nextSample = SAMPLE_EVERY_MIB * MIB;
-  for await (const chunk of stream) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-    if (bytes >= nextSample) {
-      probe.sample();
-      nextSample += SAMPLE_EVERY_MIB * MIB;
-    }
-  }
-  expect(bytes).toBe(MEMORY_PAYLOAD_MIB * MIB);
-  return hash.digest('hex');
 }
