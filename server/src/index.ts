@@ -11,7 +11,9 @@ export {
   type AssetSpec,
   type Dependency,
   type DependencyMap,
+  type InputOf,
   type InputsOf,
+  type IsPartitioned,
   type Jsonified,
   type StoredOutput,
 } from './sdk/asset.js';
@@ -39,6 +41,35 @@ export {
   type CronCondition,
   type UpstreamEventOptions,
 } from './sdk/automation.js';
+export {
+  dailyPartitions,
+  dynamicPartitions,
+  hourlyPartitions,
+  monthlyPartitions,
+  staticPartitions,
+  weeklyPartitions,
+  type Cadence,
+  type DynamicPartitions,
+  type PartitionsDefinition,
+  type StaticPartitions,
+  type TimePartitions,
+  type TimePartitionsOptions,
+} from './sdk/partitions.js';
+export {
+  allPartitions,
+  identity,
+  manyToOne,
+  timeWindow,
+  withMapping,
+  type AllPartitionsMapping,
+  type IdentityMapping,
+  type ManyToOneMapping,
+  type MappedDependency,
+  type PartitionMapping,
+  type TimeWindowMapping,
+} from './sdk/partition-mapping.js';
+export { partitionWindow } from './partitions/partition-keys.js';
+export type { TimeWindow } from './partitions/time-partitions.js';
 export { deadline, maxLag, type DeadlinePolicy, type FreshnessPolicy, type MaxLagPolicy } from './sdk/freshness.js';
 export { sensor, type Sensor, type SensorContext, type SensorResult } from './sdk/sensor.js';
 export { sourceAsset, type SourceAsset, type ObservationInput } from './sdk/source-asset.js';

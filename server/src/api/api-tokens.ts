@@ -5,6 +5,9 @@ export const WEIR_AUTOMATION = Symbol('WEIR_AUTOMATION');
 /** Injection token of the external-events token (undefined: the endpoint refuses every call). */
 export const WEIR_EVENTS_TOKEN = Symbol('WEIR_EVENTS_TOKEN');
 
+/** Injection token of the backfill runner (undefined: this process does not run backfills). */
+export const WEIR_BACKFILLS = Symbol('WEIR_BACKFILLS');
+
 /** Injection token of the process description shown by /healthz. */
 export const WEIR_PROCESS_INFO = Symbol('WEIR_PROCESS_INFO');
 

@@ -47,6 +47,7 @@ export class AssetsController {
     return rows.map((row) => ({
       at: new Date(row.created_at).toISOString(),
       requested: row.type === 'automation.requested',
+      partition: row.data.partition ?? null,
       runId: row.run_id,
       reasons: row.data.reasons ?? [],
       trigger: row.data.trigger ?? null,

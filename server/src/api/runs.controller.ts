@@ -13,21 +13,23 @@ import type { WeirEngine } from '../engine/weir-engine.js';
 import type { RunView } from '../runs/run-queries.js';
 import type { EventView } from '../storage/event-log.js';
 import { WEIR_ENGINE } from './api-tokens.js';
+import { parseRequestedPartitions } from './request-partitions.js';
 
 /** REST for runs: what the CLI uses while `weir dev` holds the embedded database. */
 @Controller('api/runs')
 export class RunsController {
   constructor(@Inject(WEIR_ENGINE) private readonly engine: WeirEngine) {}
 
+  /** Body `{ selection, partitions?: [keys] | { from, to } }`. */
   @Post()
   async create(@Body() body: unknown): Promise<RunView> {
-    const selection = (body as { selection?: unknown } | undefined)?.selection;
+    const { selection, partitions } = (body ?? {}) as { selection?: unknown; partitions?: unknown };
     if (typeof selection !== 'string' || selection.trim() === '') {
       throw new BadRequestException(
         'body must be JSON with a non-empty string \'selection\', e.g. {"selection": "+gold/revenue"}',
       );
     }
-    return this.engine.requestRun({ selection, trigger: 'manual' });
+    return this.engine.requestRun({ selection, partitions: parseRequestedPartitions(partitions), trigger: 'manual' });
   }
 
   /** Re-executes an ended run; body `{ "mode": "from-failure" | "all" }` (default from-failure). */

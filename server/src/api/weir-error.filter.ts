@@ -2,7 +2,13 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 
 // Errors that mean "your request is wrong" rather than "Weir broke"; recognised by name so
 // that copies of the classes from another module instance still match.
-const BAD_REQUEST = new Set(['SelectionError', 'EmptySelectionError', 'AssetDefinitionError', 'ConfigError']);
+const BAD_REQUEST = new Set([
+  'SelectionError',
+  'EmptySelectionError',
+  'AssetDefinitionError',
+  'ConfigError',
+  'PartitionError',
+]);
 
 // The request is fine but the run is not in a state that allows it.
 const CONFLICT = new Set(['ReexecutionError', 'CancellationError']);

@@ -5,7 +5,13 @@ import { planStepsIn, type RunRequest } from '../runs/run-planner.js';
 import { RunEntity } from '../storage/entities/run.entity.js';
 import { appendEvents } from '../storage/event-log.js';
 import { gatherFacts } from './automation-facts.js';
-import { evaluateCondition, type EvaluationTrigger, type PendingEvent } from './condition-evaluator.js';
+import {
+  evaluateCondition,
+  type EvaluationFacts,
+  type EvaluationTrigger,
+  type PendingEvent,
+} from './condition-evaluator.js';
+import { gatherPartitionFacts } from './partition-facts.js';
 import { automatedDownstreamOf } from './upstream-events.js';
 
 /** What one evaluation decided. */
@@ -88,72 +94,118 @@ export class AutomationService {
     const snapshotId = await this.options.snapshotId();
     const decision = await this.options.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`weir-automation:${assetKey}`]);
-      const facts = await gatherFacts(manager, graph, assetKey, trigger);
-      const result = evaluateCondition(definition.automation!, facts);
+      // A partitioned asset is evaluated per partition concerned, each like an asset of its own.
+      const candidates: ReadonlyArray<{ partitionKey: string; facts: EvaluationFacts }> = definition.partitions
+        ? await gatherPartitionFacts(manager, graph, assetKey, trigger, this.options.clock.now())
+        : [{ partitionKey: '', facts: await gatherFacts(manager, graph, assetKey, trigger) }];
+      if (candidates.length === 0) {
+        const reasons = [
+          trigger.kind === 'cron'
+            ? `no partition is complete at the tick ${trigger.tick.toISOString()}`
+            : 'no partition concerned (no pending event maps to a partition in the set yet)',
+        ];
+        await appendEvents(manager, [declined(assetKey, trigger, reasons)]);
+        return { assetKey, requested: false, runIds: [], reasons, consumedEventIds: [] };
+      }
       const runIds: string[] = [];
       const consumed: string[] = [];
-      let reasons = [...result.reasons];
-      if (result.passed) {
-        const batches: ReadonlyArray<readonly PendingEvent[]> = result.consumesEvents
-          ? result.runPerEvent
-            ? facts.pendingEvents.map((event) => [event])
-            : [facts.pendingEvents]
-          : [[]];
-        for (const events of batches) {
-          const request = requestFor(assetKey, trigger, events);
-          const existing = request.idempotencyKey
-            ? await manager.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey })
-            : null;
-          if (existing) {
-            reasons = [...reasons, `already requested by run ${existing.id}`];
-            continue;
-          }
-          const run = await planStepsIn(manager, graph, snapshotId, request, [assetKey], new Map());
-          runIds.push(run.id);
-          if (events.length > 0) {
-            const ids = events.map((event) => event.id);
-            await manager.query(
-              `UPDATE automation_inbox SET consumed_by_run_id = $1, consumed_at = now()
-                WHERE id = ANY($2::bigint[]) AND consumed_by_run_id IS NULL`,
-              [run.id, ids],
-            );
-            consumed.push(...ids);
+      const allReasons: string[] = [];
+      for (const { partitionKey, facts } of candidates) {
+        const result = evaluateCondition(definition.automation!, facts);
+        const partitionRuns: string[] = [];
+        const partitionConsumed: string[] = [];
+        let reasons = [...result.reasons];
+        if (result.passed) {
+          const batches: ReadonlyArray<readonly PendingEvent[]> = result.consumesEvents
+            ? result.runPerEvent
+              ? facts.pendingEvents.map((event) => [event])
+              : [facts.pendingEvents]
+            : [[]];
+          for (const events of batches) {
+            const request = requestFor(assetKey, partitionKey, trigger, events);
+            const existing = request.idempotencyKey
+              ? await manager.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey })
+              : null;
+            if (existing) {
+              reasons = [...reasons, `already requested by run ${existing.id}`];
+              continue;
+            }
+            const run = await planStepsIn(manager, graph, snapshotId, request, [{ assetKey, partitionKey }], new Map());
+            partitionRuns.push(run.id);
+            if (events.length > 0) {
+              const ids = events.map((event) => event.id);
+              await manager.query(
+                `UPDATE automation_inbox SET consumed_by_run_id = $1, consumed_at = now()
+                  WHERE id = ANY($2::bigint[]) AND consumed_by_run_id IS NULL`,
+                [run.id, ids],
+              );
+              partitionConsumed.push(...ids);
+            }
           }
         }
+        const requested = partitionRuns.length > 0;
+        const shown = partitionKey === '' ? '' : `[${partitionKey}] `;
+        await appendEvents(manager, [
+          {
+            type: requested ? 'automation.requested' : 'automation.declined',
+            message: `${shown}${requested ? `requested ${partitionRuns.length} run(s)` : 'no run'}: ${reasons.join('; ')}`,
+            assetKey,
+            runId: partitionRuns[0] ?? null,
+            data: {
+              trigger: describeTrigger(trigger),
+              reasons,
+              runIds: partitionRuns,
+              consumedEventIds: partitionConsumed,
+              ...(partitionKey === '' ? {} : { partition: partitionKey }),
+            },
+          },
+        ]);
+        runIds.push(...partitionRuns);
+        consumed.push(...partitionConsumed);
+        allReasons.push(...reasons.map((reason) => `${shown}${reason}`));
       }
-      const requested = runIds.length > 0;
-      await appendEvents(manager, [
-        {
-          type: requested ? 'automation.requested' : 'automation.declined',
-          message: `${requested ? `requested ${runIds.length} run(s)` : 'no run'}: ${reasons.join('; ')}`,
-          assetKey,
-          runId: runIds[0] ?? null,
-          data: { trigger: describeTrigger(trigger), reasons, runIds, consumedEventIds: consumed },
-        },
-      ]);
-      return { assetKey, requested, runIds, reasons, consumedEventIds: consumed };
+      return { assetKey, requested: runIds.length > 0, runIds, reasons: allReasons, consumedEventIds: consumed };
     });
     for (const runId of decision.runIds) await this.options.start(runId);
     return decision;
   }
 }
 
-function requestFor(assetKey: string, trigger: EvaluationTrigger, events: readonly PendingEvent[]): RunRequest {
+function declined(assetKey: string, trigger: EvaluationTrigger, reasons: readonly string[]) {
+  return {
+    type: 'automation.declined',
+    message: `no run: ${reasons.join('; ')}`,
+    assetKey,
+    data: { trigger: describeTrigger(trigger), reasons, runIds: [], consumedEventIds: [] },
+  };
+}
+
+function requestFor(
+  assetKey: string,
+  partitionKey: string,
+  trigger: EvaluationTrigger,
+  events: readonly PendingEvent[],
+): RunRequest {
+  const partition = partitionKey === '' ? {} : { partitions: [partitionKey] };
+  const detail = partitionKey === '' ? {} : { partition: partitionKey };
   if (trigger.kind === 'cron') {
     const tick = trigger.tick.toISOString();
     return {
       selection: assetKey,
+      ...partition,
       trigger: 'schedule',
-      triggerDetail: { asset: assetKey, tick, schedule: trigger.expression },
+      triggerDetail: { asset: assetKey, ...detail, tick, schedule: trigger.expression },
       // Two servers firing the same tick during a change of leader start one run.
       idempotencyKey: `schedule:${assetKey}:${tick}`,
     };
   }
   return {
     selection: assetKey,
+    ...partition,
     trigger: events.length > 0 ? 'upstream' : 'automation',
     triggerDetail: {
       asset: assetKey,
+      ...detail,
       events: events.map((e) => ({ id: e.id, upstream: e.upstreamKey, at: e.at.toISOString() })),
       cause: trigger.kind,
     },

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { CancelTimer, Clock } from '../runs/clock.js';
 import { planStepsIn } from '../runs/run-planner.js';
+import { loadPartitionContext, resolveStepTargets } from '../runs/partition-plan.js';
 import type { Sensor, SensorResult } from '../sdk/sensor.js';
 import { RunEntity } from '../storage/entities/run.entity.js';
 import { appendEvents } from '../storage/event-log.js';
@@ -105,12 +106,19 @@ export class SensorRunner implements LeaderDuty {
         const idempotencyKey = request.runKey ? `sensor:${sensor.name}:${request.runKey}` : undefined;
         if (idempotencyKey && (await m.getRepository(RunEntity).findOneBy({ idempotencyKey }))) continue;
         const keys = graph.select(request.selection).filter((key) => graph.get(key).kind === 'asset');
+        const ctx = await loadPartitionContext(m, graph, keys, clock.now());
         const run = await planStepsIn(
           m,
           graph,
           snapshotId,
-          { selection: request.selection, trigger: 'sensor', triggerDetail: { sensor: sensor.name }, idempotencyKey },
-          keys,
+          {
+            selection: request.selection,
+            partitions: request.partitions,
+            trigger: 'sensor',
+            triggerDetail: { sensor: sensor.name },
+            idempotencyKey,
+          },
+          resolveStepTargets(graph, keys, request.partitions, ctx),
           new Map(),
         );
         ids.push(run.id);

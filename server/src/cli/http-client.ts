@@ -2,6 +2,10 @@ import type { RunView } from '../runs/run-queries.js';
 import type { ReexecutionMode } from '../runs/run-reexecution.js';
 import type { EventView } from '../storage/event-log.js';
 import type { FreshnessView } from '../freshness/freshness-report.js';
+import type { BackfillRequest } from '../backfills/backfill-runner.js';
+import type { BackfillView } from '../backfills/backfill-store.js';
+import type { RequestedPartitions } from '../runs/partition-plan.js';
+import type { AssetPartitionsView } from '../runs/partition-queries.js';
 import { CliError, type ReportedEvent, type WeirClient } from './weir-client.js';
 
 /** Talks to a running `weir dev` / `weir server` over its REST API. */
@@ -10,8 +14,33 @@ export class HttpClient implements WeirClient {
 
   constructor(readonly baseUrl: string) {}
 
-  requestRun(selection: string): Promise<RunView> {
-    return this.call('POST', '/api/runs', { selection });
+  requestRun(selection: string, partitions?: RequestedPartitions): Promise<RunView> {
+    return this.call('POST', '/api/runs', partitions ? { selection, partitions } : { selection });
+  }
+
+  createBackfill(request: BackfillRequest): Promise<BackfillView> {
+    return this.call('POST', '/api/backfills', request);
+  }
+
+  getBackfill(id: string): Promise<BackfillView> {
+    return this.call('GET', `/api/backfills/${encodeURIComponent(id)}`);
+  }
+
+  async addPartitions(set: string, keys: readonly string[]): Promise<string[]> {
+    const added: string[] = [];
+    for (const key of keys) {
+      const result = await this.call<{ added: boolean }>(
+        'POST',
+        `/api/partitions/${encodeURIComponent(set)}/${encodeURIComponent(key)}`,
+        {},
+      );
+      if (result.added) added.push(key);
+    }
+    return added;
+  }
+
+  listPartitions(assetKey: string): Promise<AssetPartitionsView> {
+    return this.call('GET', `/api/assets/${assetKey.split('/').map(encodeURIComponent).join('/')}/partitions`);
   }
 
   getRun(idOrPrefix: string): Promise<RunView> {

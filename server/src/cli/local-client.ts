@@ -9,6 +9,10 @@ import { listRunEvents, type EventView } from '../storage/event-log.js';
 import { CliError, type ReportedEvent, type WeirClient } from './weir-client.js';
 import { recordObservation } from '../automation/upstream-events.js';
 import { didYouMean } from '../graph/closest-key.js';
+import { BackfillRunner, type BackfillRequest } from '../backfills/backfill-runner.js';
+import { readBackfill, type BackfillView } from '../backfills/backfill-store.js';
+import type { RequestedPartitions } from '../runs/partition-plan.js';
+import { addDynamicPartitionKeys, listAssetPartitions, type AssetPartitionsView } from '../runs/partition-queries.js';
 
 /**
  * Opens the data directory in this process. Reading commands use the database alone;
@@ -16,6 +20,7 @@ import { didYouMean } from '../graph/closest-key.js';
  */
 export class LocalClient implements WeirClient {
   readonly mode = 'local' as const;
+  private backfills: BackfillRunner | undefined;
 
   constructor(
     private readonly database: OpenedDatabase,
@@ -25,9 +30,44 @@ export class LocalClient implements WeirClient {
     private readonly loadGraph?: () => Promise<AssetGraph>,
   ) {}
 
-  async requestRun(selection: string): Promise<RunView> {
+  async requestRun(selection: string, partitions?: RequestedPartitions): Promise<RunView> {
     if (!this.engine) throw new Error('this client was opened without an engine');
-    return this.engine.requestRun({ selection, trigger: 'manual' });
+    return this.engine.requestRun({ selection, partitions, trigger: 'manual' });
+  }
+
+  /** Runs the backfill in this process (only this one: others resume under `weir dev` or `weir server`). */
+  async createBackfill(request: BackfillRequest): Promise<BackfillView> {
+    if (!this.engine) throw new Error('this client was opened without an engine');
+    this.backfills ??= new BackfillRunner({
+      engine: this.engine,
+      log: (line) => process.stderr.write(`weir: ${line}\n`),
+      resume: false,
+    });
+    await this.backfills.start();
+    return this.backfills.create(request);
+  }
+
+  async getBackfill(id: string): Promise<BackfillView> {
+    const view = /^[0-9a-f-]{36}$/i.test(id) ? await readBackfill(this.database.dataSource.manager, id) : null;
+    if (!view) throw new CliError(`no backfill ${id}`);
+    return view;
+  }
+
+  async addPartitions(set: string, keys: readonly string[]): Promise<string[]> {
+    const graph = await this.graph();
+    return this.database.dataSource.transaction((manager) => addDynamicPartitionKeys(manager, graph, set, keys));
+  }
+
+  async listPartitions(assetKey: string): Promise<AssetPartitionsView> {
+    const graph = await this.graph();
+    if (!graph.has(assetKey)) throw new CliError(`unknown asset '${assetKey}'${didYouMean(assetKey, graph.keys)}`);
+    return listAssetPartitions(this.database.dataSource.manager, graph, assetKey, new Date());
+  }
+
+  private async graph(): Promise<AssetGraph> {
+    const graph = this.engine?.graph ?? (await this.loadGraph?.());
+    if (!graph) throw new Error('this client was opened without the project');
+    return graph;
   }
 
   async getRun(idOrPrefix: string): Promise<RunView> {
@@ -77,12 +117,13 @@ export class LocalClient implements WeirClient {
   }
 
   async freshness(): Promise<FreshnessView[]> {
-    const graph = this.engine?.graph ?? (await this.loadGraph?.());
-    if (!graph) throw new Error('this client was opened without the project');
+    const graph = await this.graph();
     return freshnessReport(this.database.dataSource.manager, graph, new Date());
   }
 
-  close(): Promise<void> {
-    return this.onClose();
+  async close(): Promise<void> {
+    this.backfills?.stop();
+    await this.backfills?.idle();
+    await this.onClose();
   }
 }

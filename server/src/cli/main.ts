@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './cli-options.js';
+import { registerBackfill } from './commands/backfill.command.js';
 import { registerDev } from './commands/dev.command.js';
 import { registerFreshness } from './commands/freshness.command.js';
 import { registerGraph } from './commands/graph.command.js';
 import { registerLogs } from './commands/logs.command.js';
 import { registerMaterialize } from './commands/materialize.command.js';
+import { registerPartitions } from './commands/partitions.command.js';
 import { registerRuns } from './commands/runs.command.js';
 import { registerReport } from './commands/report.command.js';
 import { registerCancel, registerReexecute } from './commands/run-control.command.js';
@@ -22,6 +24,7 @@ const USER_ERRORS = new Set([
   'EmptySelectionError',
   'ProjectLoadError',
   'ConfigError',
+  'PartitionError',
 ]);
 
 export function buildProgram(): Command {
@@ -37,6 +40,8 @@ export function buildProgram(): Command {
   registerServer(program);
   registerWorker(program);
   registerMaterialize(program);
+  registerBackfill(program);
+  registerPartitions(program);
   registerGraph(program);
   registerRuns(program);
   registerLogs(program);

@@ -2,6 +2,10 @@ import type { RunView } from '../runs/run-queries.js';
 import type { ReexecutionMode } from '../runs/run-reexecution.js';
 import type { EventView } from '../storage/event-log.js';
 import type { FreshnessView } from '../freshness/freshness-report.js';
+import type { BackfillRequest } from '../backfills/backfill-runner.js';
+import type { BackfillView } from '../backfills/backfill-store.js';
+import type { RequestedPartitions } from '../runs/partition-plan.js';
+import type { AssetPartitionsView } from '../runs/partition-queries.js';
 
 /**
  * What CLI commands need from Weir, whether they open the data directory themselves or talk
@@ -10,7 +14,7 @@ import type { FreshnessView } from '../freshness/freshness-report.js';
 export interface WeirClient {
   /** `local`: this process opened the database; `remote`: it talks to a running server. */
   readonly mode: 'local' | 'remote';
-  requestRun(selection: string): Promise<RunView>;
+  requestRun(selection: string, partitions?: RequestedPartitions): Promise<RunView>;
   getRun(idOrPrefix: string): Promise<RunView>;
   listRuns(limit: number): Promise<RunView[]>;
   reexecute(idOrPrefix: string, mode: ReexecutionMode): Promise<RunView>;
@@ -20,6 +24,13 @@ export interface WeirClient {
   runEvents(runId: string, afterId?: string): Promise<EventView[]>;
   /** Freshness of every asset with a policy, evaluated now. */
   freshness(): Promise<FreshnessView[]>;
+  /** Records a backfill and starts it (locally: this process runs it while the command waits). */
+  createBackfill(request: BackfillRequest): Promise<BackfillView>;
+  getBackfill(id: string): Promise<BackfillView>;
+  /** Adds keys to a dynamic partition set; returns those that were new. */
+  addPartitions(set: string, keys: readonly string[]): Promise<string[]>;
+  /** An asset's partitions with their latest materializations. */
+  listPartitions(assetKey: string): Promise<AssetPartitionsView>;
   close(): Promise<void>;
 }
 

@@ -20,6 +20,7 @@ import { Reconciler, type LostAttemptRule, type ReconcileReport } from '../runs/
 import { listRunEvents, type EventView } from '../storage/event-log.js';
 import { saveSnapshot } from '../storage/snapshot-store.js';
 import { freshnessReport, type FreshnessView } from '../freshness/freshness-report.js';
+import { addDynamicPartitionKeys, listAssetPartitions, type AssetPartitionsView } from '../runs/partition-queries.js';
 
 export interface WeirEngineOptions {
   readonly dataSource: DataSource;
@@ -119,13 +120,17 @@ export class WeirEngine extends EventEmitter {
     this.graphValue = graph;
   }
 
-  /** Plans a run for a selection and starts it. Resolves once it is recorded, not when it ends. */
+  /**
+   * Plans a run for a selection (and partitions) and starts it. Resolves once it is recorded,
+   * not when it ends. A request with an `idempotencyKey` already used returns that run.
+   */
   async requestRun(request: RunRequest): Promise<RunView> {
     const run = await planRun(
       this.options.dataSource,
       this.graphValue,
       this.snapshotId ?? (await this.saveSnapshot(this.graphValue)),
       request,
+      this.clock.now(),
     );
     await this.advance(run.id);
     return (await this.getRun(run.id))!;
@@ -206,6 +211,18 @@ export class WeirEngine extends EventEmitter {
 
   runEvents(runId: string, afterId?: string): Promise<EventView[]> {
     return listRunEvents(this.options.dataSource.manager, runId, afterId);
+  }
+
+  /** Adds keys to a dynamic partition set; returns those that were new. */
+  addDynamicPartitions(set: string, keys: readonly string[]): Promise<string[]> {
+    return this.options.dataSource.transaction((manager) =>
+      addDynamicPartitionKeys(manager, this.graphValue, set, keys),
+    );
+  }
+
+  /** An asset's partitions now, each with its latest materialization. */
+  listPartitions(assetKey: string): Promise<AssetPartitionsView> {
+    return listAssetPartitions(this.options.dataSource.manager, this.graphValue, assetKey, this.clock.now());
   }
 
   /** Number of retries waiting for their time in this process. */

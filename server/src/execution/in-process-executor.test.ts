@@ -16,6 +16,9 @@ describe('InProcessExecutor', () => {
       running--;
     });
     for (let i = 0; i < 10; i++) await executor.dispatch({ runId: 'r', stepId: `s${i}`, attempt: 1 });
+    // Steps start in the event loop's next check phase, after pending I/O.
+    expect(started).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(started).toEqual(['s0', 's1', 's2']);
     expect(executor.inFlight()).toBe(10);
     while (started.length < 10 || releases.length > 0) {

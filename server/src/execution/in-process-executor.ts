@@ -75,8 +75,12 @@ export class InProcessExecutor implements Executor {
     while (this.running < this.concurrency && this.waiting.length > 0) {
       const job = this.waiting.shift()!;
       this.running++;
+      // Started from the event loop's check phase, not at the end of the previous step's promise
+      // chain: otherwise steps that end on timers can chain one into the next for seconds and
+      // starve I/O, leaving the HTTP API of `weir dev` unanswered while a backfill runs.
+      const run = new Promise<void>((resolve) => setImmediate(resolve)).then(() => handler(job));
       // The handler records its own failures; a rejection here is a bug we must not hide.
-      handler(job)
+      run
         .catch((error: unknown) => console.error(`weir: step ${job.stepId} crashed the executor:`, error))
         .finally(() => {
           this.running--;

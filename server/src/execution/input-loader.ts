@@ -1,33 +1,64 @@
-import type { EntityManager } from 'typeorm';
-import type { AssetGraph } from '../graph/asset-graph.js';
+import { In, type EntityManager } from 'typeorm';
+import type { AssetGraph, MappedInput } from '../graph/asset-graph.js';
 import { decodeOutput } from '../io/payload-codec.js';
 import type { ObjectStore } from '../io/object-store.port.js';
+import { sortPartitionKeys, timeKeySpace } from '../partitions/partition-keys.js';
+import { readsMany, upstreamPartitionKeys } from '../partitions/partition-mapping.js';
 import { NonRetryableError } from '../sdk/retry.js';
 import type { ObservationInput } from '../sdk/source-asset.js';
+import { readDynamicPartitions } from '../storage/dynamic-partitions.js';
 import { MaterializationEntity } from '../storage/entities/materialization.entity.js';
 import { ObservationEntity } from '../storage/entities/observation.entity.js';
 import { StepEntity } from '../storage/entities/step.entity.js';
 
 /**
- * The materialization an input reads: the one produced by the upstream step of the same run
- * when there is one, else the asset's latest.
+ * The materializations an input reads, by partition: the one produced by the upstream step of
+ * the same run when there is one, else the partition's latest. `undefined` partitions means
+ * every partition materialized so far. Partitions without one are left out.
  */
-export async function upstreamMaterialization(
+async function upstreamMaterializations(
   manager: EntityManager,
   runId: string,
   upstreamKey: string,
-  partitionKey: string,
-): Promise<MaterializationEntity | null> {
-  const inRun = await manager.getRepository(StepEntity).findOneBy({ runId, assetKey: upstreamKey, partitionKey });
-  if (inRun) {
-    const id = inRun.reusedMaterializationId;
-    return id
-      ? manager.getRepository(MaterializationEntity).findOneBy({ id })
-      : manager.getRepository(MaterializationEntity).findOneBy({ stepId: inRun.id });
+  partitionKeys: readonly string[] | undefined,
+): Promise<Map<string, MaterializationEntity>> {
+  const found = new Map<string, MaterializationEntity>();
+  const inRun = await manager.getRepository(StepEntity).find({
+    where: { runId, assetKey: upstreamKey, ...(partitionKeys ? { partitionKey: In([...partitionKeys]) } : {}) },
+  });
+  const repository = manager.getRepository(MaterializationEntity);
+  const reused = inRun.flatMap((step) => (step.reusedMaterializationId ? [step.reusedMaterializationId] : []));
+  const produced = inRun.filter((step) => !step.reusedMaterializationId).map((step) => step.id);
+  const rows = [
+    ...(reused.length ? await repository.findBy({ id: In(reused) }) : []),
+    ...(produced.length ? await repository.findBy({ stepId: In(produced) }) : []),
+  ];
+  for (const row of rows) found.set(row.partitionKey, row);
+  // A step of the run that has no output (yet) is not replaced by an older materialization:
+  // the planner made this step wait for it, so that cannot happen unless it was skipped.
+  const planned = new Set(inRun.map((step) => step.partitionKey));
+  const rest = partitionKeys?.filter((key) => !planned.has(key));
+  if (rest && rest.length === 0) return found;
+  if (rest && rest.length === 1) {
+    // The common case (one partition, or none): an index lookup of the newest row.
+    const row = await repository.findOne({
+      where: { assetKey: upstreamKey, partitionKey: rest[0]! },
+      order: { createdAt: 'DESC' },
+    });
+    if (row) found.set(row.partitionKey, row);
+    return found;
   }
-  return manager
-    .getRepository(MaterializationEntity)
-    .findOne({ where: { assetKey: upstreamKey, partitionKey }, order: { createdAt: 'DESC' } });
+  const latest: Array<{ id: string }> = await manager.query(
+    `SELECT DISTINCT ON (partition_key) id FROM materializations
+      WHERE asset_key = $1 ${rest ? 'AND partition_key = ANY($2::text[])' : ''}
+      ORDER BY partition_key, created_at DESC`,
+    rest ? [upstreamKey, rest] : [upstreamKey],
+  );
+  const ids = latest.map((row) => row.id);
+  for (const row of ids.length ? await repository.findBy({ id: In(ids) }) : []) {
+    if (!planned.has(row.partitionKey)) found.set(row.partitionKey, row);
+  }
+  return found;
 }
 
 async function latestObservation(manager: EntityManager, key: string, partitionKey: string): Promise<ObservationInput> {
@@ -44,7 +75,8 @@ async function latestObservation(manager: EntityManager, key: string, partitionK
 
 /**
  * Loads the `inputs` argument of a step: each upstream's output decoded into the shape it was
- * produced in (streams are opened lazily as streams, never read whole).
+ * produced in (streams are opened lazily as streams, never read whole). An input reading many
+ * partitions gets a record of them by partition key, in partition order.
  */
 export async function loadInputs(
   manager: EntityManager,
@@ -53,21 +85,68 @@ export async function loadInputs(
   step: { runId: string; assetKey: string; partitionKey: string },
 ): Promise<Record<string, unknown>> {
   const inputs: Record<string, unknown> = {};
-  for (const { name, key } of graph.inputsOf(step.assetKey)) {
+  for (const input of graph.mappedInputsOf(step.assetKey)) {
+    const { name, key } = input;
     if (graph.get(key).kind === 'source') {
-      inputs[name] = await latestObservation(manager, key, step.partitionKey);
+      inputs[name] = await latestObservation(manager, key, '');
       continue;
     }
-    const row = await upstreamMaterialization(manager, step.runId, key, step.partitionKey);
-    if (!row) {
-      throw new NonRetryableError(
-        `input '${name}' of ${step.assetKey} needs ${key}, which has never been materialized: materialize it first or select it too (e.g. '+${step.assetKey}')`,
-      );
-    }
-    inputs[name] = await decodeOutput(
-      { valueType: row.valueType, inline: row.outputInline, ref: row.outputRef },
-      store,
+    const wanted = upstreamPartitionKeys(
+      input.mapping,
+      graph.partitionsOf(step.assetKey),
+      graph.partitionsOf(key),
+      step.partitionKey,
     );
+    const rows = await upstreamMaterializations(manager, step.runId, key, wanted);
+    const missing = wanted?.filter((partition) => !rows.has(partition)) ?? [];
+    if (missing.length > 0) throw missingInput(graph, step, input, missing);
+    const decode = (row: MaterializationEntity) =>
+      decodeOutput({ valueType: row.valueType, inline: row.outputInline, ref: row.outputRef }, store);
+    if (!readsMany(input.mapping)) {
+      inputs[name] = await decode(rows.get(wanted![0]!)!);
+      continue;
+    }
+    const definition = graph.partitionsOf(key)!;
+    const dynamic =
+      definition.kind === 'dynamic'
+        ? await readDynamicPartitions(manager, [definition.name])
+        : new Map<string, string[]>();
+    const record: Record<string, unknown> = {};
+    for (const partition of sortPartitionKeys(definition, [...rows.keys()], {
+      dynamicKeys: (s) => dynamic.get(s) ?? [],
+    }))
+      record[partition] = await decode(rows.get(partition)!);
+    inputs[name] = Object.freeze(record);
   }
   return inputs;
+}
+
+function missingInput(
+  graph: AssetGraph,
+  step: { assetKey: string; partitionKey: string },
+  input: MappedInput,
+  missing: readonly string[],
+): NonRetryableError {
+  const of = step.partitionKey === '' ? step.assetKey : `${step.assetKey} partition ${step.partitionKey}`;
+  if (missing.length === 1 && missing[0] === '') {
+    return new NonRetryableError(
+      `input '${input.name}' of ${of} needs ${input.key}, which has never been materialized: materialize it first or select it too (e.g. '+${step.assetKey}')`,
+    );
+  }
+  const upstream = graph.partitionsOf(input.key);
+  const listed =
+    missing.length <= 5 ? missing.join(', ') : `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more`;
+  const what = `partition${missing.length === 1 ? '' : 's'} ${listed} of ${input.key}`;
+  if (upstream?.kind === 'time') {
+    const space = timeKeySpace(upstream);
+    const ordinal = space.parse(missing[0]!);
+    if (ordinal !== undefined && ordinal < space.first) {
+      return new NonRetryableError(
+        `input '${input.name}' of ${of} needs ${what}, before its first partition ${space.format(space.first)}: there is nothing to read`,
+      );
+    }
+  }
+  return new NonRetryableError(
+    `input '${input.name}' of ${of} needs ${what}, never materialized: materialize ${missing.length === 1 ? 'it' : 'them'} first (weir materialize ${input.key} --partitions ${missing.slice(0, 5).join(',')}) or backfill ${input.key}`,
+  );
 }

@@ -50,8 +50,10 @@ const STATE_COLUMNS =
   'asset_key, partition_key, status, since, last_materialized_at, missed_deadline, lag_ms, last_breach_at';
 
 /**
- * When each asset was last materialized (unpartitioned): the end of the step that committed its
- * latest materialization, on the engine's clock. One index lookup per key.
+ * When each asset was last materialized: the end of the step that committed its latest
+ * materialization, on the engine's clock. One index lookup per key. A partitioned asset (no
+ * unpartitioned materialization) counts its latest materialization of any partition: freshness
+ * is tracked per asset, not yet per partition.
  */
 export async function readLastMaterializations(
   manager: EntityManager,
@@ -60,9 +62,13 @@ export async function readLastMaterializations(
   if (assetKeys.length === 0) return new Map();
   const rows: Array<{ asset_key: string; at: Date | string | null }> = await manager.query(
     `SELECT k.asset_key,
-            (SELECT s.ended_at FROM materializations m JOIN steps s ON s.id = m.step_id
-              WHERE m.asset_key = k.asset_key AND m.partition_key = $2
-              ORDER BY m.created_at DESC LIMIT 1) AS at
+            coalesce(
+              (SELECT s.ended_at FROM materializations m JOIN steps s ON s.id = m.step_id
+                WHERE m.asset_key = k.asset_key AND m.partition_key = $2
+                ORDER BY m.created_at DESC LIMIT 1),
+              -- Evaluated only when the first finds nothing (partitioned, or never materialized).
+              (SELECT s.ended_at FROM materializations m JOIN steps s ON s.id = m.step_id
+                WHERE m.asset_key = k.asset_key ORDER BY m.created_at DESC LIMIT 1)) AS at
        FROM unnest($1::text[]) AS k(asset_key)`,
     [assetKeys, UNPARTITIONED],
   );

@@ -170,6 +170,8 @@ describe('AssetGraph snapshot and hash', () => {
         retry: null,
         freshness: null,
         checks: [],
+        partitions: null,
+        partitionMappings: {},
         definedAt: raw!.definedAt,
       },
       {
@@ -186,6 +188,8 @@ describe('AssetGraph snapshot and hash', () => {
         retry: { maxAttempts: 5, delay: '2s', nonRetryable: ['NonRetryableError', 'TypeError'] },
         freshness: { kind: 'maxLag', maxLag: '2h', warn: '90m' },
         checks: [],
+        partitions: null,
+        partitionMappings: {},
         definedAt: clean!.definedAt,
       },
     ]);

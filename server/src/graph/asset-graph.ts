@@ -5,9 +5,12 @@ import type { Adjacency } from './adjacency.js';
 import { didYouMean } from './closest-key.js';
 import { snapshotHash, snapshotOf } from './graph-snapshot.js';
 import { buildGraphStructure, inputsOf, type GraphInput, type GraphStructure } from './graph-validation.js';
+import { mappedInputsOf, partitionsOf, type MappedInput } from './partition-validation.js';
 import { parseSelection, resolveSelection, type SelectableGraph } from './selection.js';
+import type { PartitionsDefinition } from '../sdk/partitions.js';
 
 export type { GraphInput } from './graph-validation.js';
+export type { MappedInput } from './partition-validation.js';
 
 /**
  * The validated, immutable graph of a project's assets.
@@ -28,6 +31,7 @@ export class AssetGraph implements SelectableGraph {
   readonly definitions: readonly AnyAssetDefinition[];
 
   private cachedHash: string | undefined;
+  private readonly mappedInputs = new Map<string, readonly MappedInput[]>();
 
   private constructor(private readonly structure: GraphStructure) {
     this.keys = Object.freeze(structure.keys);
@@ -67,6 +71,21 @@ export class AssetGraph implements SelectableGraph {
   /** The asset's inputs in declaration order: input name and upstream key. Empty for sources. */
   inputsOf(key: string): readonly GraphInput[] {
     return inputsOf(this.get(key));
+  }
+
+  /** How the asset is partitioned (`undefined`: it is not; source assets never are). */
+  partitionsOf(key: string): PartitionsDefinition | undefined {
+    return partitionsOf(this.get(key));
+  }
+
+  /** The asset's inputs with the partition mapping each reads through, in declaration order. */
+  mappedInputsOf(key: string): readonly MappedInput[] {
+    let inputs = this.mappedInputs.get(key);
+    if (!inputs) {
+      inputs = mappedInputsOf(this.get(key), (upstream) => (this.has(upstream) ? this.get(upstream) : undefined));
+      this.mappedInputs.set(key, inputs);
+    }
+    return inputs;
   }
 
   /** Keys the asset depends on directly, each once. */

@@ -1,4 +1,5 @@
 import type { AnyAssetDefinition } from '../sdk/asset.js';
+import { isMappedDependency } from '../sdk/partition-mapping.js';
 
 /**
  * The asset definitions of an asset project module, ready for `AssetGraph.build`.
@@ -26,7 +27,9 @@ export function collectDefinitions(moduleExports: Record<string, unknown>): AnyA
       seen.add(definition);
       collected.push(definition);
       if (definition.kind !== 'asset') continue;
-      const dependencies = Object.values(definition.deps).filter(isAssetDefinition);
+      const dependencies = Object.values(definition.deps)
+        .map((dep) => (isMappedDependency(dep) ? dep.upstream : dep))
+        .filter(isAssetDefinition);
       // Pushed in reverse so that they are visited in declaration order.
       for (let i = dependencies.length - 1; i >= 0; i--) stack.push(dependencies[i]!);
     }

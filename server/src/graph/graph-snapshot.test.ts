@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { asset } from '../sdk/asset.js';
 import { check } from '../sdk/check.js';
 import { deadline } from '../sdk/freshness.js';
+import { manyToOne, withMapping } from '../sdk/partition-mapping.js';
+import { dailyPartitions, monthlyPartitions } from '../sdk/partitions.js';
 import { sourceAsset } from '../sdk/source-asset.js';
 import { AssetGraph } from './asset-graph.js';
 import { canonicalJson, snapshotHash, snapshotJson } from './graph-snapshot.js';
@@ -31,9 +33,26 @@ describe('snapshotJson', () => {
       checks: [check('not empty', () => true, { severity: 'warn', description: 'd' }), check('ids', () => true)],
       materialize,
     });
-    for (const snapshot of AssetGraph.build([clean, raw]).toSnapshot()) {
+    const days = asset({
+      key: 'silver/days',
+      partitions: dailyPartitions({ start: '2025-01-01', timezone: 'Europe/Paris' }),
+      materialize,
+    });
+    const months = asset({
+      key: 'gold/months',
+      partitions: monthlyPartitions({ start: '2025-01', timezone: 'Europe/Paris' }),
+      deps: { days: withMapping(days, manyToOne({ startOffset: -1 })), clean },
+      materialize,
+    });
+    const snapshots = AssetGraph.build([clean, raw, days, months]).toSnapshot();
+    for (const snapshot of snapshots) {
       expect(snapshotJson(snapshot)).toBe(canonicalJson(snapshot));
     }
+    expect(snapshots.find((s) => s.key === 'gold/months')).toMatchObject({
+      deps: { days: 'silver/days', clean: 'silver/clean' },
+      partitions: { kind: 'time', cadence: 'monthly', start: '2025-01', timezone: 'Europe/Paris', endOffset: 0 },
+      partitionMappings: { days: { kind: 'many_to_one', startOffset: -1, endOffset: 0, reads: 'many' } },
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import type { FreshnessPolicy } from '../sdk/freshness.js';
 // Type-only: erased at run time, so this pure layer still loads no TypeORM code.
 import type { AssetSnapshot } from '../storage/entities/definition-snapshot.entity.js';
 import type { JsonObject } from '../storage/json-value.js';
+import { isMappedDependency } from '../sdk/partition-mapping.js';
 import { inputsOf } from './graph-validation.js';
 
 /** Everything about an asset but its code, as stored with each deploy. */
@@ -26,8 +27,26 @@ export function snapshotOf(definition: AnyAssetDefinition): AssetSnapshot {
     checks: isAsset
       ? definition.checks.map((c) => ({ name: c.name, severity: c.severity, description: c.description ?? null }))
       : [],
+    partitions: isAssetDef(definition) && definition.partitions ? withoutUndefined(definition.partitions) : null,
+    partitionMappings: isAssetDef(definition) ? declaredMappings(definition.deps) : {},
     definedAt: definition.definedAt,
   };
+}
+
+function isAssetDef(definition: AnyAssetDefinition): definition is Extract<AnyAssetDefinition, { kind: 'asset' }> {
+  return definition.kind === 'asset';
+}
+
+function declaredMappings(deps: Readonly<Record<string, unknown>>): Record<string, JsonObject> {
+  const mappings: Record<string, JsonObject> = {};
+  for (const [name, dep] of Object.entries(deps)) {
+    if (isMappedDependency(dep)) mappings[name] = withoutUndefined(dep.mapping);
+  }
+  return mappings;
+}
+
+function withoutUndefined(value: object): JsonObject {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as JsonObject;
 }
 
 /** The retry policy as JSON: error classes become their names, unset fields are left out. */
@@ -45,7 +64,7 @@ export function serializeRetry(retry: RetryPolicySpec): JsonObject {
 
 /** The freshness policy as JSON, unset fields left out. */
 export function serializeFreshness(policy: FreshnessPolicy): JsonObject {
-  return Object.fromEntries(Object.entries(policy).filter(([, value]) => value !== undefined)) as JsonObject;
+  return withoutUndefined(policy);
 }
 
 /**
@@ -72,7 +91,8 @@ export function snapshotHash(snapshots: readonly AssetSnapshot[]): string {
 
 /**
  * `canonicalJson(snapshot)`, twice as fast: the snapshot's fields are known, so only `deps`,
- * `tags`, `retry`, `automation`, `checks` and `freshness` need sorting. A test checks that both agree on every field.
+ * `tags`, `retry`, `automation`, `checks`, `freshness`, `partitions` and `partitionMappings`
+ * need sorting. A test checks that both agree on every field.
  */
 export function snapshotJson(snapshot: AssetSnapshot): string {
   const json = canonicalJson;
@@ -82,7 +102,9 @@ export function snapshotJson(snapshot: AssetSnapshot): string {
     `,"definedAt":${json(snapshot.definedAt)},"deps":${json(snapshot.deps)}` +
     `,"description":${json(snapshot.description)},"freshness":${json(snapshot.freshness)}` +
     `,"group":${json(snapshot.group)},"key":${json(snapshot.key)}` +
-    `,"kind":${json(snapshot.kind)},"owners":${json(snapshot.owners)},"pool":${json(snapshot.pool)}` +
+    `,"kind":${json(snapshot.kind)},"owners":${json(snapshot.owners)}` +
+    `,"partitionMappings":${json(snapshot.partitionMappings)},"partitions":${json(snapshot.partitions)}` +
+    `,"pool":${json(snapshot.pool)}` +
     `,"retry":${json(snapshot.retry)}` +
     `,"tags":${json(snapshot.tags)}}`
   );

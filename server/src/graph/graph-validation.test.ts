@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { asset } from '../sdk/asset.js';
 import { AssetDefinitionError } from '../sdk/definition-error.js';
+import { timeWindow, withMapping } from '../sdk/partition-mapping.js';
+import { dailyPartitions, monthlyPartitions } from '../sdk/partitions.js';
 import { sourceAsset } from '../sdk/source-asset.js';
 import { AssetGraph } from './asset-graph.js';
 
@@ -135,5 +137,41 @@ describe('AssetGraph.build validation', () => {
     expect(error.message.split('\n')[0]).toBe('80 problems in asset definitions:');
     expect(error.message).toContain('… and 30 more');
     expect(error.message).not.toContain("'missing50'");
+  });
+
+  it('reports partitions that do not fit, naming the asset, the input, the upstream and their files', () => {
+    const days = asset({ key: 'silver/days', partitions: dailyPartitions({ start: '2025-01-01' }), materialize });
+    const months = asset({
+      key: 'gold/months',
+      partitions: monthlyPartitions({ start: '2025-01' }),
+      deps: { days },
+      materialize,
+    });
+    const plain = asset({ key: 'bronze/plain', materialize });
+    const shifted = asset({
+      key: 'gold/shifted',
+      partitions: dailyPartitions({ start: '2025-01-01' }),
+      deps: { plain: withMapping(plain, timeWindow({ offset: -1 })) },
+      materialize,
+    });
+    const error = buildError([days, months, plain, shifted]);
+    expect(error.message).toContain(
+      "asset 'gold/months' input 'days' (from 'silver/days'): a monthly partition spans several daily partitions of the upstream: read them all with withMapping(upstream, manyToOne())",
+    );
+    expect(error.message).toContain(
+      "asset 'gold/shifted' input 'plain' (from 'bronze/plain'): the upstream is not partitioned",
+    );
+    expect(error.culprits.map((c) => c.key)).toEqual(['gold/months', 'silver/days', 'gold/shifted', 'bronze/plain']);
+    expect(error.message).toContain(`silver/days (defined at `);
+    expect(error.message).toContain(`${THIS_FILE}:`);
+  });
+
+  it('rejects an invalid partitions definition in asset(), naming the asset and its file', () => {
+    expect(() => asset({ key: 'gold/bad', partitions: dailyPartitions({ start: '2025-02-30' }), materialize })).toThrow(
+      /asset 'gold\/bad' has invalid partitions: dailyPartitions start: '2025-02-30' is not a valid daily boundary[^]*gold\/bad \(defined at .*graph-validation\.test\.ts:\d+\)/,
+    );
+    expect(() =>
+      asset({ key: 'gold/bad', deps: { x: withMapping('x', timeWindow({ offset: 0.5 })) }, materialize }),
+    ).toThrow(/input 'x' has an invalid mapping: timeWindow offset must be an integer/);
   });
 });

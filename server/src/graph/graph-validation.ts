@@ -1,7 +1,9 @@
 import { dependencyKey, type AnyAssetDefinition, type Dependency } from '../sdk/asset.js';
 import { AssetDefinitionError, type Culprit } from '../sdk/definition-error.js';
+import { isMappedDependency } from '../sdk/partition-mapping.js';
 import { fromCounts, renumber, reverse, type Adjacency } from './adjacency.js';
 import { didYouMean } from './closest-key.js';
+import { partitionProblems } from './partition-validation.js';
 import { findCycles, topologicalOrder } from './toposort.js';
 
 /** One input of an asset: the name it has in `inputs` and the key of the upstream asset. */
@@ -110,6 +112,14 @@ export function buildGraphStructure(definitions: readonly AnyAssetDefinition[]):
     problems.push(unknownDependencyProblem(definition, name, dependency, listed ? hints : undefined));
   }
 
+  if (problems.length < MAX_LISTED_PROBLEMS) {
+    const lookup = (key: string) => {
+      const id = idOf.get(key);
+      return id === undefined ? undefined : nodes[id];
+    };
+    problems.push(...partitionProblems(nodes, lookup));
+  }
+
   if (problems.length > 0) throw definitionError(problems);
   return layOut(nodes, idOf, order, upstreamById);
 }
@@ -156,7 +166,8 @@ function unknownDependencyProblem(
 ): Problem {
   const key = dependencyKey(dependency);
   const culprits = [culpritOf(definition)];
-  if (typeof dependency === 'string') {
+  const upstream = isMappedDependency(dependency) ? dependency.upstream : dependency;
+  if (typeof upstream === 'string') {
     return {
       text: `asset '${definition.key}' input '${name}' depends on unknown key '${key}'${hints?.hintFor(key) ?? ''}`,
       culprits,
@@ -166,7 +177,7 @@ function unknownDependencyProblem(
   // imported by the project but whose assets are not exported.
   return {
     text: `asset '${definition.key}' input '${name}' depends on asset '${key}', which is not part of the project: export it`,
-    culprits: [...culprits, culpritOf(dependency)],
+    culprits: [...culprits, culpritOf(upstream)],
   };
 }
 

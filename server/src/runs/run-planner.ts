@@ -5,10 +5,27 @@ import { RunEntity, type RunTrigger } from '../storage/entities/run.entity.js';
 import { StepEntity } from '../storage/entities/step.entity.js';
 import { appendEvents } from '../storage/event-log.js';
 import type { JsonObject } from '../storage/json-value.js';
+import { PartitionError } from '../partitions/partition-keys.js';
+import {
+  loadPartitionContext,
+  resolveStepTargets,
+  stepTargetId,
+  targetDependencies,
+  type RequestedPartitions,
+  type StepTarget,
+} from './partition-plan.js';
+
+export type { RequestedPartitions, StepTarget } from './partition-plan.js';
 
 /** A request to materialize some assets. */
 export interface RunRequest {
   readonly selection: string;
+  /**
+   * Partitions of the selected partitioned assets: keys, or a range `{ from, to }` (both
+   * included). Without it, each partitioned asset runs its current partitions (the last time
+   * partition; every static or dynamic key).
+   */
+  readonly partitions?: RequestedPartitions;
   readonly trigger: RunTrigger;
   readonly triggerDetail?: Record<string, unknown>;
   readonly parentRunId?: string;
@@ -28,21 +45,36 @@ export class EmptySelectionError extends Error {
 }
 
 /**
- * Turns a selection into a run and its steps, written in one transaction. Steps depend on
- * the steps of their direct upstream assets that are in the same run; upstreams outside the
- * selection are read from their latest materialization.
+ * Turns a selection into a run and its steps (one per asset and partition), written in one
+ * transaction. Steps depend on the steps of the upstream partitions they read that are in the
+ * same run; upstreams outside the run are read from their latest materialization.
  */
 export async function planRun(
   dataSource: DataSource,
   graph: AssetGraph,
   snapshotId: string,
   request: RunRequest,
+  now: Date,
 ): Promise<RunEntity> {
   const selected = graph.select(request.selection);
   const keys = selected.filter((key) => graph.get(key).kind === 'asset');
   if (keys.length === 0) throw new EmptySelectionError(request.selection, selected.length > 0);
   try {
-    return await planSteps(dataSource, graph, snapshotId, request, keys, new Map());
+    return await dataSource.transaction(async (manager) => {
+      // A repeated request finds its run even if the definitions changed since.
+      const existing = request.idempotencyKey
+        ? await manager.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey })
+        : null;
+      if (existing) return existing;
+      const ctx = await loadPartitionContext(manager, graph, keys, now);
+      const targets = resolveStepTargets(graph, keys, request.partitions, ctx);
+      if (targets.length === 0) {
+        throw new PartitionError(
+          `nothing to run: ${keys.join(', ')} ${keys.length === 1 ? 'has' : 'have'} no partition yet`,
+        );
+      }
+      return planStepsIn(manager, graph, snapshotId, request, targets, new Map());
+    });
   } catch (error) {
     // Two processes delivered the same trigger at once: the unique key let one run through.
     const existing =
@@ -62,19 +94,19 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Writes a run over `keys` (in topological order). A key in `reuse` starts as succeeded with
- * that materialization as its output (re-execution): it is not computed again, and its
- * downstream steps read that output.
+ * Writes a run over `targets` (in topological order of their assets). A target whose
+ * {@link stepTargetId} is in `reuse` starts as succeeded with that materialization as its
+ * output (re-execution): it is not computed again, and its downstream steps read that output.
  */
 export async function planSteps(
   dataSource: DataSource,
   graph: AssetGraph,
   snapshotId: string,
   request: RunRequest,
-  keys: readonly string[],
+  targets: readonly StepTarget[],
   reuse: ReadonlyMap<string, string>,
 ): Promise<RunEntity> {
-  return dataSource.transaction((manager) => planStepsIn(manager, graph, snapshotId, request, keys, reuse));
+  return dataSource.transaction((manager) => planStepsIn(manager, graph, snapshotId, request, targets, reuse));
 }
 
 /** {@link planSteps} inside the caller's transaction (automation plans and consumes events atomically). */
@@ -83,24 +115,23 @@ export async function planStepsIn(
   graph: AssetGraph,
   snapshotId: string,
   request: RunRequest,
-  keys: readonly string[],
+  targets: readonly StepTarget[],
   reuse: ReadonlyMap<string, string>,
 ): Promise<RunEntity> {
   const runId = randomUUID();
-  const stepIds = new Map(keys.map((key) => [key, randomUUID()]));
-  const steps = keys.map((key, ordinal) => ({
+  const ids = targets.map((target) => stepTargetId(target.assetKey, target.partitionKey));
+  const stepIds = new Map(ids.map((id) => [id, randomUUID()]));
+  const dependencies = targetDependencies(graph, targets);
+  const steps = targets.map((target, ordinal) => ({
     ordinal,
-    id: stepIds.get(key)!,
+    id: stepIds.get(ids[ordinal]!)!,
     runId,
-    assetKey: key,
-    partitionKey: '',
-    pool: poolOf(graph, key),
-    status: reuse.has(key) ? ('succeeded' as const) : ('pending' as const),
-    reusedMaterializationId: reuse.get(key) ?? null,
-    dependsOn: graph
-      .upstreamOf(key)
-      .filter((upstream) => stepIds.has(upstream))
-      .map((upstream) => stepIds.get(upstream)!),
+    assetKey: target.assetKey,
+    partitionKey: target.partitionKey,
+    pool: poolOf(graph, target.assetKey),
+    status: reuse.has(ids[ordinal]!) ? ('succeeded' as const) : ('pending' as const),
+    reusedMaterializationId: reuse.get(ids[ordinal]!) ?? null,
+    dependsOn: dependencies.get(ids[ordinal]!)!.map((id) => stepIds.get(id)!),
     dependents: [] as string[],
     waitingOn: 0,
     attemptCount: 0,
@@ -131,18 +162,31 @@ export async function planStepsIn(
   await manager.insert(RunEntity, run);
   // Chunked: one INSERT per 1000 steps keeps parameter counts under Postgres' limit.
   for (let i = 0; i < steps.length; i += 1000) await manager.insert(StepEntity, steps.slice(i, i + 1000));
+  const assets = [...new Set(targets.map((target) => target.assetKey))];
+  const partitions = [...new Set(targets.map((target) => target.partitionKey).filter((key) => key !== ''))];
+  const shown = partitions.length === 0 ? '' : `, ${describeKeys(partitions)}`;
   await appendEvents(manager, [
     {
       type: 'run.created',
       message:
         reuse.size > 0
           ? `run created by ${request.trigger} for '${request.selection}': ${toRun} step(s) to run, ${reuse.size} reused from run ${request.parentRunId}`
-          : `run created by ${request.trigger} for '${request.selection}' (${keys.length} step${keys.length === 1 ? '' : 's'})`,
+          : `run created by ${request.trigger} for '${request.selection}' (${targets.length} step${targets.length === 1 ? '' : 's'}${shown})`,
       runId,
-      data: { selection: request.selection, trigger: request.trigger, assets: keys },
+      data: {
+        selection: request.selection,
+        trigger: request.trigger,
+        assets,
+        ...(partitions.length ? { partitions } : {}),
+      },
     },
   ]);
   return await manager.getRepository(RunEntity).findOneByOrFail({ id: runId });
+}
+
+/** `partition 2025-01-01`, or `31 partitions 2025-01-01 … 2025-01-31`. */
+function describeKeys(keys: readonly string[]): string {
+  return keys.length === 1 ? `partition ${keys[0]}` : `${keys.length} partitions ${keys[0]} … ${keys.at(-1)}`;
 }
 
 function poolOf(graph: AssetGraph, key: string): string | null {

@@ -4,6 +4,7 @@ import { MaterializationEntity } from '../storage/entities/materialization.entit
 import { RunEntity } from '../storage/entities/run.entity.js';
 import { StepEntity } from '../storage/entities/step.entity.js';
 import { planSteps } from './run-planner.js';
+import { stepTargetId } from './partition-plan.js';
 
 /** `from-failure`: reuse what succeeded, run the rest. `all`: run every step again. */
 export type ReexecutionMode = 'from-failure' | 'all';
@@ -59,10 +60,15 @@ export async function planReexecution(
     for (const step of succeeded) {
       // A step that was itself reused points at the materialization it reused.
       const materializationId = step.reusedMaterializationId ?? byStep.get(step.id);
-      if (materializationId) reuse.set(step.assetKey, materializationId);
+      if (materializationId) reuse.set(stepTargetId(step.assetKey, step.partitionKey), materializationId);
     }
   }
-  const keys = graph.sortTopologically(steps.map((step) => step.assetKey));
+  // The parent's steps, assets upstream first as the graph orders them now, partitions in the parent's order.
+  const position = new Map(graph.sortTopologically(steps.map((step) => step.assetKey)).map((key, i) => [key, i]));
+  const targets = steps
+    .map((step, ordinal) => ({ assetKey: step.assetKey, partitionKey: step.partitionKey, ordinal }))
+    .sort((a, b) => position.get(a.assetKey)! - position.get(b.assetKey)! || a.ordinal - b.ordinal)
+    .map(({ assetKey, partitionKey }) => ({ assetKey, partitionKey }));
   return planSteps(
     dataSource,
     graph,
@@ -73,7 +79,7 @@ export async function planReexecution(
       triggerDetail: { parentRunId, mode },
       parentRunId,
     },
-    keys,
+    targets,
     reuse,
   );
 }

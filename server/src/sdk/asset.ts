@@ -10,6 +10,13 @@ import type { RetryPolicySpec } from './retry.js';
 import { validateRetryPolicy } from './retry-validation.js';
 import { freshnessProblem, type FreshnessPolicy } from './freshness.js';
 import type { ObservationInput, SourceAsset } from './source-asset.js';
+import { partitionsProblem, type PartitionsDefinition } from './partitions.js';
+import {
+  isMappedDependency,
+  mappingProblem,
+  type MappedDependency,
+  type PartitionMapping,
+} from './partition-mapping.js';
 
 /** What a JSON output looks like after it was stored and read back (Dates become strings). */
 export type Jsonified<T> = T extends Date
@@ -35,25 +42,59 @@ export type StoredOutput<T> = T extends Readable
         ? PayloadRef
         : Jsonified<T>;
 
-/** A dependency: an asset object (typed input) or a key string (untyped input). */
-export type Dependency = AnyAsset | SourceAsset | string;
+/**
+ * A dependency: an asset object (typed input), a key string (untyped input), or either with a
+ * partition mapping (`withMapping(orders, timeWindow({ offset: -1 }))`).
+ */
+export type Dependency = AnyAsset | SourceAsset | string | MappedDependency;
 
 /** Named dependencies of an asset: each name becomes a field of `inputs`. */
 export type DependencyMap = Readonly<Record<string, Dependency>>;
 
+/** What one partition of an upstream gives: its stored output, an observation, or `unknown` for a key string. */
+type UpstreamValue<U> =
+  U extends Asset<infer Out> ? StoredOutput<Awaited<Out>> : U extends SourceAsset ? ObservationInput : unknown;
+
+/**
+ * The input one dependency gives an asset (`Partitioned`: whether that asset is partitioned).
+ * One value, or, when the input reads many partitions (a mapping that says so, or a partitioned
+ * upstream read by an unpartitioned asset), a record of values by partition key.
+ */
+export type InputOf<Dep, Partitioned extends boolean = false> =
+  Dep extends MappedDependency<infer U, infer M extends PartitionMapping>
+    ? M['reads'] extends 'many'
+      ? Readonly<Record<string, UpstreamValue<U>>>
+      : UpstreamValue<U>
+    : Dep extends Asset<infer Out, infer UpstreamPartitioned>
+      ? [UpstreamPartitioned] extends [true]
+        ? [Partitioned] extends [true]
+          ? StoredOutput<Awaited<Out>>
+          : Readonly<Record<string, StoredOutput<Awaited<Out>>>>
+        : StoredOutput<Awaited<Out>>
+      : UpstreamValue<Dep>;
+
 /** The `inputs` argument of `materialize`, typed from the upstream assets' outputs. */
-export type InputsOf<D extends DependencyMap> = {
-  readonly [K in keyof D]: D[K] extends Asset<infer Out>
-    ? StoredOutput<Awaited<Out>>
-    : D[K] extends SourceAsset
-      ? ObservationInput
-      : unknown;
+export type InputsOf<D extends DependencyMap, Partitioned extends boolean = false> = {
+  readonly [K in keyof D]: InputOf<D[K], Partitioned>;
 };
 
+/** `true` for a partitions definition, `false` for none. */
+export type IsPartitioned<P> = [P] extends [PartitionsDefinition] ? true : false;
+
 /** The argument of {@link asset}. */
-export interface AssetSpec<D extends DependencyMap, Out> extends AssetMetadata {
+export interface AssetSpec<
+  D extends DependencyMap,
+  Out,
+  P extends PartitionsDefinition | undefined = undefined,
+> extends AssetMetadata {
   /** Upstream assets, by input name: `deps: { orders: rawOrders }`. */
   readonly deps?: D;
+  /**
+   * Splits the asset into partitions, each materialized on its own (`ctx.partition` says which):
+   * `dailyPartitions({ start: '2025-01-01' })`, `staticPartitions(['eu', 'us'])`,
+   * `dynamicPartitions('customers')`.
+   */
+  readonly partitions?: P;
   /** Change it when the logic changes, so history and staleness can tell outputs apart. */
   readonly codeVersion?: string;
   /**
@@ -80,11 +121,14 @@ export interface AssetSpec<D extends DependencyMap, Out> extends AssetMetadata {
    * Produces the asset's value. Return JSON (stored inline when small), a `Buffer` or a
    * stream (always stored in the object store), or a {@link PayloadRef} from `ctx.store.write`.
    */
-  readonly materialize: (ctx: AssetContext, inputs: InputsOf<D>) => Out | Promise<Out>;
+  readonly materialize: (ctx: AssetContext, inputs: InputsOf<D, IsPartitioned<P>>) => Out | Promise<Out>;
 }
 
-/** A materializable asset. `Out` is what `materialize` returns. */
-export interface Asset<Out = unknown> {
+/**
+ * A materializable asset. `Out` is what `materialize` returns; `Partitioned` whether it has
+ * partitions (it decides the type of the inputs that read it).
+ */
+export interface Asset<Out = unknown, Partitioned extends boolean = boolean> {
   readonly kind: 'asset';
   readonly key: string;
   readonly group: string;
@@ -96,6 +140,8 @@ export interface Asset<Out = unknown> {
   readonly automation: AutomationCondition | undefined;
   readonly retry: RetryPolicySpec | undefined;
   readonly freshness: FreshnessPolicy | undefined;
+  /** How the asset is partitioned, or `undefined`. */
+  readonly partitions: PartitionsDefinition | undefined;
   /** Data-quality checks, in the order they run. */
   readonly checks: readonly AssetCheck<never>[];
   /** Dependencies by input name, as given. */
@@ -105,6 +151,8 @@ export interface Asset<Out = unknown> {
   readonly materialize: (ctx: AssetContext, inputs: never) => unknown;
   /** Type-only marker carrying the output type; never set at run time. */
   readonly __output?: Out;
+  /** Type-only marker: whether the asset is partitioned; never set at run time. */
+  readonly __partitioned?: Partitioned;
 }
 
 /** Any materializable asset, whatever its output type. */
@@ -132,9 +180,11 @@ export type AnyAssetDefinition = AnyAsset | SourceAsset;
  * ```
  * @throws AssetDefinitionError naming the asset and its file when the spec is invalid.
  */
-export function asset<const D extends DependencyMap = Record<never, never>, Out = unknown>(
-  spec: AssetSpec<D, Out>,
-): Asset<Awaited<Out>> {
+export function asset<
+  const D extends DependencyMap = Record<never, never>,
+  Out = unknown,
+  P extends PartitionsDefinition | undefined = undefined,
+>(spec: AssetSpec<D, Out, P>): Asset<Awaited<Out>, IsPartitioned<P>> {
   const definedAt = callerLocation();
   assertValidKey(spec.key, definedAt);
   const culprit = [{ key: spec.key, definedAt }];
@@ -143,14 +193,20 @@ export function asset<const D extends DependencyMap = Record<never, never>, Out 
   }
   const deps = spec.deps ?? {};
   for (const [name, dep] of Object.entries(deps)) {
-    const ok = typeof dep === 'string' || (typeof dep === 'object' && dep !== null && 'key' in dep);
+    const upstream: unknown = isMappedDependency(dep) ? dep.upstream : dep;
+    const ok = typeof upstream === 'string' || (typeof upstream === 'object' && upstream !== null && 'key' in upstream);
     if (!ok) {
       throw new AssetDefinitionError(
-        `asset '${spec.key}' has dependency '${name}' that is neither an asset nor a key (got ${dep === undefined ? 'undefined — is it defined later in the file or in an import cycle?' : typeof dep})`,
+        `asset '${spec.key}' has dependency '${name}' that is neither an asset nor a key (got ${upstream === undefined ? 'undefined — is it defined later in the file or in an import cycle?' : typeof upstream})`,
         culprit,
       );
     }
+    const mapping = isMappedDependency(dep) ? mappingProblem(dep.mapping) : undefined;
+    if (mapping)
+      throw new AssetDefinitionError(`asset '${spec.key}' input '${name}' has an invalid mapping: ${mapping}`, culprit);
   }
+  const partitions = spec.partitions === undefined ? undefined : partitionsProblem(spec.partitions);
+  if (partitions) throw new AssetDefinitionError(`asset '${spec.key}' has invalid partitions: ${partitions}`, culprit);
   if (spec.pool !== undefined && (typeof spec.pool !== 'string' || !/^[a-z0-9][a-z0-9_-]*$/i.test(spec.pool))) {
     throw new AssetDefinitionError(
       `asset '${spec.key}' has an invalid pool ${JSON.stringify(spec.pool)}: use a name like 'warehouse'`,
@@ -182,6 +238,7 @@ export function asset<const D extends DependencyMap = Record<never, never>, Out 
     automation: spec.automation,
     retry: spec.retry,
     freshness: spec.freshness,
+    partitions: spec.partitions,
     checks: Object.freeze([...(checks as readonly AssetCheck<never>[])]),
     deps: Object.freeze({ ...deps }),
     definedAt,
@@ -189,7 +246,8 @@ export function asset<const D extends DependencyMap = Record<never, never>, Out 
   });
 }
 
-/** The key of a dependency, whether given as an asset object or a key string. */
+/** The key of a dependency, whether given as an asset object or a key string, mapped or not. */
 export function dependencyKey(dep: Dependency): string {
+  if (isMappedDependency(dep)) return dependencyKey(dep.upstream);
   return typeof dep === 'string' ? dep : dep.key;
 }

@@ -18,8 +18,15 @@ export interface SensorResult {
   readonly cursor?: string;
   /** External assets that changed: each is recorded and triggers automated downstream assets. */
   readonly observations?: ReadonlyArray<{ assetKey: string; dataVersion?: string; metadata?: Record<string, unknown> }>;
-  /** Runs to start; `runKey` makes a request idempotent (the same key never starts two runs). */
-  readonly runRequests?: ReadonlyArray<{ selection: string; runKey?: string }>;
+  /**
+   * Runs to start; `runKey` makes a request idempotent (the same key never starts two runs);
+   * `partitions` names the partitions of partitioned assets (default: their current ones).
+   */
+  readonly runRequests?: ReadonlyArray<{
+    selection: string;
+    runKey?: string;
+    partitions?: readonly string[] | { from: string; to: string };
+  }>;
 }
 
 /** A user function Weir calls at an interval, with a durable cursor. */

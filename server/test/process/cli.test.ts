@@ -78,6 +78,8 @@ describe('the weir CLI on its own data directory', () => {
       ['server'],
       ['worker'],
       ['materialize'],
+      ['backfill'],
+      ['partitions'],
       ['graph'],
       ['runs'],
       ['logs'],

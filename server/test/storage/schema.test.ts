@@ -26,9 +26,12 @@ import { insertRunWithStep, newAttempt, newMaterialization, newRun, newStep } fr
 const TABLES = [
   'alert_deliveries',
   'attempts',
+  'backfill_partitions',
+  'backfills',
   'check_results',
   'checkpoints',
   'definition_snapshots',
+  'dynamic_partitions',
   'event_log',
   'freshness_states',
   'materializations',

@@ -5,6 +5,7 @@ import { openWeir } from '../../engine/open-weir.js';
 import { CronScheduler } from '../../automation/cron-scheduler.js';
 import { SensorRunner } from '../../automation/sensor-runner.js';
 import { LeaderDuties } from '../../engine/leader-duties.js';
+import { BackfillRunner } from '../../backfills/backfill-runner.js';
 import { FreshnessMonitor } from '../../freshness/freshness-monitor.js';
 import { systemClock } from '../../runs/clock.js';
 import { loadProject } from '../../project/project-loader.js';
@@ -40,6 +41,14 @@ export function registerDev(program: Command): void {
       }
       const project = await loadProject(config.projectPath);
       const weir = await openWeir(config, project.graph);
+      const log = timestampedLog();
+      // Runs finish in this process, which hears of each at once; the recheck is a safety net.
+      const backfills = new BackfillRunner({
+        engine: weir.engine,
+        log,
+        info: log,
+        recheckIntervalMs: config.heartbeatIntervalMs,
+      });
       const server = await startHttpServer(
         weir.engine,
         { mode: 'embedded', role: 'dev', project: project.entry, database: config.databaseUrl ? 'postgres' : 'pglite' },
@@ -48,10 +57,10 @@ export function registerDev(program: Command): void {
           host: config.host,
           automation: weir.automation,
           eventsToken: config.eventsToken,
+          backfills,
         },
       );
       lock.setPort(server.port);
-      const log = timestampedLog();
       log(
         `${bold('Weir dev')} · ${project.graph.keys.length} assets from ${relative(process.cwd(), project.entry) || project.entry}`,
       );
@@ -89,7 +98,8 @@ export function registerDev(program: Command): void {
         startRun: (runId) => weir.engine.startPlannedRun(runId),
         log,
       });
-      const duties = new LeaderDuties([scheduler, freshness, sensors], log);
+      // Started here, on the one process: it resumes every unfinished backfill.
+      const duties = new LeaderDuties([scheduler, freshness, sensors, backfills], log);
       await duties.start();
       await weir.automation.evaluateAll();
 
@@ -117,6 +127,7 @@ export function registerDev(program: Command): void {
       await onShutdown(log, async () => {
         watcher?.close();
         duties.stop();
+        await backfills.idle();
         await server.close();
         await weir.close();
         lock.release();

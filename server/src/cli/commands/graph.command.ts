@@ -3,6 +3,7 @@ import { configFor } from '../cli-options.js';
 import { loadProject } from '../../project/project-loader.js';
 import { bold, dim } from '../render/format.js';
 import { renderTable } from '../render/table.js';
+import { describePartitions } from '../../partitions/partition-keys.js';
 
 export function registerGraph(program: Command): void {
   program
@@ -19,14 +20,28 @@ export function registerGraph(program: Command): void {
         process.stdout.write(`${JSON.stringify({ hash: graph.hash, assets: snapshot }, null, 2)}\n`);
         return;
       }
-      const rows = snapshot.map((asset) => [
-        asset.kind === 'source' ? `${asset.key} ${dim('(source)')}` : asset.key,
-        asset.group,
-        Object.values(asset.deps).join(', ') || dim('—'),
-        graph.downstreamOf(asset.key).join(', ') || dim('—'),
-        asset.definedAt,
-      ]);
-      process.stdout.write(`${renderTable(['asset', 'group', 'upstream', 'downstream', 'defined at'], rows)}\n\n`);
+      // A partitions column only for projects that have partitioned assets.
+      const partitioned = snapshot.some((asset) => asset.partitions);
+      const rows = snapshot.map((asset) => {
+        const partitions = graph.partitionsOf(asset.key);
+        return [
+          asset.kind === 'source' ? `${asset.key} ${dim('(source)')}` : asset.key,
+          asset.group,
+          Object.values(asset.deps).join(', ') || dim('—'),
+          graph.downstreamOf(asset.key).join(', ') || dim('—'),
+          ...(partitioned ? [partitions ? describePartitions(partitions) : dim('—')] : []),
+          asset.definedAt,
+        ];
+      });
+      const headers = [
+        'asset',
+        'group',
+        'upstream',
+        'downstream',
+        ...(partitioned ? ['partitions'] : []),
+        'defined at',
+      ];
+      process.stdout.write(`${renderTable(headers, rows)}\n\n`);
       process.stdout.write(
         `${bold(`${snapshot.length} assets`)} from ${entry} ${dim(`(definitions ${graph.hash.slice(0, 12)})`)} — valid\n`,
       );

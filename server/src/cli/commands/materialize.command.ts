@@ -12,10 +12,12 @@ import {
   metadataLabel,
   outputLabel,
   statusLabel,
+  stepLabel,
 } from '../render/format.js';
 import { ProgressBar } from '../render/progress-bar.js';
 import { renderTable } from '../render/table.js';
 import type { WeirClient } from '../weir-client.js';
+import { addPartitionOptions, requestedPartitions, type PartitionFlags } from '../partition-options.js';
 
 /** Polls a run until it ends, feeding the progress display. */
 export async function followRun(client: WeirClient, runId: string, onUpdate: (run: RunView) => void): Promise<RunView> {
@@ -32,7 +34,7 @@ export async function followRun(client: WeirClient, runId: string, onUpdate: (ru
 export function runSummary(run: RunView): string {
   const withChecks = run.steps.some((step) => step.checks.length > 0);
   const rows = run.steps.map((step) => [
-    step.assetKey,
+    stepLabel(step),
     statusLabel(step.status),
     String(step.attempts),
     elapsed(step.startedAt, step.endedAt),
@@ -46,38 +48,45 @@ export function runSummary(run: RunView): string {
 }
 
 export function registerMaterialize(program: Command): void {
-  program
-    .command('materialize')
-    .description('materialize the selected assets and wait for the run to end (exit code 1 if it fails)')
-    .argument(
-      '<selection>',
-      "assets to run: key, +key (with upstream), key+ (with downstream), group:name, tag:name, '*' (all); comma-separated terms combine",
-    )
+  addPartitionOptions(
+    program
+      .command('materialize')
+      .description(
+        'materialize the selected assets and wait for the run to end (exit code 1 if it fails); partitioned assets run their latest partition unless partitions are given',
+      )
+      .argument(
+        '<selection>',
+        "assets to run: key, +key (with upstream), key+ (with downstream), group:name, tag:name, '*' (all); comma-separated terms combine",
+      ),
+  )
     .option('--json', 'print the final run as JSON instead of a table')
     .option('--no-wait', 'print the run id and return at once (needs a running `weir dev`)')
     .addHelpText(
       'after',
-      "\nExamples:\n  weir materialize '*'\n  weir materialize +gold/daily_revenue\n  weir materialize 'group:silver,bronze/orders+'",
+      "\nExamples:\n  weir materialize '*'\n  weir materialize +gold/daily_revenue\n  weir materialize 'group:silver,bronze/orders+'\n  weir materialize gold/daily_orders --from 2025-06-01 --to 2025-06-07",
     )
-    .action(async (selection: string, options: { json?: boolean; wait: boolean }, command: Command) => {
-      const client = await connect(configFor(command), 'materialize', { withEngine: true });
-      try {
-        const run = await client.requestRun(selection);
-        if (!options.wait && client.mode === 'remote') {
-          process.stdout.write(`${run.id}\n`);
-          return;
+    .action(
+      async (selection: string, options: PartitionFlags & { json?: boolean; wait: boolean }, command: Command) => {
+        const partitions = requestedPartitions(options);
+        const client = await connect(configFor(command), 'materialize', { withEngine: true });
+        try {
+          const run = await client.requestRun(selection, partitions);
+          if (!options.wait && client.mode === 'remote') {
+            process.stdout.write(`${run.id}\n`);
+            return;
+          }
+          if (!options.json)
+            process.stderr.write(
+              `${dim(`run ${run.id} · ${run.steps.length} steps · ${client.mode === 'remote' ? 'on the running weir dev' : 'in this process'}`)}\n`,
+            );
+          const progress = new ProgressBar();
+          const final = await followRun(client, run.id, (view) => !options.json && progress.update(view));
+          if (!options.json) progress.finish(final);
+          process.stdout.write(options.json ? `${JSON.stringify(final, null, 2)}\n` : `${runSummary(final)}\n`);
+          if (final.status !== 'succeeded') process.exitCode = 1;
+        } finally {
+          await client.close();
         }
-        if (!options.json)
-          process.stderr.write(
-            `${dim(`run ${run.id} · ${run.steps.length} steps · ${client.mode === 'remote' ? 'on the running weir dev' : 'in this process'}`)}\n`,
-          );
-        const progress = new ProgressBar();
-        const final = await followRun(client, run.id, (view) => !options.json && progress.update(view));
-        if (!options.json) progress.finish(final);
-        process.stdout.write(options.json ? `${JSON.stringify(final, null, 2)}\n` : `${runSummary(final)}\n`);
-        if (final.status !== 'succeeded') process.exitCode = 1;
-      } finally {
-        await client.close();
-      }
-    });
+      },
+    );
 }

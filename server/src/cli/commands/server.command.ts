@@ -3,6 +3,7 @@ import { startHttpServer } from '../../api/http-server.js';
 import { databaseTarget, openWeir } from '../../engine/open-weir.js';
 import { LeaderLoop } from '../../engine/leader-loop.js';
 import { LeaderDuties } from '../../engine/leader-duties.js';
+import { BackfillRunner } from '../../backfills/backfill-runner.js';
 import { FreshnessMonitor } from '../../freshness/freshness-monitor.js';
 import { CronScheduler } from '../../automation/cron-scheduler.js';
 import { SensorRunner } from '../../automation/sensor-runner.js';
@@ -32,10 +33,24 @@ export function registerServer(program: Command): void {
       const log = timestampedLog();
       const project = await loadProject(config.projectPath);
       const weir = await openWeir(config, project.graph, { role: 'server' });
+      // Workers finish the runs, so this server re-reads partition runs every second; any server
+      // records a backfill, the leader runs it.
+      const backfills = new BackfillRunner({
+        engine: weir.engine,
+        log,
+        info: log,
+        recheckIntervalMs: Math.min(config.heartbeatIntervalMs, 1_000),
+      });
       const server = await startHttpServer(
         weir.engine,
         { mode: 'distributed', role: 'server', project: project.entry, database: 'postgres' },
-        { port: config.port, host: config.host, automation: weir.automation, eventsToken: config.eventsToken },
+        {
+          port: config.port,
+          host: config.host,
+          automation: weir.automation,
+          eventsToken: config.eventsToken,
+          backfills,
+        },
       );
       const scheduler = new CronScheduler({
         dataSource: weir.database.dataSource,
@@ -65,7 +80,7 @@ export function registerServer(program: Command): void {
         startRun: (runId) => weir.engine.startPlannedRun(runId),
         log,
       });
-      const duties = new LeaderDuties([scheduler, freshness, sensors], log);
+      const duties = new LeaderDuties([scheduler, freshness, sensors, backfills], log);
       const lease = new LeaderLease(databaseTarget(config), () => {
         duties.stop();
         log('lost the scheduler lease');
@@ -82,6 +97,7 @@ export function registerServer(program: Command): void {
       );
       await onShutdown(log, async () => {
         await loop.stop();
+        await backfills.idle();
         await server.close();
         await weir.close();
       });

@@ -9,6 +9,11 @@ export const yellow = paint(33);
 export const dim = paint(2);
 export const bold = paint(1);
 
+/** An asset key, with the step's partition when it has one: `gold/daily_orders [2025-06-29]`. */
+export function stepLabel(step: { assetKey: string; partitionKey: string }): string {
+  return step.partitionKey === '' ? step.assetKey : `${step.assetKey} [${step.partitionKey}]`;
+}
+
 /** A status word coloured by meaning. */
 export function statusLabel(status: string): string {
   if (status === 'succeeded') return green(status);

@@ -1,5 +1,5 @@
 import type { RunView } from '../../runs/run-queries.js';
-import { elapsed, green, red, stepCounts, yellow } from './format.js';
+import { elapsed, green, red, stepCounts, stepLabel, yellow } from './format.js';
 
 const WIDTH = 28;
 
@@ -25,7 +25,7 @@ export class ProgressBar {
       this.seen.set(step.id, key);
       if (step.status === 'pending') continue;
       const attempt = step.attempts > 1 ? ` (attempt ${step.attempts})` : '';
-      this.out.write(`  ${step.assetKey}: ${step.status}${attempt}\n`);
+      this.out.write(`  ${stepLabel(step)}: ${step.status}${attempt}\n`);
     }
   }
 

@@ -18,6 +18,10 @@ export interface AssetSnapshot {
   freshness: JsonObject | null;
   /** Data-quality checks in the order they run; `[]` for none and for source assets. */
   checks: Array<{ name: string; severity: 'warn' | 'error'; description: string | null }>;
+  /** How the asset is partitioned (the definition as given, unset fields left out), or null. */
+  partitions: JsonObject | null;
+  /** The partition mappings declared with `withMapping`, by input name; `{}` for none. */
+  partitionMappings: Record<string, JsonObject>;
   definedAt: string;
 }
 

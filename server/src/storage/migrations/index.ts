@@ -3,6 +3,7 @@ import { AssetChecks1763726500000 } from './1763726500000-asset-checks.js';
 import { Freshness1763726600000 } from './1763726600000-freshness.js';
 import { AutomationInbox1763726700000 } from './1763726700000-automation-inbox.js';
 import { SensorStates1763726800000 } from './1763726800000-sensor-states.js';
+import { Partitions1763726900000 } from './1763726900000-partitions.js';
 
 /** Every migration, oldest first. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Freshness1763726600000,
   AutomationInbox1763726700000,
   SensorStates1763726800000,
+  Partitions1763726900000,
 ];
