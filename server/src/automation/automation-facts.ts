@@ -17,7 +17,10 @@ export async function gatherFacts(
     `UPDATE automation_inbox i SET consumed_by_run_id = latest.run_id, consumed_at = now()
        FROM (SELECT m.run_id, a.started_at FROM materializations m JOIN attempts a ON a.id = m.attempt_id
               WHERE m.asset_key = $1 ORDER BY m.created_at DESC LIMIT 1) AS latest
-      WHERE i.downstream_key = $1 AND i.consumed_by_run_id IS NULL AND i.created_at < latest.started_at`,
+      WHERE i.downstream_key = $1 AND i.consumed_by_run_id IS NULL
+        AND (i.created_at < latest.started_at
+             -- Same run: the upstream step committed before this one started (no clock involved).
+             OR i.materialization_id IN (SELECT id FROM materializations WHERE run_id = latest.run_id))`,
     [assetKey],
   );
   const pending: Array<{ id: string | number; upstream_key: string; created_at: Date }> = await manager.query(
