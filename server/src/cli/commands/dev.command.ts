@@ -2,12 +2,8 @@ import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { startHttpServer } from '../../api/http-server.js';
 import { openWeir } from '../../engine/open-weir.js';
-import { CronScheduler } from '../../automation/cron-scheduler.js';
-import { SensorRunner } from '../../automation/sensor-runner.js';
-import { LeaderDuties } from '../../engine/leader-duties.js';
+import { schedulingDuties } from '../../engine/scheduling-duties.js';
 import { BackfillRunner } from '../../backfills/backfill-runner.js';
-import { FreshnessMonitor } from '../../freshness/freshness-monitor.js';
-import { systemClock } from '../../runs/clock.js';
 import { loadProject } from '../../project/project-loader.js';
 import { watchProject } from '../../project/project-watcher.js';
 import { acquireDataDirLock } from '../../storage/data-dir-lock.js';
@@ -72,34 +68,8 @@ export function registerDev(program: Command): void {
 
       // One process: it schedules (cron, freshness deadlines, sensors) and reacts at once.
       let current = project;
-      const scheduler = new CronScheduler({
-        dataSource: weir.database.dataSource,
-        graph: () => weir.engine.graph,
-        clock: systemClock,
-        onTick: (key, condition, tick) =>
-          weir.automation.evaluate(key, { kind: 'cron', expression: condition.expression, tick }),
-        log,
-      });
-      const freshness = new FreshnessMonitor({
-        dataSource: weir.database.dataSource,
-        graph: () => weir.engine.graph,
-        clock: systemClock,
-        materializations: weir.engine,
-        alert: (alert) => weir.alerting.dispatcher.dispatch(alert),
-        log,
-      });
-      const sensors = new SensorRunner({
-        dataSource: weir.database.dataSource,
-        graph: () => weir.engine.graph,
-        sensors: () => current.sensors,
-        clock: systemClock,
-        automation: weir.automation,
-        snapshotId: () => weir.engine.currentSnapshotId(),
-        startRun: (runId) => weir.engine.startPlannedRun(runId),
-        log,
-      });
-      // Started here, on the one process: it resumes every unfinished backfill.
-      const duties = new LeaderDuties([scheduler, freshness, sensors, backfills], log);
+      // Started here, on the one process: it also resumes every unfinished backfill.
+      const duties = schedulingDuties(weir, { sensors: () => current.sensors, log, extra: [backfills] });
       await duties.start();
       await weir.automation.evaluateAll();
 

@@ -2,12 +2,8 @@ import type { Command } from 'commander';
 import { startHttpServer } from '../../api/http-server.js';
 import { databaseTarget, openWeir } from '../../engine/open-weir.js';
 import { LeaderLoop } from '../../engine/leader-loop.js';
-import { LeaderDuties } from '../../engine/leader-duties.js';
+import { schedulingDuties } from '../../engine/scheduling-duties.js';
 import { BackfillRunner } from '../../backfills/backfill-runner.js';
-import { FreshnessMonitor } from '../../freshness/freshness-monitor.js';
-import { CronScheduler } from '../../automation/cron-scheduler.js';
-import { SensorRunner } from '../../automation/sensor-runner.js';
-import { systemClock } from '../../runs/clock.js';
 import { loadProject } from '../../project/project-loader.js';
 import { LeaderLease } from '../../storage/leader-lease.js';
 import { configFor } from '../cli-options.js';
@@ -52,35 +48,13 @@ export function registerServer(program: Command): void {
           backfills,
         },
       );
-      const scheduler = new CronScheduler({
-        dataSource: weir.database.dataSource,
-        graph: () => weir.engine.graph,
-        clock: systemClock,
-        onTick: (key, condition, tick) =>
-          weir.automation.evaluate(key, { kind: 'cron', expression: condition.expression, tick }),
-        log,
-      });
       // Workers materialize in other processes: a warning or late asset is re-read every interval.
-      const freshness = new FreshnessMonitor({
-        dataSource: weir.database.dataSource,
-        graph: () => weir.engine.graph,
-        clock: systemClock,
-        materializations: weir.engine,
-        alert: (alert) => weir.alerting.dispatcher.dispatch(alert),
-        recheckIntervalMs: config.heartbeatIntervalMs,
-        log,
-      });
-      const sensors = new SensorRunner({
-        dataSource: weir.database.dataSource,
-        graph: () => weir.engine.graph,
+      const duties = schedulingDuties(weir, {
         sensors: () => project.sensors,
-        clock: systemClock,
-        automation: weir.automation,
-        snapshotId: () => weir.engine.currentSnapshotId(),
-        startRun: (runId) => weir.engine.startPlannedRun(runId),
         log,
+        freshnessRecheckMs: config.heartbeatIntervalMs,
+        extra: [backfills],
       });
-      const duties = new LeaderDuties([scheduler, freshness, sensors, backfills], log);
       const lease = new LeaderLease(databaseTarget(config), () => {
         duties.stop();
         log('lost the scheduler lease');

@@ -1,0 +1,44 @@
+import { CronScheduler } from '../automation/cron-scheduler.js';
+import { SensorRunner } from '../automation/sensor-runner.js';
+import { FreshnessMonitor } from '../freshness/freshness-monitor.js';
+import { systemClock } from '../runs/clock.js';
+import type { Sensor } from '../sdk/sensor.js';
+import { LeaderDuties, type LeaderDuty } from './leader-duties.js';
+import type { OpenedWeir } from './open-weir.js';
+
+/**
+ * The timer-driven duties of the process that schedules (`weir dev`, or the leading
+ * `weir server`): cron ticks, freshness deadlines, sensors, and any extra ones (backfills).
+ */
+export function schedulingDuties(
+  weir: OpenedWeir,
+  options: {
+    sensors: () => readonly Sensor[];
+    log: (line: string) => void;
+    /** Re-read warning/late assets at this interval (when materializations happen in other processes). */
+    freshnessRecheckMs?: number;
+    extra?: readonly LeaderDuty[];
+  },
+): LeaderDuties {
+  const { log } = options;
+  const base = { dataSource: weir.database.dataSource, graph: () => weir.engine.graph, clock: systemClock, log };
+  const scheduler = new CronScheduler({
+    ...base,
+    onTick: (key, condition, tick) =>
+      weir.automation.evaluate(key, { kind: 'cron', expression: condition.expression, tick }),
+  });
+  const freshness = new FreshnessMonitor({
+    ...base,
+    materializations: weir.engine,
+    alert: (alert) => weir.alerting.dispatcher.dispatch(alert),
+    ...(options.freshnessRecheckMs === undefined ? {} : { recheckIntervalMs: options.freshnessRecheckMs }),
+  });
+  const sensors = new SensorRunner({
+    ...base,
+    sensors: options.sensors,
+    automation: weir.automation,
+    snapshotId: () => weir.engine.currentSnapshotId(),
+    startRun: (runId) => weir.engine.startPlannedRun(runId),
+  });
+  return new LeaderDuties([scheduler, freshness, sensors, ...(options.extra ?? [])], log);
+}
