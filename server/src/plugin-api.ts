@@ -13,6 +13,7 @@ export {
 export { InvalidObjectKeyError, validateObjectKey } from './io/object-key.js';
 export { toByteSource } from './io/body-kind.js';
 export { HashingStream } from './io/hashing-stream.js';
+export { redactCredentials } from './io/redact-credentials.js';
 export type { PayloadBody } from './sdk/context.js';
 export type { PayloadRef } from './sdk/payload-ref.js';
 export {

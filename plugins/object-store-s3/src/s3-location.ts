@@ -1,4 +1,4 @@
-import { InvalidObjectKeyError, validateObjectKey } from 'weir/plugin';
+import { InvalidObjectKeyError, redactCredentials, validateObjectKey } from 'weir/plugin';
 
 /** Where a store keeps its objects: a bucket and a key prefix inside it. */
 export interface S3Location {
@@ -20,7 +20,7 @@ const FORM = 's3://bucket or s3://bucket/prefix';
 export function parseS3Url(input: string): S3Location {
   // `new URL` ignores surrounding whitespace; the raw slicing below must too.
   const url = input.trim();
-  const shown = redactUrl(url);
+  const shown = redactCredentials(url);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -72,15 +72,5 @@ export function keyOfUri(location: S3Location, uri: string): string {
   return validateObjectKey(uri.slice(root.length));
 }
 
-/** The URL without credentials, which must never reach logs or error messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    parsed.username = '***';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//***@');
-  }
-}
+/** Kept under its old name for the plugin's own modules. */
+export { redactCredentials as redactUrl };

@@ -1,3 +1,4 @@
+import { redactCredentials } from './redact-credentials.js';
 import { fileURLToPath } from 'node:url';
 import { FilesystemObjectStore } from './filesystem-object-store.js';
 import type { ObjectStore } from './object-store.port.js';
@@ -36,7 +37,7 @@ export async function createObjectStore(
   deps: CreateObjectStoreDeps = {},
 ): Promise<ObjectStore> {
   if (url === undefined || url.trim() === '') return new FilesystemObjectStore(defaultRoot);
-  const shown = redactUrl(url);
+  const shown = redactCredentials(url);
 
   let parsed: URL;
   try {
@@ -103,17 +104,4 @@ function isPluginMissing(error: unknown): boolean {
     typeof message === 'string' &&
     message.includes(S3_PLUGIN_PACKAGE)
   );
-}
-
-/** The URL without credentials, which must never reach logs or error messages. */
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    parsed.username = '***';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//***@');
-  }
 }
