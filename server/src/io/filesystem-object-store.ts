@@ -68,13 +68,17 @@ export class FilesystemObjectStore implements ObjectStore {
 
     const tmpPath = path.join(this.#tmpDir, `${randomUUID()}.part`);
     const hasher = new HashingStream();
+    let sink: ReturnType<typeof createWriteStream> | undefined;
     try {
       await mkdir(this.#tmpDir, { recursive: true });
       // `flush: true` fsyncs before close, so the linked object survives a power cut.
-      await pipeline(source, hasher, createWriteStream(tmpPath, { flags: 'wx', flush: true }));
+      sink = createWriteStream(tmpPath, { flags: 'wx', flush: true });
+      await pipeline(source, hasher, sink);
       await mkdir(path.dirname(finalPath), { recursive: true });
     } catch (cause) {
       destroyBody(body);
+      // The file may still be opening when the pipeline fails: remove it only once closed.
+      if (sink && !sink.closed) await new Promise<void>((resolve) => sink!.once('close', () => resolve()));
       await rm(tmpPath, { force: true });
       throw new PayloadUploadError(key, uri, cause);
     }
