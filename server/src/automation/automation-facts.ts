@@ -11,6 +11,18 @@ export async function gatherFacts(
 ): Promise<EvaluationFacts> {
   const definition = graph.get(assetKey);
   const upstreamKeys = [...graph.upstreamOf(assetKey)];
+  const keys = [assetKey, ...upstreamKeys];
+  // Read 'in progress' first. On PostgreSQL each statement below sees the latest commits, so a
+  // run of this asset ending while they execute is either seen here as still in progress (the
+  // evaluation waits) or, by every later statement, as ended with its materialization (which
+  // then consumes the events it reflected) - never as ended but not yet materialized.
+  const inProgress: Array<{ asset_key: string }> = await manager.query(
+    `SELECT DISTINCT s.asset_key FROM steps s JOIN runs r ON r.id = s.run_id
+      WHERE r.status IN ('queued', 'running', 'canceling')
+        AND s.status IN ('pending', 'queued', 'running', 'retry_scheduled')
+        AND s.asset_key = ANY($1::text[])`,
+    [keys],
+  );
   // Events already reflected by a materialization of this asset (its attempt loaded its inputs
   // after the event committed, e.g. a manual run) are consumed by that run, not run again.
   await manager.query(
@@ -28,7 +40,6 @@ export async function gatherFacts(
       WHERE downstream_key = $1 AND consumed_by_run_id IS NULL ORDER BY id`,
     [assetKey],
   );
-  const keys = [assetKey, ...upstreamKeys];
   const materialized: Array<{ asset_key: string; code_version: string | null }> = await manager.query(
     `SELECT DISTINCT ON (asset_key) asset_key, code_version FROM materializations
       WHERE asset_key = ANY($1::text[]) ORDER BY asset_key, created_at DESC`,
@@ -37,13 +48,6 @@ export async function gatherFacts(
   const observed: Array<{ asset_key: string }> = await manager.query(
     `SELECT DISTINCT asset_key FROM observations WHERE asset_key = ANY($1::text[])`,
     [upstreamKeys],
-  );
-  const inProgress: Array<{ asset_key: string }> = await manager.query(
-    `SELECT DISTINCT s.asset_key FROM steps s JOIN runs r ON r.id = s.run_id
-      WHERE r.status IN ('queued', 'running', 'canceling')
-        AND s.status IN ('pending', 'queued', 'running', 'retry_scheduled')
-        AND s.asset_key = ANY($1::text[])`,
-    [keys],
   );
   const latest = new Map(materialized.map((row) => [row.asset_key, row]));
   const seen = new Set([...latest.keys(), ...observed.map((row) => row.asset_key)]);

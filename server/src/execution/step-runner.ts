@@ -99,7 +99,7 @@ export class StepRunner {
   async run(job: StepJob): Promise<StepSettlement> {
     const { dataSource, clock, workerId } = this.options;
     const claimed = await dataSource.transaction((m) =>
-      claimStep(m, job.stepId, workerId, clock.now(), this.options.pools),
+      claimStep(m, job.stepId, workerId, () => clock.now(), this.options.pools),
     );
     if (!claimed) return { kind: 'ignored', ...job };
     if (claimed === 'pool-full') return { kind: 'deferred', ...job };

@@ -33,7 +33,7 @@ export async function claimStep(
   manager: EntityManager,
   stepId: string,
   workerId: string,
-  now: Date,
+  clock: () => Date,
   pools: Readonly<Record<string, number>> = {},
 ): Promise<ClaimedStep | null | 'pool-full'> {
   const step = await lockStep(manager, stepId);
@@ -48,6 +48,9 @@ export async function claimStep(
     ])) as Array<{ n: string }>;
     if (Number(rows[0]!.n) >= limit) return 'pool-full';
   }
+  // Read the clock only now that the locks are held: a start time taken before waiting for
+  // the pool lock could predate the end of the attempt whose slot this one takes.
+  const now = clock();
   const attempt = manager.getRepository(AttemptEntity).create({
     id: randomUUID(),
     stepId: step.id,

@@ -62,7 +62,9 @@ describe.each(STORAGE_BACKENDS)('backfills (%s)', (backend) => {
       maxConcurrentRuns: 3,
     });
     expect(created.total).toBe(10);
-    expect(created.counts.running).toBe(3);
+    // Three runs were launched at once (one may already have ended by the time it is read back).
+    expect(created.counts.pending).toBeLessThanOrEqual(7);
+    expect(created.counts.running).toBeLessThanOrEqual(3);
     const final = await waitFor(async () => ended(await backfills.get(created.id)), 'the backfill to end');
     expect(final.status).toBe('succeeded');
     expect(final.counts).toEqual({ pending: 0, running: 0, succeeded: 10, failed: 0 });
