@@ -28,6 +28,8 @@ pg_installed() {
 missing=()
 pg_installed || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# The console's end-to-end tests and benchmark drive headless Chromium (playwright-core).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     say "missing ${missing[*]} and not root: install them (apt-get install -y ${missing[*]}) and re-run" >&2
@@ -38,7 +40,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq "${missing[@]}" >/dev/null
   say "installed ${missing[*]}"
 else
-  say "postgresql and redis-server already installed"
+  say "postgresql, redis-server and chromium already installed"
 fi
 
 # --- PostgreSQL -----------------------------------------------------------------------------

@@ -35,8 +35,12 @@ run_step build npm run build
 run_step lint npm run lint
 run_step cycles npm run cycles
 run_step typecheck npm run typecheck
+console_results="$(mktemp -t weir-vitest-console-XXXXXX.json)"
+run_step "vitest (console)" npm run test:console -- --reporter=default --reporter=json --outputFile.json="$console_results"
 results="$(mktemp -t weir-vitest-XXXXXX.json)"
 run_step vitest npm run test:server -- --reporter=default --reporter=json --outputFile.json="$results" "$@"
 # The closing count in the plain form CI reads whatever the runner ("N passed, N failed").
-counts="$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' "$results")"
+counts="$(node -e 'const fs = require("fs");
+  const reports = process.argv.slice(1).map((file) => JSON.parse(fs.readFileSync(file, "utf8")));
+  const sum = (field) => reports.reduce((total, r) => total + (r[field] || 0), 0);
+  console.log(`tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed, ${sum("numPendingTests") + sum("numTodoTests")} skipped`);' "$console_results" "$results")"

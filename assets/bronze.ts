@@ -2,11 +2,16 @@
 // when a silver rule turns out to be wrong we can fix it and replay from bronze without
 // asking the source systems again.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asset, sourceAsset } from 'weir';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { asset, NonRetryableError, sourceAsset } from 'weir';
 import { shop } from './data/generate.js';
 import type { RawOrder } from './data/schema.js';
 
 const owners = ['team:data-platform'];
+
+/** While this file exists, bronze/products fails (see below). */
+const PIM_OUTAGE_FLAG = join(process.env.WEIR_DATA_DIR ?? join(process.cwd(), '.weir'), 'pim-outage');
 
 /** CRM export: one row per version of a customer, so duplicates are expected. */
 export const rawCustomers = asset({
@@ -33,9 +38,15 @@ export const rawProducts = asset({
   key: 'bronze/products',
   group: 'bronze',
   owners,
-  description: 'Product catalog from the PIM: SKUs, categories, list prices and unit costs in EUR.',
+  description:
+    'Product catalog from the PIM: SKUs, categories, list prices and unit costs in EUR. Fails while the file .weir/pim-outage exists (a simulated outage, to try re-execution from failure).',
   codeVersion: 'v1',
   materialize: (ctx) => {
+    // Demo knob: `touch .weir/pim-outage`, materialize, `rm .weir/pim-outage`, then re-execute
+    // the failed run from its failure: the steps that succeeded are reused, not recomputed.
+    if (existsSync(PIM_OUTAGE_FLAG)) {
+      throw new NonRetryableError(`the PIM answered 'maintenance in progress' (simulated: remove ${PIM_OUTAGE_FLAG})`);
+    }
     const rows = shop().products;
     ctx.metadata({ rows: rows.length, active: rows.filter((p) => p.active).length });
     ctx.log.info('read product catalog', { rows: rows.length });

@@ -1,4 +1,7 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
 
 export default defineConfig({
   // TypeORM entities use legacy (experimentalDecorators) decorators. Vite's oxc transform would
@@ -9,6 +12,12 @@ export default defineConfig({
     decorator: { legacy: true, emitDecoratorMetadata: false },
     typescript: { removeClassFieldsWithoutInitializer: true },
     assumptions: { setPublicClassFields: true },
+  },
+  resolve: {
+    // graphql 16 ships CommonJS (`main`) and ESM (`module`) builds. Node loads the CommonJS one
+    // for Apollo and Nest; Vite would pick the ESM one for our sources, and two copies of
+    // graphql refuse each other's types. One path for everyone.
+    alias: { graphql: require.resolve('graphql') },
   },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

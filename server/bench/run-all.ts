@@ -8,6 +8,7 @@ import { benchAutomation } from './automation.bench.js';
 import { benchDistributedThroughput } from './distributed-throughput.bench.js';
 import { benchFreshnessEvaluation } from './freshness-evaluation.bench.js';
 import { benchGraphLoad } from './graph-load.bench.js';
+import { benchGraphQLApi } from './graphql-api.bench.js';
 import { benchMaterializeThroughput } from './materialize-throughput.bench.js';
 import { benchPayloadMemory } from './payload-memory.bench.js';
 import { benchPayloadS3Memory } from './payload-s3-memory.bench.js';
@@ -40,6 +41,11 @@ const BENCHES: readonly Bench[] = [
     title: 'automation: trigger latency and cron scheduler cost',
     file: 'bench/automation.bench.ts',
     run: benchAutomation,
+  },
+  {
+    title: 'GraphQL API: asset graph of 10k assets, runs list of 100k runs',
+    file: 'bench/graphql-api.bench.ts',
+    run: benchGraphQLApi,
   },
   { title: 'payload memory', file: 'bench/payload-memory.bench.ts', run: benchPayloadMemory },
   { title: 'payload memory, S3 store', file: 'bench/payload-s3-memory.bench.ts', run: benchPayloadS3Memory },

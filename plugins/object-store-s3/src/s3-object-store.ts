@@ -95,6 +95,21 @@ export class S3ObjectStore implements ObjectStore {
     return this.#headExists(this.prefix + key, uri);
   }
 
+  /**
+   * Lists at most one key under the prefix: one request that needs the bucket to exist, the
+   * server to answer and the credentials to be accepted (the list permission `exists` relies on
+   * already), scoped to the prefix so that prefix-limited policies allow it.
+   */
+  async ping(): Promise<void> {
+    try {
+      await this.#client.send(
+        new this.#sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, MaxKeys: 1 }),
+      );
+    } catch (error) {
+      throw new Error(`Cannot reach s3://${this.bucket}/${this.prefix}: ${describeSdkError(error)}`, { cause: error });
+    }
+  }
+
   async put(key: string, body: PayloadBody, options: { contentType: string }): Promise<PayloadRef> {
     let uri: string;
     let source: ReturnType<typeof toByteSource>;

@@ -3,7 +3,13 @@
  * types), so Weir deployments without S3 never pay for loading it, and a broken SDK install
  * only breaks the deployments that configure `s3://`.
  */
-import type { AbortMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type {
+  AbortMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import type { Upload } from '@aws-sdk/lib-storage';
 
 /** The parts of the SDK the store uses. */
@@ -12,6 +18,7 @@ export interface S3Sdk {
   readonly HeadObjectCommand: typeof HeadObjectCommand;
   readonly GetObjectCommand: typeof GetObjectCommand;
   readonly AbortMultipartUploadCommand: typeof AbortMultipartUploadCommand;
+  readonly ListObjectsV2Command: typeof ListObjectsV2Command;
   readonly Upload: typeof Upload;
 }
 
@@ -25,6 +32,7 @@ export function loadS3Sdk(): Promise<S3Sdk> {
       HeadObjectCommand: client.HeadObjectCommand,
       GetObjectCommand: client.GetObjectCommand,
       AbortMultipartUploadCommand: client.AbortMultipartUploadCommand,
+      ListObjectsV2Command: client.ListObjectsV2Command,
       Upload: storage.Upload,
     }),
     (error: unknown) => {

@@ -2,8 +2,8 @@
 export const WEIR_ENGINE = Symbol('WEIR_ENGINE');
 /** Injection token of the automation service (evaluates downstream assets after external events). */
 export const WEIR_AUTOMATION = Symbol('WEIR_AUTOMATION');
-/** Injection token of the external-events token (undefined: the endpoint refuses every call). */
-export const WEIR_EVENTS_TOKEN = Symbol('WEIR_EVENTS_TOKEN');
+/** Injection token of the AuthService that authenticates every request (undefined: only public routes answer). */
+export const WEIR_AUTH = Symbol('WEIR_AUTH');
 
 /** Injection token of the backfill runner (undefined: this process does not run backfills). */
 export const WEIR_BACKFILLS = Symbol('WEIR_BACKFILLS');

@@ -1,22 +1,19 @@
-import { timingSafeEqual } from 'node:crypto';
 import {
   BadRequestException,
   Body,
   Controller,
-  ForbiddenException,
-  Headers,
   HttpCode,
   Inject,
   NotFoundException,
   Param,
   Post,
-  UnauthorizedException,
 } from '@nestjs/common';
 import type { AutomationService } from '../automation/automation-service.js';
 import { recordObservation } from '../automation/upstream-events.js';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import { didYouMean } from '../graph/closest-key.js';
-import { WEIR_AUTOMATION, WEIR_ENGINE, WEIR_EVENTS_TOKEN } from './api-tokens.js';
+import { RequireRole } from '../auth/require-role.js';
+import { WEIR_AUTOMATION, WEIR_ENGINE } from './api-tokens.js';
 
 interface ExternalEvent {
   dataVersion?: string;
@@ -26,27 +23,26 @@ interface ExternalEvent {
 
 /**
  * External systems report that an asset changed: `POST /api/assets/<key>/events` with
- * `Authorization: Bearer <WEIR_EVENTS_TOKEN>`. The observation is recorded and delivered to the
- * automated downstream assets in one transaction, which are then evaluated at once. A bad token,
- * key or body is refused before anything is written.
+ * `Authorization: Bearer <an operator or admin API token>` (checked by the global auth guard).
+ * The observation is recorded and delivered to the automated downstream assets in one
+ * transaction, which are then evaluated at once. A bad token, key or body is refused before
+ * anything is written.
  */
 @Controller('api/assets')
 export class AssetEventsController {
   constructor(
     @Inject(WEIR_ENGINE) private readonly engine: WeirEngine,
     @Inject(WEIR_AUTOMATION) private readonly automation: AutomationService | undefined,
-    @Inject(WEIR_EVENTS_TOKEN) private readonly token: string | undefined,
   ) {}
 
   // `*key` matches keys with slashes (`vendor/fx_rates`); an encoded `%2F` works too.
   @Post('*key/events')
   @HttpCode(201)
+  @RequireRole('operator')
   async report(
     @Param('key') rawKey: string | string[],
-    @Headers('authorization') authorization: string | undefined,
     @Body() body: unknown,
   ): Promise<{ observationId: string; assetKey: string; runsRequested: string[] }> {
-    this.authorize(authorization);
     const assetKey = Array.isArray(rawKey) ? rawKey.join('/') : rawKey;
     const graph = this.engine.graph;
     if (!graph.has(assetKey)) {
@@ -64,16 +60,6 @@ export class AssetEventsController {
     );
     const decisions = (await this.automation?.onUpstreamEvent(assetKey)) ?? [];
     return { observationId, assetKey, runsRequested: decisions.flatMap((decision) => decision.runIds) };
-  }
-
-  private authorize(authorization: string | undefined): void {
-    if (!this.token) throw new ForbiddenException('external events are disabled: set WEIR_EVENTS_TOKEN on the server');
-    const presented = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
-    if (!presented) throw new UnauthorizedException('missing Authorization: Bearer <token> header');
-    const expected = Buffer.from(this.token);
-    const given = Buffer.from(presented);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw new UnauthorizedException('invalid token');
   }
 }
 

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { PublicRoute } from '../auth/public-route.js';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import { WEIR_ENGINE, WEIR_PROCESS_INFO, type ProcessInfo } from './api-tokens.js';
 
@@ -9,8 +10,9 @@ export class HealthController {
     @Inject(WEIR_PROCESS_INFO) private readonly info: ProcessInfo,
   ) {}
 
-  /** Liveness and a short description of what this process runs. */
+  /** Liveness and a short description of what this process runs; public, for probes. */
   @Get('healthz')
+  @PublicRoute()
   health() {
     return {
       status: 'ok',

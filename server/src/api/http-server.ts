@@ -2,30 +2,55 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
+import type { AuthService } from '../auth/auth-service.js';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import { ApiModule, type ApiExtras } from './api.module.js';
 import type { ProcessInfo } from './api-tokens.js';
 import { WeirErrorFilter } from './weir-error.filter.js';
+import { createGraphQLApi } from './graphql/graphql-api.js';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { serveConsole } from './console-assets.js';
 
 /** A listening API server. */
 export interface HttpServer {
   readonly port: number;
   readonly app: INestApplication;
+  /** The web console is served at `/` (false when console/dist was not built). */
+  readonly consoleServed: boolean;
   close(): Promise<void>;
 }
 
-/** Starts the Nest HTTP API for an engine on `host:port` (port 0 picks a free one). */
+/**
+ * Starts the Nest HTTP API for an engine on `host:port` (port 0 picks a free one). Every
+ * request but `/healthz`, `/readyz` and sign-in is authenticated with `options.auth`: there is
+ * no way to start it open.
+ */
 export async function startHttpServer(
   engine: WeirEngine,
   info: ProcessInfo,
-  options: { port: number; host: string } & ApiExtras,
+  options: { port: number; host: string; auth: AuthService; console?: boolean } & ApiExtras,
 ): Promise<HttpServer> {
-  const app = await NestFactory.create(ApiModule.forEngine(engine, info, options), {
-    logger: ['error', 'warn'],
-    abortOnError: false,
+  const graphql = createGraphQLApi({
+    engine,
+    auth: options.auth,
+    automation: options.automation,
+    backfills: options.backfills,
   });
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.forEngine(engine, info, { ...options, graphql: graphql.module }),
+    { logger: ['error', 'warn'], abortOnError: false },
+  );
   app.useGlobalFilters(new WeirErrorFilter());
+  const consoleServed = options.console === false ? false : serveConsole(app);
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address() as AddressInfo;
-  return { port: address.port, app, close: () => app.close() };
+  return {
+    port: address.port,
+    app,
+    consoleServed,
+    close: async () => {
+      graphql.close();
+      await app.close();
+    },
+  };
 }

@@ -8,17 +8,31 @@ const BAD_REQUEST = new Set([
   'AssetDefinitionError',
   'ConfigError',
   'PartitionError',
+  'TokenInputError',
 ]);
 
 // The request is fine but the run is not in a state that allows it.
 const CONFLICT = new Set(['ReexecutionError', 'CancellationError']);
 
+// Authentication and authorization (src/auth/auth-errors.ts).
+const AUTH_STATUS: Readonly<Record<string, number>> = {
+  AuthError: 401,
+  ForbiddenRoleError: 403,
+  TokenNotFoundError: 404,
+  RateLimitedError: 429,
+};
+
+// Express's response, typed to what we use (express types are not a dependency).
+interface JsonResponse {
+  status(code: number): { json(body: unknown): void };
+  setHeader(name: string, value: string): void;
+}
+
 /** Turns errors into JSON `{ statusCode, error, message }` responses that name the culprit. */
 @Catch()
 export class WeirErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
-    // Express's response, typed to what we use (express types are not a dependency).
-    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void } }>();
+    const response = host.switchToHttp().getResponse<JsonResponse>();
     if (error instanceof HttpException) {
       const body = error.getResponse();
       const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
@@ -26,7 +40,10 @@ export class WeirErrorFilter implements ExceptionFilter {
       return;
     }
     const name = (error as Error)?.name ?? 'Error';
-    const status = BAD_REQUEST.has(name) ? 400 : CONFLICT.has(name) ? 409 : 500;
+    const status = AUTH_STATUS[name] ?? (BAD_REQUEST.has(name) ? 400 : CONFLICT.has(name) ? 409 : 500);
+    if (name === 'AuthError') response.setHeader('WWW-Authenticate', 'Bearer');
+    if (name === 'RateLimitedError')
+      response.setHeader('Retry-After', String((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 60));
     if (status === 500) console.error('weir: request failed:', error);
     response
       .status(status)

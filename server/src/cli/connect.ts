@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { readCliToken } from '../auth/cli-credential.js';
 import type { WeirConfig } from '../config/weir-config.js';
 import { openWeir } from '../engine/open-weir.js';
 import { loadProject } from '../project/project-loader.js';
@@ -12,6 +13,11 @@ function busy(config: WeirConfig, holder: LockHolder): CliError {
   return new CliError(
     `the data directory ${config.dataDir} is in use by \`weir ${holder.command}\` (pid ${holder.pid}) and that process has no API to talk to; wait for it to finish, or use another WEIR_DATA_DIR`,
   );
+}
+
+/** The token the CLI sends to a running Weir: WEIR_API_TOKEN, else the data directory's cli-token. */
+export function apiTokenFor(config: WeirConfig): string | undefined {
+  return config.apiToken ?? readCliToken(config.dataDir);
 }
 
 /**
@@ -28,7 +34,7 @@ export async function connect(
   const lock = acquireDataDirLock(config.dataDir, command);
   if ('heldBy' in lock) {
     if (lock.heldBy.port === null) throw busy(config, lock.heldBy);
-    return new HttpClient(`http://127.0.0.1:${lock.heldBy.port}`);
+    return new HttpClient(`http://127.0.0.1:${lock.heldBy.port}`, apiTokenFor(config));
   }
   try {
     if (options.withEngine) {

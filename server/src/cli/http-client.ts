@@ -6,13 +6,24 @@ import type { BackfillRequest } from '../backfills/backfill-runner.js';
 import type { BackfillView } from '../backfills/backfill-store.js';
 import type { RequestedPartitions } from '../runs/partition-plan.js';
 import type { AssetPartitionsView } from '../runs/partition-queries.js';
+import type { ApiTokenView } from '../auth/token-store.js';
+import type { Role } from '../auth/principal.js';
 import { CliError, type ReportedEvent, type WeirClient } from './weir-client.js';
 
-/** Talks to a running `weir dev` / `weir server` over its REST API. */
+const NO_TOKEN_HINT =
+  'this CLI has no API token: set WEIR_API_TOKEN, or use the data directory of the running `weir dev` (its cli-token file)';
+
+/**
+ * Talks to a running `weir dev` / `weir server` over its REST API, sending `token` (an API
+ * token: WEIR_API_TOKEN or the data directory's cli-token) as `Authorization: Bearer`.
+ */
 export class HttpClient implements WeirClient {
   readonly mode = 'remote' as const;
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
 
   requestRun(selection: string, partitions?: RequestedPartitions): Promise<RunView> {
     return this.call('POST', '/api/runs', partitions ? { selection, partitions } : { selection });
@@ -60,11 +71,20 @@ export class HttpClient implements WeirClient {
   }
 
   reportEvent(assetKey: string, event: ReportedEvent): Promise<{ observationId: string; runsRequested: string[] }> {
-    const token = process.env.WEIR_EVENTS_TOKEN;
-    if (!token) throw new CliError('set WEIR_EVENTS_TOKEN to the token the running Weir expects');
-    return this.call('POST', `/api/assets/${assetKey.split('/').map(encodeURIComponent).join('/')}/events`, event, {
-      authorization: `Bearer ${token}`,
-    });
+    return this.call('POST', `/api/assets/${assetKey.split('/').map(encodeURIComponent).join('/')}/events`, event);
+  }
+
+  /** Creates an API token (admin); the answer is the only time the token is shown. */
+  createToken(input: { name: string; role: Role }): Promise<{ token: string; apiToken: ApiTokenView }> {
+    return this.call('POST', '/api/tokens', input);
+  }
+
+  revokeToken(idOrPrefix: string): Promise<ApiTokenView> {
+    return this.call('DELETE', `/api/tokens/${encodeURIComponent(idOrPrefix)}`);
+  }
+
+  listTokens(): Promise<ApiTokenView[]> {
+    return this.call('GET', '/api/tokens');
   }
 
   runEvents(runId: string, afterId?: string): Promise<EventView[]> {
@@ -77,12 +97,8 @@ export class HttpClient implements WeirClient {
 
   async close(): Promise<void> {}
 
-  private async call<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
     let response: Response;
     try {
       response = await fetch(this.baseUrl + path, {
@@ -98,7 +114,7 @@ export class HttpClient implements WeirClient {
       const message = Array.isArray(payload?.message)
         ? payload.message.join('; ')
         : String(payload?.message ?? response.statusText);
-      throw new CliError(message);
+      throw new CliError(response.status === 401 && !this.token ? `${message}; ${NO_TOKEN_HINT}` : message);
     }
     return payload as T;
   }

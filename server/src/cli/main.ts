@@ -11,6 +11,7 @@ import { registerRuns } from './commands/runs.command.js';
 import { registerReport } from './commands/report.command.js';
 import { registerCancel, registerReexecute } from './commands/run-control.command.js';
 import { registerServer } from './commands/server.command.js';
+import { registerToken } from './commands/token.command.js';
 import { registerWorker } from './commands/worker.command.js';
 import { red } from './render/format.js';
 
@@ -25,6 +26,11 @@ const USER_ERRORS = new Set([
   'ProjectLoadError',
   'ConfigError',
   'PartitionError',
+  'AuthError',
+  'ForbiddenRoleError',
+  'RateLimitedError',
+  'TokenNotFoundError',
+  'TokenInputError',
 ]);
 
 export function buildProgram(): Command {
@@ -49,6 +55,7 @@ export function buildProgram(): Command {
   registerReexecute(program);
   registerCancel(program);
   registerReport(program);
+  registerToken(program);
   return program;
 }
 

@@ -29,8 +29,8 @@ export const CONFIG_KEYS = {
   WEIR_LOST_AFTER: 'An attempt whose heartbeat is older than this is declared lost and retried. Default 30s',
   WEIR_ALERT_WEBHOOK_URL:
     'Alerts (failed runs, freshness changes) are POSTed as JSON to this URL (plugin @weir/alert-webhook). Secret',
-  WEIR_EVENTS_TOKEN:
-    'Token that POST /api/assets/<key>/events requires (Authorization: Bearer …) to record external asset events. Secret; unset = the endpoint refuses every call',
+  WEIR_API_TOKEN:
+    'API token the CLI sends to a running `weir dev` (overrides <data dir>/cli-token), e.g. an operator token for `weir report`. Secret',
   WEIR_ALERT_SLACK_WEBHOOK_URL: 'Slack incoming-webhook URL for alerts (plugin @weir/alert-slack). Secret',
 } as const;
 
@@ -54,9 +54,9 @@ export interface WeirConfig {
   readonly pools: Readonly<Record<string, number>>;
   readonly heartbeatIntervalMs: number;
   readonly lostAfterMs: number;
+  /** API token the CLI sends to a running `weir dev` instead of `<dataDir>/cli-token` (a secret: never logged). */
+  readonly apiToken: string | undefined;
   /** Where alerts are POSTed as JSON (a secret: never logged). */
-  /** Token external systems present to report asset events (secret). */
-  readonly eventsToken: string | undefined;
   readonly alertWebhookUrl: string | undefined;
   /** Slack incoming webhook for alerts (a secret: never logged). */
   readonly alertSlackWebhookUrl: string | undefined;
@@ -165,7 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     pools: parsePools(env.WEIR_POOLS),
     heartbeatIntervalMs: duration(env, 'WEIR_HEARTBEAT_INTERVAL', '5s'),
     lostAfterMs: duration(env, 'WEIR_LOST_AFTER', '30s'),
-    eventsToken: env.WEIR_EVENTS_TOKEN || undefined,
+    apiToken: env.WEIR_API_TOKEN?.trim() || undefined,
     alertWebhookUrl: secretUrl(env, 'WEIR_ALERT_WEBHOOK_URL'),
     alertSlackWebhookUrl: secretUrl(env, 'WEIR_ALERT_SLACK_WEBHOOK_URL'),
   };

@@ -95,6 +95,16 @@ export class WeirEngine extends EventEmitter {
     return this.graphValue;
   }
 
+  /** Where this engine's steps run (`/readyz` and `/metrics` ask it about its queue). */
+  get executor(): Executor {
+    return this.options.executor;
+  }
+
+  /** Where this engine's payloads live (`/readyz` probes it). */
+  get objectStore(): ObjectStore {
+    return this.options.objectStore;
+  }
+
   /**
    * Records the definitions snapshot and starts taking jobs (unless this process only
    * dispatches). `recover: 'exclusive'` is for a process that is the only worker (embedded):

@@ -1,7 +1,14 @@
 import { createPostgresBackend, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redactUrl } from '../config/database-url.js';
-import { jobIdOf, type DispatchOptions, type Executor, type StepHandler, type StepJob } from './executor.port.js';
+import {
+  jobIdOf,
+  type DispatchOptions,
+  type Executor,
+  type ExecutorJobCounts,
+  type StepHandler,
+  type StepJob,
+} from './executor.port.js';
 
 /** Where BullMQ keeps its queue: Redis (the default) or PostgreSQL (BullMQ's own backend). */
 export type QueueBackend =
@@ -118,6 +125,30 @@ export class BullMqExecutor implements Executor {
       state === 'prioritized' ||
       state === 'waiting-children'
     );
+  }
+
+  /** A round trip to the queue's store (Redis or PostgreSQL), through the producer's connection. */
+  async ping(): Promise<void> {
+    // The client's own errors (a refused connection, too many retries) do not say which queue.
+    const { kind, url } = this.options.backend;
+    const command = this.queue.getJobCounts('waiting').catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`the ${kind} queue at ${redactUrl(url)} is unreachable: ${reason}`, { cause: error });
+    });
+    await this.bounded('a ping', command);
+  }
+
+  /** The queue's jobs, whichever process dispatched them. */
+  async jobCounts(): Promise<ExecutorJobCounts> {
+    const counts = await this.bounded(
+      'a job count',
+      this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
+    );
+    return {
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+      delayed: counts.delayed ?? 0,
+      active: counts.active ?? 0,
+    };
   }
 
   /** Runs a producer command, failing after a few seconds instead of hanging while Redis is down. */

@@ -15,6 +15,16 @@ export interface DispatchOptions {
   readonly delayMs?: number;
 }
 
+/** The jobs an executor holds now, by state (for `/metrics`). */
+export interface ExecutorJobCounts {
+  /** Ready to run, not started yet. */
+  readonly waiting: number;
+  /** Held back until a delay has passed. */
+  readonly delayed: number;
+  /** Running now: in this process (in-process), or on any worker (a queue). */
+  readonly active: number;
+}
+
 /** Runs one delivered job to its end (success, failure or a scheduled retry). */
 export type StepHandler = (job: StepJob) => Promise<void>;
 
@@ -40,6 +50,13 @@ export interface Executor {
   inFlight(): number;
   /** Stops taking jobs and waits for running ones to end. */
   stop(): Promise<void>;
+  /**
+   * Checks that the executor can take jobs now (its queue answers), for `/readyz`. Rejects with
+   * an error naming the queue, without credentials. An executor without it counts as ready.
+   */
+  ping?(): Promise<void>;
+  /** The jobs the executor holds now, when it can tell (for `/metrics`). */
+  jobCounts?(): Promise<ExecutorJobCounts>;
 }
 
 /** The queue's id of a job: one per step attempt, so duplicates of it collapse. */

@@ -1,4 +1,11 @@
-import { jobIdOf, type DispatchOptions, type Executor, type StepHandler, type StepJob } from './executor.port.js';
+import {
+  jobIdOf,
+  type DispatchOptions,
+  type Executor,
+  type ExecutorJobCounts,
+  type StepHandler,
+  type StepJob,
+} from './executor.port.js';
 
 /**
  * Runs steps in this process, at most `concurrency` at a time, in the order they were
@@ -51,6 +58,15 @@ export class InProcessExecutor implements Executor {
 
   inFlight(): number {
     return this.pending.size;
+  }
+
+  /** Nothing to reach: ready until stopped. */
+  async ping(): Promise<void> {
+    if (this.stopping) throw new Error('the in-process executor is stopping');
+  }
+
+  async jobCounts(): Promise<ExecutorJobCounts> {
+    return { waiting: this.waiting.length, delayed: this.delayed.size, active: this.running };
   }
 
   async stop(): Promise<void> {

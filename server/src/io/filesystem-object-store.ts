@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { link, mkdir, open, rm, stat } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { access, link, mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,6 +43,17 @@ export class FilesystemObjectStore implements ObjectStore {
     } catch (error) {
       if (isMissing(error)) return false;
       throw error;
+    }
+  }
+
+  /** What a put needs: the upload directory (made on first use, like a put makes it) is writable. */
+  async ping(): Promise<void> {
+    try {
+      await mkdir(this.#tmpDir, { recursive: true });
+      await access(this.#tmpDir, constants.R_OK | constants.W_OK | constants.X_OK);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`the object store directory ${this.rootDir} is not usable: ${reason}`, { cause: error });
     }
   }
 

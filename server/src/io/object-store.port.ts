@@ -37,6 +37,13 @@ export interface ObjectStore {
   /** The URI an object at `key` has (or would have once written). */
   uriFor(key: string): string;
 
+  /**
+   * Checks cheaply, without writing an object, that the store is reachable and usable now (for
+   * `/readyz`). Rejects with an error saying what is wrong, never with credentials. Optional so
+   * that stores built against an older `weir/plugin` still load; those are reported as unprobed.
+   */
+  ping?(): Promise<void>;
+
   // No delete: objects are immutable, and lineage relies on old outputs staying readable.
   // Retention, if ever needed, belongs to the backend (an S3 lifecycle rule), not to Weir.
 }

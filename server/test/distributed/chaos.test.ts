@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/runs/run-queries.js';
 import { openDatabase } from '../../src/storage/data-source.factory.js';
+import { createApiToken } from '../support/api-auth.js';
 import { createPostgresDatabase, dropPostgresDatabase } from '../support/databases.js';
 import { waitFor } from '../support/engine-harness.js';
 import { freePort, RedisProcess } from '../support/redis-process.js';
@@ -37,6 +38,7 @@ describe('distributed execution under chaos', () => {
     redis = new RedisProcess(await freePort());
     await redis.start();
     databaseUrl = await createPostgresDatabase();
+    const authorization = `Bearer ${await createApiToken(databaseUrl, 'operator')}`;
     const env = {
       WEIR_PROJECT: PROJECT,
       WEIR_DATA_DIR: join(dir, 'data'),
@@ -62,13 +64,14 @@ describe('distributed execution under chaos', () => {
 
     const response = await fetch(`${api}/api/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ selection: '*' }),
     });
     const run = (await response.json()) as RunView;
     expect(run.steps).toHaveLength(STEPS);
 
-    const runView = async () => (await (await fetch(`${api}/api/runs/${run.id}`)).json()) as RunView;
+    const runView = async () =>
+      (await (await fetch(`${api}/api/runs/${run.id}`, { headers: { authorization } })).json()) as RunView;
     let kills = 0;
     let redisRestarted = false;
     // The chaos phase: up to 45 s of one SIGKILL a second (and one Redis restart), or until

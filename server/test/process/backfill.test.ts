@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BackfillView } from '../../src/backfills/backfill-store.js';
 import { openDatabase } from '../../src/storage/data-source.factory.js';
 import { waitFor } from '../support/engine-harness.js';
-import { killHard, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
+import { apiFetch, killHard, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
 
 const PROJECT = fileURLToPath(new URL('../fixtures/backfill-project/index.ts', import.meta.url));
 
@@ -17,7 +17,7 @@ const PROJECT = fileURLToPath(new URL('../fixtures/backfill-project/index.ts', i
 async function getBackfill(api: string, id: string, dev: WeirProcess): Promise<BackfillView | undefined> {
   let response: Response;
   try {
-    response = await fetch(`${api}/api/backfills/${id}`);
+    response = await apiFetch(api, `/api/backfills/${id}`);
   } catch (error) {
     if (dev.child.exitCode === null && dev.child.signalCode === null) return undefined;
     throw new Error(`GET backfill ${id}: ${(error as Error).message}; weir dev exited:\n${dev.output()}`, {

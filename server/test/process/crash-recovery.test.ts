@@ -8,13 +8,13 @@ import type { EventView } from '../../src/storage/event-log.js';
 import { openDatabase } from '../../src/storage/data-source.factory.js';
 import { createPostgresDatabase, dropPostgresDatabase, STORAGE_BACKENDS } from '../support/databases.js';
 import { waitFor } from '../support/engine-harness.js';
-import { killHard, runWeir, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
+import { apiFetch, killHard, runWeir, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
 
 const PROJECT = fileURLToPath(new URL('../fixtures/crash-project/index.ts', import.meta.url));
 
-async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+async function getJson<T>(api: string, path: string, init?: RequestInit): Promise<T> {
+  const response = await apiFetch(api, path, init);
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
@@ -53,13 +53,13 @@ describe.each(STORAGE_BACKENDS)('a weir process killed with SIGKILL (%s)', (back
 
   it('during a retry backoff and during a running step: every step still ends exactly once', async () => {
     let api = await startDev();
-    const run = await getJson<RunView>(`${api}/api/runs`, {
+    const run = await getJson<RunView>(api, '/api/runs', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ selection: '*' }),
     });
     const step = async (key: string) =>
-      (await getJson<RunView>(`${api}/api/runs/${run.id}`)).steps.find((s) => s.assetKey === key)!;
+      (await getJson<RunView>(api, `/api/runs/${run.id}`)).steps.find((s) => s.assetKey === key)!;
 
     // 1. Kill while crash/flaky waits 2 s for its retry.
     await waitFor(async () => (await step('crash/flaky')).status === 'retry_scheduled', 'flaky to wait for its retry');
@@ -75,7 +75,7 @@ describe.each(STORAGE_BACKENDS)('a weir process killed with SIGKILL (%s)', (back
     // 3. Restart: the lost attempt is recorded and retried; the run completes.
     api = await startDev();
     const final = await waitFor(async () => {
-      const view = await getJson<RunView>(`${api}/api/runs/${run.id}`);
+      const view = await getJson<RunView>(api, `/api/runs/${run.id}`);
       return view.status === 'succeeded' || view.status === 'failed' ? view : undefined;
     }, 'the run to end');
     expect(final.status).toBe('succeeded');
@@ -83,7 +83,7 @@ describe.each(STORAGE_BACKENDS)('a weir process killed with SIGKILL (%s)', (back
     expect(callsOf('slow')).toEqual(['slow#1', 'slow#2']);
     expect(callsOf('final')).toEqual(['final#1']);
 
-    const events = await getJson<EventView[]>(`${api}/api/runs/${run.id}/events`);
+    const events = await getJson<EventView[]>(api, `/api/runs/${run.id}/events`);
     const count = (type: string, key: string) => events.filter((e) => e.type === type && e.assetKey === key).length;
     expect(count('step.attempt_failed', 'crash/flaky')).toBe(1);
     expect(count('step.attempt_lost', 'crash/slow')).toBe(1);

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../src/storage/data-source.factory.js';
+import { createApiToken } from '../support/api-auth.js';
 import { createPostgresDatabase, dropPostgresDatabase } from '../support/databases.js';
 import { waitFor } from '../support/engine-harness.js';
-import { killHard, runWeir, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
+import { apiFetch, killHard, runWeir, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
 
 const PROJECT = fileURLToPath(new URL('../fixtures/events-project/index.ts', import.meta.url));
-const TOKEN = 'test-events-token-1234';
 
 describe('external asset events over HTTP', () => {
   const dir = mkdtempSync(join(tmpdir(), 'weir-events-'));
@@ -24,16 +24,17 @@ describe('external asset events over HTTP', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a reported event triggers the downstream asset; a bad key, token or body gets a 4xx and records nothing', async () => {
+  it('a reported event triggers the downstream asset; no token, a viewer token, a bad key or body gets a 4xx and records nothing', async () => {
     databaseUrl = await createPostgresDatabase();
     const env = {
       WEIR_PROJECT: PROJECT,
       WEIR_DATA_DIR: join(dir, '.weir'),
       WEIR_DATABASE_URL: databaseUrl,
-      WEIR_EVENTS_TOKEN: TOKEN,
     };
     dev = spawnWeir(['dev', '--port', '0', '--no-watch'], env);
     const api = await waitForApi(join(dir, '.weir'), dev);
+    const TOKEN = await createApiToken(databaseUrl, 'operator', 'vendor drops');
+    const viewer = await createApiToken(databaseUrl, 'viewer', 'dashboard');
     database = await openDatabase({ kind: 'postgres', url: databaseUrl });
     const count = async (table: string) =>
       Number((await database!.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
@@ -48,12 +49,17 @@ describe('external asset events over HTTP', () => {
       {
         response: await post('/api/assets/vendor/drop/events', { dataVersion: 'v0' }),
         status: 401,
-        text: 'missing Authorization',
+        text: "missing API token: send 'Authorization: Bearer <token>'",
       },
       {
         response: await post('/api/assets/vendor/drop/events', { dataVersion: 'v0' }, 'wrong-token-9999999'),
         status: 401,
-        text: 'invalid token',
+        text: 'invalid or revoked API token',
+      },
+      {
+        response: await post('/api/assets/vendor/drop/events', { dataVersion: 'v0' }, viewer),
+        status: 403,
+        text: "this needs the operator role or stronger; the caller's token has the viewer role",
       },
       {
         response: await post('/api/assets/vendor/drpo/events', { dataVersion: 'v0' }, TOKEN),
@@ -88,8 +94,8 @@ describe('external asset events over HTTP', () => {
         ?.output_inline;
     expect(await waitFor(async () => output(body.runsRequested[0]!), 'the downstream run')).toBe('v1');
 
-    // The CLI reports through the running dev, with the token from the environment.
-    const report = await runWeir(['report', 'vendor/drop', '--data-version', 'v2'], env);
+    // The CLI reports through the running dev, with the operator token from the environment.
+    const report = await runWeir(['report', 'vendor/drop', '--data-version', 'v2'], { ...env, WEIR_API_TOKEN: TOKEN });
     expect(report.code, report.output).toBe(0);
     const runId = /runs requested: ([0-9a-f-]{36})/.exec(report.output)?.[1];
     expect(runId).toBeDefined();
@@ -101,12 +107,18 @@ describe('external asset events over HTTP', () => {
       expect.stringContaining('upstream vendor/drop updated (1 event(s)'),
       expect.stringContaining('upstream vendor/drop updated (1 event(s)'),
     ]);
-    const why = (await (await fetch(`${api}/api/assets/bronze/ingested/decisions`)).json()) as Array<{
+    const why = (await (await apiFetch(api, '/api/assets/bronze/ingested/decisions', {}, viewer)).json()) as Array<{
       requested: boolean;
       reasons: string[];
     }>;
     expect(why[0]).toMatchObject({ requested: true });
     expect(why[0]!.reasons[0]).toContain('upstream vendor/drop updated');
-    expect((await fetch(`${api}/api/assets/bronze/ingestd/decisions`)).status).toBe(404);
+    expect((await apiFetch(api, '/api/assets/bronze/ingestd/decisions')).status).toBe(404);
+    expect((await fetch(`${api}/api/assets/bronze/ingested/decisions`)).status).toBe(401);
+    // Tokens never reach the logs; a viewer cannot report even through the CLI.
+    for (const token of [TOKEN, viewer]) expect(dev.output()).not.toContain(token);
+    const refusedReport = await runWeir(['report', 'vendor/drop'], { ...env, WEIR_API_TOKEN: viewer });
+    expect(refusedReport.code).toBe(2);
+    expect(refusedReport.output).toContain('needs the operator role');
   }, 120_000);
 });

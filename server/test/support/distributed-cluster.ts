@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunView } from '../../src/runs/run-queries.js';
+import { createApiToken } from './api-auth.js';
 import { createPostgresDatabase, dropPostgresDatabase } from './databases.js';
 import { waitFor } from './engine-harness.js';
 import { freePort, RedisProcess } from './redis-process.js';
@@ -16,6 +17,8 @@ export class DistributedCluster {
   redis!: RedisProcess;
   databaseUrl!: string;
   api!: string;
+  /** An admin API token, created in the database before the first server starts. */
+  token!: string;
   private readonly dir = mkdtempSync(join(tmpdir(), 'weir-cluster-'));
 
   constructor(
@@ -38,6 +41,7 @@ export class DistributedCluster {
     this.redis = new RedisProcess(await freePort());
     await this.redis.start();
     this.databaseUrl = await createPostgresDatabase();
+    this.token = await createApiToken(this.databaseUrl, 'admin');
     this.api = (await this.startServer()).api;
   }
 
@@ -71,7 +75,7 @@ export class DistributedCluster {
   }
 
   async requestRun(selection: string): Promise<RunView> {
-    const response = await fetch(`${this.api}/api/runs`, {
+    const response = await this.fetch('/api/runs', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ selection }),
@@ -81,7 +85,7 @@ export class DistributedCluster {
   }
 
   async run(id: string): Promise<RunView> {
-    return (await (await fetch(`${this.api}/api/runs/${id}`)).json()) as RunView;
+    return (await (await this.fetch(`/api/runs/${id}`)).json()) as RunView;
   }
 
   async waitForRun(id: string, timeoutMs = 120_000): Promise<RunView> {
@@ -93,6 +97,13 @@ export class DistributedCluster {
       `run ${id} to end`,
       timeoutMs,
     );
+  }
+
+  /** `fetch` on the first server's API with the admin token. */
+  fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${this.token}`);
+    return fetch(this.api + path, { ...init, headers });
   }
 
   async killAll(): Promise<void> {

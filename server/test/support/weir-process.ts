@@ -42,7 +42,34 @@ export async function runWeir(
   return { code, output: process.output() };
 }
 
-/** Waits until the `weir dev` holding `dataDir` has written its API port into the lock file. */
+// The CLI credential of each API base URL that waitForApi found, for apiFetch.
+const tokens = new Map<string, string>();
+
+/** The admin token `weir dev` keeps for the local CLI in `<dataDir>/cli-token`. */
+export function readCliToken(dataDir: string): string {
+  return readFileSync(join(dataDir, 'cli-token'), 'utf8').trim();
+}
+
+/**
+ * `fetch(base + path)` authenticated as the CLI of the `weir dev` at `base` (found by
+ * {@link waitForApi}), or with `token` when given.
+ */
+export function apiFetch(
+  base: string,
+  path: string,
+  init: RequestInit = {},
+  token = tokens.get(base),
+): Promise<Response> {
+  if (!token) throw new Error(`no API token known for ${base}: call waitForApi first or pass one`);
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${token}`);
+  return fetch(base + path, { ...init, headers });
+}
+
+/**
+ * Waits until the `weir dev` holding `dataDir` has written its API port into the lock file, and
+ * remembers its CLI token for {@link apiFetch}.
+ */
 export async function waitForApi(dataDir: string, dev: WeirProcess, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -52,7 +79,10 @@ export async function waitForApi(dataDir: string, dev: WeirProcess, timeoutMs = 
       if (lock.pid === dev.child.pid && lock.port) {
         const base = `http://127.0.0.1:${lock.port}`;
         const health = await fetch(`${base}/healthz`).catch(() => undefined);
-        if (health?.ok) return base;
+        if (health?.ok) {
+          tokens.set(base, readCliToken(dataDir));
+          return base;
+        }
       }
     } catch {
       // not written yet

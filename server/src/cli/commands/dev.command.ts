@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { startHttpServer } from '../../api/http-server.js';
+import { AuthService } from '../../auth/auth-service.js';
+import { cliTokenPath, ensureCliToken } from '../../auth/cli-credential.js';
+import { announceFirstAdminToken } from '../../auth/first-start.js';
 import { openWeir } from '../../engine/open-weir.js';
 import { schedulingDuties } from '../../engine/scheduling-duties.js';
 import { BackfillRunner } from '../../backfills/backfill-runner.js';
@@ -38,6 +41,10 @@ export function registerDev(program: Command): void {
       const project = await loadProject(config.projectPath);
       const weir = await openWeir(config, project.graph);
       const log = timestampedLog();
+      // Before the API listens (and the lock names its port): the CLI finds its token ready.
+      const auth = new AuthService(weir.database.dataSource);
+      await announceFirstAdminToken(auth);
+      await ensureCliToken(auth, config.dataDir);
       // Runs finish in this process, which hears of each at once; the recheck is a safety net.
       const backfills = new BackfillRunner({
         engine: weir.engine,
@@ -52,7 +59,7 @@ export function registerDev(program: Command): void {
           port: config.port,
           host: config.host,
           automation: weir.automation,
-          eventsToken: config.eventsToken,
+          auth,
           backfills,
         },
       );
@@ -61,6 +68,7 @@ export function registerDev(program: Command): void {
         `${bold('Weir dev')} · ${project.graph.keys.length} assets from ${relative(process.cwd(), project.entry) || project.entry}`,
       );
       log(`API      http://${config.host}:${server.port}  (GET /healthz, /api/runs, /api/assets)`);
+      log(`auth     API tokens required; this machine's CLI uses ${cliTokenPath(config.dataDir)}`);
       log(
         `data     ${config.dataDir} (${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, objects in ${config.objectStoreUrl ? redactUrl(config.objectStoreUrl) : `${config.dataDir}/objects`})`,
       );

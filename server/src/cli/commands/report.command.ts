@@ -12,7 +12,10 @@ export function registerReport(program: Command): void {
     .argument('<asset-key>', 'the asset, e.g. vendor/fx_rates')
     .option('--data-version <version>', 'an identifier of the new data (a hash, an ETag, a file name)')
     .option('--metadata <json>', 'a JSON object shown with the observation, e.g. \'{"rows": 1200}\'')
-    .addHelpText('after', '\nAgainst a running weir dev/server, set WEIR_EVENTS_TOKEN to the token it expects.')
+    .addHelpText(
+      'after',
+      "\nAgainst a running weir dev this sends the data directory's cli-token, or WEIR_API_TOKEN (operator or admin) when set.",
+    )
     .action(async (assetKey: string, options: { dataVersion?: string; metadata?: string }, command: Command) => {
       let metadata: Record<string, unknown> | undefined;
       if (options.metadata !== undefined) {

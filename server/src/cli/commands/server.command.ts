@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { startHttpServer } from '../../api/http-server.js';
+import { AuthService } from '../../auth/auth-service.js';
+import { announceFirstAdminToken } from '../../auth/first-start.js';
 import { databaseTarget, openWeir } from '../../engine/open-weir.js';
 import { LeaderLoop } from '../../engine/leader-loop.js';
 import { schedulingDuties } from '../../engine/scheduling-duties.js';
@@ -29,6 +31,9 @@ export function registerServer(program: Command): void {
       const log = timestampedLog();
       const project = await loadProject(config.projectPath);
       const weir = await openWeir(config, project.graph, { role: 'server' });
+      // Replicas starting together on a new database print one token between them.
+      const auth = new AuthService(weir.database.dataSource);
+      await announceFirstAdminToken(auth);
       // Workers finish the runs, so this server re-reads partition runs every second; any server
       // records a backfill, the leader runs it.
       const backfills = new BackfillRunner({
@@ -44,7 +49,7 @@ export function registerServer(program: Command): void {
           port: config.port,
           host: config.host,
           automation: weir.automation,
-          eventsToken: config.eventsToken,
+          auth,
           backfills,
         },
       );

@@ -4,6 +4,8 @@ import { Freshness1763726600000 } from './1763726600000-freshness.js';
 import { AutomationInbox1763726700000 } from './1763726700000-automation-inbox.js';
 import { SensorStates1763726800000 } from './1763726800000-sensor-states.js';
 import { Partitions1763726900000 } from './1763726900000-partitions.js';
+import { ApiTokens1763727000000 } from './1763727000000-api-tokens.js';
+import { ApiReadIndexes1763727100000 } from './1763727100000-api-read-indexes.js';
 
 /** Every migration, oldest first. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   AutomationInbox1763726700000,
   SensorStates1763726800000,
   Partitions1763726900000,
+  ApiTokens1763727000000,
+  ApiReadIndexes1763727100000,
 ];

@@ -1,0 +1,243 @@
+/** The GraphQL documents of the asset page (and the Materialize button), with their result shapes. */
+import { gql } from '../api/graphql-client';
+import type { AssetKind, AssetStatus } from '../lineage/lineage-types';
+
+export type FreshnessStatus = 'FRESH' | 'WARNING' | 'LATE';
+export type PartitionStatus = 'MATERIALIZED' | 'MISSING' | 'RUNNING' | 'FAILED';
+export type CheckSeverity = 'WARN' | 'ERROR';
+
+export const ASSET_DETAIL_QUERY = gql`
+  query ConsoleAssetDetail($key: String!) {
+    asset(key: $key) {
+      key
+      kind
+      group
+      owners
+      tags {
+        key
+        value
+      }
+      description
+      codeVersion
+      definedAt
+      deps
+      dependents
+      pool
+      automation
+      partitionsDefinition
+      status
+      stale
+      staleReasons
+      running
+      lastMaterialization {
+        id
+        runId
+        createdAt
+        partitionKey
+      }
+      metadataSeries(limit: 100) {
+        name
+        points {
+          at
+          value
+          runId
+        }
+      }
+      partitions {
+        key
+        status
+        materializedAt
+        runId
+      }
+      checks {
+        name
+        severity
+        description
+        latest {
+          passed
+          message
+          createdAt
+          runId
+        }
+      }
+      freshness {
+        partitionKey
+        policy
+        status
+        since
+        lastMaterializedAt
+        lagMs
+        nextDeadline
+        missedDeadline
+        lastBreachAt
+      }
+      freshnessHistory(first: 50) {
+        id
+        at
+        partitionKey
+        status
+        message
+        lagMs
+        missedDeadline
+      }
+      decisions(first: 50) {
+        id
+        at
+        requested
+        reasons
+        runId
+        partition
+        trigger
+      }
+    }
+  }
+`;
+
+export interface MetadataPoint {
+  at: string;
+  value: number;
+  runId: string;
+}
+
+export interface MetadataSeries {
+  name: string;
+  points: MetadataPoint[];
+}
+
+export interface PartitionState {
+  key: string;
+  status: PartitionStatus;
+  materializedAt: string | null;
+  runId: string | null;
+}
+
+export interface AssetCheck {
+  name: string;
+  severity: CheckSeverity;
+  description: string | null;
+  latest: { passed: boolean; message: string | null; createdAt: string | null; runId: string | null } | null;
+}
+
+export interface FreshnessState {
+  partitionKey: string | null;
+  policy: string;
+  status: FreshnessStatus;
+  since: string | null;
+  lastMaterializedAt: string | null;
+  lagMs: number | null;
+  nextDeadline: string | null;
+  missedDeadline: string | null;
+  lastBreachAt: string | null;
+}
+
+export interface FreshnessTransition {
+  id: string;
+  at: string;
+  partitionKey: string | null;
+  status: FreshnessStatus;
+  message: string;
+  lagMs: number | null;
+  missedDeadline: string | null;
+}
+
+export interface AutomationDecision {
+  id: string;
+  at: string;
+  requested: boolean;
+  reasons: string[];
+  runId: string | null;
+  partition: string | null;
+  trigger: string | null;
+}
+
+export interface AssetDetail {
+  key: string;
+  kind: AssetKind;
+  group: string;
+  owners: string[];
+  tags: { key: string; value: string }[];
+  description: string | null;
+  codeVersion: string | null;
+  definedAt: string | null;
+  deps: string[];
+  dependents: string[];
+  pool: string | null;
+  automation: string | null;
+  partitionsDefinition: string | null;
+  status: AssetStatus;
+  stale: boolean;
+  staleReasons: string[];
+  running: boolean;
+  lastMaterialization: { id: string; runId: string; createdAt: string; partitionKey: string | null } | null;
+  metadataSeries: MetadataSeries[];
+  partitions: PartitionState[];
+  checks: AssetCheck[];
+  freshness: FreshnessState | null;
+  freshnessHistory: FreshnessTransition[];
+  decisions: AutomationDecision[];
+}
+
+export const ASSET_MATERIALIZATIONS_QUERY = gql`
+  query ConsoleAssetMaterializations($key: String!, $first: Int, $after: String) {
+    asset(key: $key) {
+      key
+      materializations(first: $first, after: $after) {
+        nodes {
+          id
+          runId
+          stepId
+          partitionKey
+          createdAt
+          codeVersion
+          dataVersion
+          output {
+            valueType
+            size
+            uri
+            metadata
+          }
+          checks {
+            checkName
+            passed
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`;
+
+export interface MaterializationRow {
+  id: string;
+  runId: string;
+  stepId: string;
+  partitionKey: string | null;
+  createdAt: string;
+  codeVersion: string | null;
+  dataVersion: string;
+  output: { valueType: string; size: number; uri: string | null; metadata: Record<string, unknown> };
+  checks: { checkName: string; passed: boolean }[];
+}
+
+export interface MaterializationPage {
+  asset: {
+    key: string;
+    materializations: { nodes: MaterializationRow[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  };
+}
+
+export const MATERIALIZE_MUTATION = gql`
+  mutation ConsoleMaterialize($selection: String!, $partitions: [String!]) {
+    materialize(selection: $selection, partitions: $partitions) {
+      id
+      status
+    }
+  }
+`;
+
+export interface MaterializeResponse {
+  materialize: { id: string; status: string };
+}

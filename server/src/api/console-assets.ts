@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+
+/** Where the built console is: `console/dist` of this repository, unless WEIR_CONSOLE_DIR says otherwise. */
+export function consoleDirectory(): string {
+  return process.env.WEIR_CONSOLE_DIR ?? fileURLToPath(new URL('../../../../console/dist', import.meta.url));
+}
+
+// Paths the API owns: never answered with the console's index.html.
+const API_PATH = /^\/(api|graphql|healthz|readyz|metrics)(\/|$|\?)/;
+
+/**
+ * Serves the console (static files, and index.html for any other GET that asks for HTML, so
+ * shareable links like /runs/abc open the app). The files are public: they hold no data; the
+ * app signs in before it reads anything. Returns false when the console was not built.
+ */
+export function serveConsole(app: NestExpressApplication, directory = consoleDirectory()): boolean {
+  const index = join(directory, 'index.html');
+  if (!existsSync(index)) return false;
+  app.useStaticAssets(directory, { index: false, maxAge: '1h', immutable: false });
+  app.use(
+    (
+      req: { method: string; path: string; headers: Record<string, string | string[] | undefined> },
+      res: { setHeader(name: string, value: string): void; sendFile(path: string): void },
+      next: () => void,
+    ) => {
+      const accept = String(req.headers.accept ?? '');
+      if (req.method !== 'GET' || API_PATH.test(req.path) || !accept.includes('text/html')) return next();
+      res.setHeader('cache-control', 'no-cache');
+      res.sendFile(index);
+    },
+  );
+  return true;
+}

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloDriver } from '@nestjs/apollo';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Principal } from '../../auth/principal.js';
+import { codeOf } from './api-errors.js';
+import { enumResolvers } from './enum-values.js';
+import type { ApiServices, GraphQLContext } from './graphql-context.js';
+import { queryLimitRules, type QueryLimits } from './query-limits.js';
+import { createRequestLoaders } from './request-loaders.js';
+import { assetFieldResolvers, assetQueryResolvers } from './resolvers/asset-resolvers.js';
+import { miscQueryResolvers } from './resolvers/misc-query-resolvers.js';
+import { mutationResolvers } from './resolvers/mutation-resolvers.js';
+import {
+  materializationFieldResolvers,
+  runFieldResolvers,
+  runQueryResolvers,
+  stepFieldResolvers,
+} from './resolvers/run-resolvers.js';
+import { subscriptionResolvers } from './resolvers/subscription-resolvers.js';
+import { DateTimeScalar, JsonScalar } from './scalars.js';
+import { typeDefs } from './schema.graphql.js';
+
+/** Codes that are the client's business: returned with their message. */
+const EXPECTED_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429 };
+
+/**
+ * Expected failures keep their message and code (never a stack); anything else becomes an
+ * opaque INTERNAL_SERVER_ERROR with an id, and the details go to the server's log.
+ */
+export function formatApiError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = (error as { originalError?: unknown })?.originalError ?? error;
+  const given = formatted.extensions?.code as string | undefined;
+  const mapped = codeOf(original);
+  // Apollo relabels every validation error GRAPHQL_VALIDATION_FAILED; the query-limit rules'
+  // own extensions survive and say which it was.
+  const limit = formatted.extensions?.maxDepth !== undefined || formatted.extensions?.maxCost !== undefined;
+  const code = limit ? 'QUERY_TOO_COMPLEX' : (mapped ?? given);
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  if (code && EXPECTED_CODES.has(code)) {
+    const {
+      stacktrace: _stack,
+      exception: _exception,
+      ...extensions
+    } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    const retryAfter = (original as { retryAfterSeconds?: number })?.retryAfterSeconds;
+    return {
+      ...base,
+      message: mapped ? (original as Error).message : formatted.message,
+      extensions: { ...extensions, code, ...(retryAfter ? { retryAfterSeconds: retryAfter } : {}) },
+    };
+  }
+  const id = randomUUID().slice(0, 8);
+  console.error(`weir: GraphQL request failed (error ${id}):`, original);
+  return {
+    ...base,
+    message: `internal error ${id}: see the server log`,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+/** The request's headers and client address, however it arrived. */
+function requestOf(message: IncomingMessage & { ip?: string }) {
+  return {
+    headers: message.headers as Record<string, string | string[] | undefined>,
+    ip: message.ip ?? message.socket?.remoteAddress ?? 'unknown',
+  };
+}
+
+/** Turns an auth failure into a GraphQLError Apollo returns with the right HTTP status. */
+function authFailure(error: unknown): GraphQLError {
+  const code = codeOf(error);
+  if (!code) return error instanceof GraphQLError ? error : new GraphQLError('authentication failed');
+  return new GraphQLError((error as Error).message, {
+    extensions: {
+      code,
+      http: { status: HTTP_STATUS[code] ?? 401 },
+      ...((error as { retryAfterSeconds?: number }).retryAfterSeconds
+        ? { retryAfterSeconds: (error as { retryAfterSeconds?: number }).retryAfterSeconds }
+        : {}),
+    },
+  });
+}
+
+export interface GraphQLApiOptions {
+  readonly limits?: QueryLimits;
+}
+
+/** The Apollo configuration of Weir's API: schema, resolvers, auth context, limits, subscriptions. */
+export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions = {}): ApolloDriverConfig {
+  const { engine } = services;
+  const contextFor = (principal: Principal): GraphQLContext => ({
+    principal,
+    services,
+    loaders: createRequestLoaders(engine.dataSource.manager, engine.graph, () => engine.clock.now()),
+  });
+  const authenticate = async (message: IncomingMessage, connectionParams?: Record<string, unknown>) => {
+    const request = requestOf(message);
+    const bearer = connectionParams?.authorization;
+    const headers = typeof bearer === 'string' ? { ...request.headers, authorization: bearer } : request.headers;
+    try {
+      return await services.auth.authenticate({ headers, ip: request.ip });
+    } catch (error) {
+      throw authFailure(error);
+    }
+  };
+  return {
+    driver: ApolloDriver,
+    typeDefs,
+    resolvers: {
+      DateTime: DateTimeScalar,
+      JSON: JsonScalar,
+      ...enumResolvers,
+      Query: { ...assetQueryResolvers, ...runQueryResolvers, ...miscQueryResolvers },
+      Mutation: mutationResolvers,
+      Subscription: subscriptionResolvers,
+      Asset: assetFieldResolvers,
+      Run: runFieldResolvers,
+      Step: stepFieldResolvers,
+      Materialization: materializationFieldResolvers,
+    },
+    path: '/graphql',
+    graphiql: false,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    validationRules: queryLimitRules(options.limits),
+    formatError: formatApiError,
+    context: async ({ req }: { req: IncomingMessage }) => contextFor(await authenticate(req)),
+    subscriptions: {
+      'graphql-ws': {
+        path: '/graphql',
+        // Authenticate once per connection: the upgrade request's cookie or an
+        // `authorization` connection parameter ("Bearer weir_…").
+        onConnect: async (ctx: {
+          extra: { request: IncomingMessage; principal?: Principal };
+          connectionParams?: Record<string, unknown>;
+        }) => {
+          try {
+            ctx.extra.principal = await authenticate(ctx.extra.request, ctx.connectionParams);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        context: (ctx: { extra: { principal?: Principal } }) => contextFor(ctx.extra.principal!),
+      },
+    } as ApolloDriverConfig['subscriptions'],
+  };
+}

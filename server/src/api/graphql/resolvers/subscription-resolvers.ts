@@ -1,0 +1,90 @@
+import { AsyncQueue } from '../../live/async-queue.js';
+import type { AssetStatusChange } from '../../live/asset-status-feed.js';
+import { toFeedEvent, type FeedEvent } from '../../live/event-feed.js';
+import { apiError } from '../api-errors.js';
+import type { GraphQLContext } from '../graphql-context.js';
+import { resolveRun } from './run-resolvers.js';
+
+const REPLAY_LIMIT = 10_000;
+
+export const subscriptionResolvers = {
+  runEvents: {
+    /**
+     * Listens first, then replays what is stored after `afterId`, then passes live events on:
+     * an event committed during the replay is delivered once (ids already sent are skipped).
+     */
+    subscribe: async (_: unknown, args: { runId: string; afterId?: string }, ctx: GraphQLContext) => {
+      if (args.afterId !== undefined && args.afterId !== null && !/^\d{1,19}$/.test(args.afterId))
+        throw apiError('BAD_USER_INPUT', `'afterId' must be an event id (digits), got ${JSON.stringify(args.afterId)}`);
+      const run = await resolveRun(ctx, args.runId);
+      const sent = new Set<string>();
+      let replaying = true;
+      const held: FeedEvent[] = [];
+      let stop = () => {};
+      const queue = new AsyncQueue<FeedEvent>(() => stop());
+      const deliver = (event: FeedEvent) => {
+        if (sent.has(event.id)) return;
+        sent.add(event.id);
+        queue.push(event);
+      };
+      stop = await ctx.services.feed.subscribe((events) => {
+        for (const event of events) {
+          if (event.runId !== run.id) continue;
+          if (replaying) held.push(event);
+          else deliver(event);
+        }
+      });
+      const rows: Array<Record<string, unknown>> = await ctx.services.engine.dataSource.query(
+        `SELECT id::text AS id, created_at, type, level, message, run_id, step_id, attempt_id, asset_key, data
+           FROM event_log WHERE run_id = $1 AND id > $2 ORDER BY event_log.id LIMIT $3`,
+        [run.id, args.afterId ?? '0', REPLAY_LIMIT],
+      );
+      for (const row of rows) deliver(toFeedEvent(row));
+      replaying = false;
+      for (const event of held.splice(0)) deliver(event);
+      return queue;
+    },
+    resolve: (event: FeedEvent) => event,
+  },
+
+  assetStatusChanged: {
+    subscribe: async (_: unknown, args: { keys?: string[] }, ctx: GraphQLContext) => {
+      const graph = ctx.services.engine.graph;
+      const unknown = (args.keys ?? []).filter((key) => !graph.has(key));
+      if (unknown.length > 0) throw apiError('NOT_FOUND', `unknown asset(s): ${unknown.join(', ')}`);
+      const wanted = args.keys?.length ? new Set(args.keys) : null;
+      let stop = () => {};
+      const queue = new AsyncQueue<AssetStatusChange>(() => stop());
+      stop = await ctx.services.assetStatus.subscribe((changes) => {
+        for (const change of changes) if (!wanted || wanted.has(change.assetKey)) queue.push(change);
+      });
+      return queue;
+    },
+    resolve: (change: AssetStatusChange) => change,
+  },
+
+  runsChanged: {
+    subscribe: async (_: unknown, __: unknown, ctx: GraphQLContext) => {
+      let stop = () => {};
+      const queue = new AsyncQueue<{ runId: string; status: string; at: Date }>(() => stop());
+      const { dataSource } = ctx.services.engine;
+      let chain = Promise.resolve();
+      stop = await ctx.services.feed.subscribe((events) => {
+        const runIds = [...new Set(events.filter((e) => e.runId && /^(run|step)\./.test(e.type)).map((e) => e.runId!))];
+        if (runIds.length === 0) return;
+        chain = chain
+          .then(async () => {
+            const rows: Array<{ id: string; status: string }> = await dataSource.query(
+              `SELECT id, status FROM runs WHERE id = ANY($1::uuid[])`,
+              [runIds],
+            );
+            const at = events.at(-1)!.at;
+            for (const row of rows) queue.push({ runId: row.id, status: row.status, at });
+          })
+          .catch((error: unknown) => console.error(`weir: runsChanged failed: ${(error as Error).message}`));
+      });
+      return queue;
+    },
+    resolve: (change: { runId: string; status: string; at: Date }) => change,
+  },
+};

@@ -1,0 +1,10 @@
+import { SetMetadata } from '@nestjs/common';
+
+/** Metadata key of {@link PublicRoute}. */
+export const PUBLIC_ROUTE = 'weir:public-route';
+
+/**
+ * Marks a REST handler (or controller) as reachable without a token: only probes that reveal
+ * nothing about the project (`/healthz`, `/readyz`) and the sign-in endpoint use it.
+ */
+export const PublicRoute = () => SetMetadata(PUBLIC_ROUTE, true);
