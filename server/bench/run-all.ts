@@ -7,6 +7,7 @@
 import { benchAutomation } from './automation.bench.js';
 import { benchDistributedThroughput } from './distributed-throughput.bench.js';
 import { benchFreshnessEvaluation } from './freshness-evaluation.bench.js';
+import { benchConsoleLineage } from './console-lineage.bench.js';
 import { benchGraphLoad } from './graph-load.bench.js';
 import { benchGraphQLApi } from './graphql-api.bench.js';
 import { benchMaterializeThroughput } from './materialize-throughput.bench.js';
@@ -46,6 +47,11 @@ const BENCHES: readonly Bench[] = [
     title: 'GraphQL API: asset graph of 10k assets, runs list of 100k runs',
     file: 'bench/graphql-api.bench.ts',
     run: benchGraphQLApi,
+  },
+  {
+    title: 'console lineage in headless Chromium: 1k and 5k assets',
+    file: 'bench/console-lineage.bench.ts',
+    run: benchConsoleLineage,
   },
   { title: 'payload memory', file: 'bench/payload-memory.bench.ts', run: benchPayloadMemory },
   { title: 'payload memory, S3 store', file: 'bench/payload-s3-memory.bench.ts', run: benchPayloadS3Memory },

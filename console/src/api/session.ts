@@ -102,7 +102,10 @@ async function refresh(): Promise<SessionInfo | null> {
       } else if (!response.ok) {
         throw new SessionError(await errorMessage(response, 'Could not check the session'), codeFor(response.status));
       } else {
-        state.info = toInfo(await response.json());
+        // The server answers 200 { signedIn: false } when nobody is signed in (no error in the
+        // browser console for the normal signed-out case).
+        const body = (await response.json()) as { signedIn?: boolean };
+        state.info = body.signedIn === false ? null : toInfo(body);
       }
       return state.info;
     } finally {

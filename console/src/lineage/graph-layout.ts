@@ -2,7 +2,8 @@
  * The whole lineage layout, run in the layout worker (or synchronously when there is none).
  *
  * Groups are laid out one by one, then the group boxes (and collapsed groups) are laid out as a
- * graph of their own, so a box's members stay together and each layout stays small. Small units
+ * graph of their own, so a box's members stay together and each layout stays small; a top level
+ * far wider than a screen is folded into rows (wrap-rows.ts). Small units
  * use dagre; big ones (or big graphs as a whole) use the bounded layered engine, because dagre's
  * cost grows far faster than linearly and a 5,000-asset lineage must open in seconds.
  */
@@ -20,6 +21,7 @@ import type {
   UnitLayout,
 } from './layout-types';
 import { GROUP_LABEL_SPACE, GROUP_PADDING, SPACING } from './node-geometry';
+import { wrapWideLayout } from './wrap-rows';
 
 /** dagre takes ~100-200 ms for a unit of this size (measured on 2 busy cores). */
 export const DAGRE_MAX_UNIT_NODES = 100;
@@ -95,7 +97,8 @@ function layoutHierarchy(input: LayoutInput, layoutUnit: UnitLayoutFn) {
     });
   }
 
-  const top = layoutUnit(topLevel, [...between.values()]);
+  const widths = new Map(topLevel.map((node) => [node.id, node.width]));
+  const top = wrapWideLayout(layoutUnit(topLevel, [...between.values()]), widths, SPACING.rankSep * 2);
   const positions: Record<string, Point> = {};
   const frames: Record<string, Box> = {};
   for (const node of topLevel) {

@@ -46,6 +46,15 @@ describe('useSession', () => {
     expect(session.signedIn.value).toBe(false);
   });
 
+  it('treats 200 { signedIn: false } on GET /api/session as "nobody signed in"', async () => {
+    fakeFetch(() => ({ body: { signedIn: false } }));
+    await expect(session.refresh()).resolves.toBeNull();
+    expect(session.signedIn.value).toBe(false);
+    fakeFetch(() => ({ body: { signedIn: true, tokenId: 't1', name: 'ops', role: 'operator' } }));
+    await expect(session.refresh()).resolves.toMatchObject({ name: 'ops', role: 'operator' });
+    expect(session.can('operator')).toBe(true);
+  });
+
   it('signs out with DELETE and clears the state', async () => {
     fakeFetch(() => ({ body: { tokenId: 't1', name: 'ops', role: 'viewer' } }));
     await session.refresh();

@@ -85,9 +85,22 @@ describe('lineage layout', () => {
     const result = computeLayout(input);
     expect(result.engine).toBe('layered');
     expect(Object.keys(result.positions)).toHaveLength(5_000);
-    // Edges inside a group never go backwards; edges between groups follow the frames' order.
-    expectLayered(input, result);
-    expect(result.bounds!.x2).toBeGreaterThan(0);
+
+    // Inside a group, edges go left to right; between groups, the target's frame comes later in
+    // reading order (to the right in the same row, or in a row below: wide layouts are folded).
+    const frameOf = new Map(input.nodes.map((n) => [n.id, n.parent!]));
+    const inside = input.edges.filter((e) => frameOf.get(e.source) === frameOf.get(e.target));
+    expectLayered({ ...input, edges: inside }, result);
+    for (const edge of input.edges.filter((e) => !inside.includes(e))) {
+      const a = result.boxes[frameOf.get(edge.source)!]!;
+      const b = result.boxes[frameOf.get(edge.target)!]!;
+      const rowBelow = b.y - b.height / 2 >= a.y + a.height / 2;
+      const sameRowRight = b.x > a.x && Math.abs(b.y - a.y) < (a.height + b.height) / 2;
+      expect(rowBelow || sameRowRight, `${edge.source} → ${edge.target}`).toBe(true);
+    }
+    // Folded into rows: the whole fits a screen-like shape rather than a 20:1 strip.
+    const { x2, y2 } = result.bounds!;
+    expect(x2 / y2).toBeLessThan(4);
   });
 
   it('places a rank as close to its targets as the gaps allow (isotonic placement)', () => {

@@ -5,7 +5,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 
 /** Where the built console is: `console/dist` of this repository, unless WEIR_CONSOLE_DIR says otherwise. */
 export function consoleDirectory(): string {
-  return process.env.WEIR_CONSOLE_DIR ?? fileURLToPath(new URL('../../../../console/dist', import.meta.url));
+  if (process.env.WEIR_CONSOLE_DIR) return process.env.WEIR_CONSOLE_DIR;
+  // Compiled (server/dist/src/api) or run from source (server/src/api, in tests).
+  const candidates = ['../../../../console/dist', '../../../console/dist'].map((path) =>
+    fileURLToPath(new URL(path, import.meta.url)),
+  );
+  return candidates.find((path) => existsSync(join(path, 'index.html'))) ?? candidates[0]!;
 }
 
 // Paths the API owns: never answered with the console's index.html.

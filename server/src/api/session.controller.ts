@@ -44,10 +44,27 @@ export class SessionController {
     return view(principal);
   }
 
-  /** Who am I: the principal of the session cookie or token. */
+  /**
+   * Who am I: `{ signedIn: true, tokenId, name, role }` for a valid session cookie or token,
+   * `{ signedIn: false }` otherwise. Public and 200 either way: being signed out is the normal
+   * state of a console that just opened, not an error (browsers log every 401).
+   */
   @Get()
-  whoAmI(@Req() request: AuthenticatedRequest): SessionView {
-    return view(request.principal!);
+  @PublicRoute()
+  async whoAmI(
+    @Req() request: AuthenticatedRequest,
+  ): Promise<(SessionView & { signedIn: true }) | { signedIn: false }> {
+    try {
+      const principal = await this.service().authenticate({
+        headers: request.headers,
+        ip: request.ip ?? request.socket?.remoteAddress ?? 'unknown',
+      });
+      return { signedIn: true, ...view(principal) };
+    } catch (error) {
+      // A rate-limited caller learns that, not "signed out".
+      if ((error as Error).name === 'RateLimitedError') throw error;
+      return { signedIn: false };
+    }
   }
 
   /** Signs out: ends the cookie's session and expires the cookie. Public, so an expired session can sign out too. */

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asset } from '../../src/sdk/asset.js';
-import { waitFor } from '../support/engine-harness.js';
 import { startGraphQL, type GraphQLHarness } from '../support/graphql-harness.js';
 
 // A large output (stored as an object-store URI) and a downstream that fails its first attempt.
@@ -23,6 +22,16 @@ const daily = asset({
   },
 });
 
+// Held in its step until the test opens the gate, so its RUNNING status is observable.
+let openGate: () => void = () => {};
+const gated = asset({
+  key: 'gated/asset',
+  materialize: async () => {
+    await new Promise<void>((resolve) => (openGate = resolve));
+    return 1;
+  },
+});
+
 interface RunEvent {
   id: string;
   type: string;
@@ -34,7 +43,7 @@ interface RunEvent {
 describe('GraphQL end to end over HTTP and WebSocket (postgres)', () => {
   let h: GraphQLHarness;
   beforeAll(async () => {
-    h = await startGraphQL('postgres', [raw, daily], { inlineLimit: 1_024 });
+    h = await startGraphQL('postgres', [raw, daily, gated], { inlineLimit: 1_024 });
   }, 60_000);
   afterAll(() => h?.close());
 
@@ -130,33 +139,37 @@ describe('GraphQL end to end over HTTP and WebSocket (postgres)', () => {
     expect(dailyStep.attempts[0]!.workerId).not.toBe('');
   });
 
-  it('pushes asset status changes to subscribers while a run progresses', async () => {
+  it('pushes the current status, then each change while a run progresses', async () => {
     const client = h.ws(h.tokens.viewer);
     const statuses: string[] = [];
-    let stop = () => {};
-    const sawFresh = new Promise<void>((resolve, reject) => {
-      stop = client.subscribe<{ assetStatusChanged: { assetKey: string; status: string } }>(
-        { query: `subscription { assetStatusChanged(keys: ["raw/events"]) { assetKey status } }` },
-        {
-          next: (message) => {
-            const change = message.data!.assetStatusChanged;
-            expect(change.assetKey).toBe('raw/events');
-            statuses.push(change.status);
-            if (statuses.includes('RUNNING') && change.status === 'FRESH') resolve();
-          },
-          error: reject,
-          complete: () => {},
+    const waiters: Array<{ status: string; resolve: () => void }> = [];
+    const seen = (status: string) =>
+      new Promise<void>((resolve) => {
+        if (statuses.includes(status)) resolve();
+        else waiters.push({ status, resolve });
+      });
+    const stop = client.subscribe<{ assetStatusChanged: { assetKey: string; status: string } }>(
+      { query: `subscription { assetStatusChanged(keys: ["gated/asset"]) { assetKey status } }` },
+      {
+        next: (message) => {
+          const change = message.data!.assetStatusChanged;
+          expect(change.assetKey).toBe('gated/asset');
+          statuses.push(change.status);
+          for (const waiter of waiters.filter((w) => w.status === change.status)) waiter.resolve();
         },
-      );
-    });
-    // The subscription is live once the server acknowledged it; give it a moment to register.
-    await waitFor(async () => (h.server ? true : undefined), 'the server');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const created = await h.gql(`mutation { materialize(selection: "raw/events") { id } }`, {}, h.tokens.operator);
+        error: (error) => statuses.push(`error: ${String(error)}`),
+        complete: () => {},
+      },
+    );
+    // The current status arrives first: the subscription is registered from here on.
+    await seen('NEVER_MATERIALIZED');
+    const created = await h.gql(`mutation { materialize(selection: "gated/asset") { id } }`, {}, h.tokens.operator);
     expect(created.errors).toBeUndefined();
-    await sawFresh;
+    await seen('RUNNING'); // the step is held by the gate until now
+    openGate();
+    await seen('FRESH');
     stop();
-    expect(statuses.indexOf('RUNNING')).toBeLessThan(statuses.lastIndexOf('FRESH'));
+    expect(statuses).toEqual(['NEVER_MATERIALIZED', 'RUNNING', 'FRESH']);
   });
 
   it('refuses a WebSocket connection without a valid token', async () => {

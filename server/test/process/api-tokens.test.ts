@@ -132,7 +132,7 @@ describe('API tokens: weir token and a running weir dev (PGlite)', () => {
     const cookie = setCookie.split(';')[0]!;
 
     const me = await fetch(`${api}/api/session`, { headers: { cookie } });
-    expect(await me.json()).toMatchObject({ name: 'console', role: 'viewer' });
+    expect(await me.json()).toMatchObject({ signedIn: true, name: 'console', role: 'viewer' });
     expect((await fetch(`${api}/api/runs`, { headers: { cookie } })).status).toBe(200);
     const write = await fetch(`${api}/api/runs`, {
       method: 'POST',
@@ -144,7 +144,11 @@ describe('API tokens: weir token and a running weir dev (PGlite)', () => {
     const signOut = await fetch(`${api}/api/session`, { method: 'DELETE', headers: { cookie } });
     expect(signOut.status).toBe(200);
     expect(signOut.headers.get('set-cookie')).toMatch(/^weir_session=;.*Max-Age=0$/);
-    expect((await fetch(`${api}/api/session`, { headers: { cookie } })).status).toBe(401);
+    // Signed out: the session no longer authenticates anything; "who am I" says so with a 200.
+    const after = await fetch(`${api}/api/session`, { headers: { cookie } });
+    expect(after.status).toBe(200);
+    expect(await after.json()).toEqual({ signedIn: false });
+    expect((await fetch(`${api}/api/runs`, { headers: { cookie } })).status).toBe(401);
   }, 120_000);
 
   it('without weir dev, weir token works on the data directory; a restart reuses the CLI credential and prints no token', async () => {

@@ -518,7 +518,7 @@ export const typeDefs = /* GraphQL */ `
   type Subscription {
     "The run's events as they are committed (steps, attempts, logs), from after 'afterId' (default: the start)."
     runEvents(runId: String!, afterId: String): RunEvent!
-    "Status changes of the given assets (all when omitted)."
+    "Status changes of the given assets (all when omitted). With keys, each asset's current status comes first."
     assetStatusChanged(keys: [String!]): AssetStatusChange!
     "Runs created or changing status."
     runsChanged: RunChange!

@@ -1,4 +1,5 @@
 import { AsyncQueue } from '../../live/async-queue.js';
+import { loadAssetStates } from '../../read-models/asset-states.js';
 import type { AssetStatusChange } from '../../live/asset-status-feed.js';
 import { toFeedEvent, type FeedEvent } from '../../live/event-feed.js';
 import { apiError } from '../api-errors.js';
@@ -58,6 +59,14 @@ export const subscriptionResolvers = {
       stop = await ctx.services.assetStatus.subscribe((changes) => {
         for (const change of changes) if (!wanted || wanted.has(change.assetKey)) queue.push(change);
       });
+      // Named assets: their current status first (listening already, so no change is lost in
+      // between), then each change.
+      if (wanted) {
+        const { engine } = ctx.services;
+        const states = await loadAssetStates(engine.dataSource.manager, graph, engine.clock.now(), [...wanted]);
+        const at = engine.clock.now();
+        for (const [assetKey, state] of states) queue.push({ assetKey, status: state.status, at, runId: null });
+      }
       return queue;
     },
     resolve: (change: AssetStatusChange) => change,

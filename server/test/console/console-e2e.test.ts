@@ -1,0 +1,188 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleDirectory } from '../../src/api/console-assets.js';
+import { createPostgresDatabase, dropPostgresDatabase } from '../support/databases.js';
+import { killHard, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+/** Screenshots of every step, kept after the run (CI artifacts). */
+const ARTIFACTS = fileURLToPath(new URL('../.artifacts/console-e2e/', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+
+// The console as an on-call engineer uses it, against a real `weir dev` on PostgreSQL with the
+// example project: sign in, lineage, click a node, materialize it and watch its status change
+// live, open the run and see the retry, re-execute a failed run from its failure, and read the
+// freshness board after a breach. Any browser console error fails the test.
+describe('the console in headless Chromium against weir dev on PostgreSQL', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-console-e2e-'));
+  const dataDir = join(dir, '.weir');
+  let databaseUrl: string;
+  let dev: WeirProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let base: string;
+  let adminToken: string;
+  const consoleErrors: string[] = [];
+  let shot = 0;
+  const screenshot = async (name: string) => {
+    await page.screenshot({ path: join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+
+  beforeAll(async () => {
+    expect(existsSync(join(consoleDirectory(), 'index.html')), 'the console is built (npm run build)').toBe(true);
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    databaseUrl = await createPostgresDatabase();
+    dev = spawnWeir(
+      ['dev', '--port', '0', '--no-watch'],
+      { WEIR_DATA_DIR: dataDir, WEIR_DATABASE_URL: databaseUrl },
+      REPO,
+    );
+    base = await waitForApi(dataDir, dev);
+    adminToken = /admin API token \(shown once, store it now\): (weir_\S+)/.exec(dev.output())![1]!;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dev && dev.child.exitCode === null) await killHard(dev);
+    if (databaseUrl) await dropPostgresDatabase(databaseUrl);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Where a lineage node is on the page, from the Cytoscape instance the page exposes. */
+  const nodePosition = (key: string) =>
+    page.evaluate((assetKey) => {
+      const probe = (globalThis as unknown as { __weirLineage: { cy: import('cytoscape').Core } }).__weirLineage;
+      const node = probe.cy.getElementById(assetKey);
+      const box = probe.cy.container()!.getBoundingClientRect();
+      const position = node.renderedPosition();
+      return { x: box.left + position.x, y: box.top + position.y };
+    }, key);
+  const nodeStatus = (key: string) =>
+    page.evaluate((assetKey) => {
+      const probe = (globalThis as unknown as { __weirLineage: { cy: import('cytoscape').Core } }).__weirLineage;
+      return String(probe.cy.getElementById(assetKey).data('status'));
+    }, key);
+
+  it('signs in with a token and shows the lineage', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForURL(/\/sign-in/);
+    await screenshot('sign-in');
+    await page.getByLabel(/token/i).fill(adminToken);
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await page.waitForFunction(
+      () => (globalThis as { __weirLineage?: { ready?: boolean } }).__weirLineage?.ready === true,
+    );
+    expect(
+      await page.evaluate(
+        () => (globalThis as unknown as { __weirLineage: { nodeCount: number } }).__weirLineage.nodeCount,
+      ),
+    ).toBeGreaterThanOrEqual(14);
+    expect(await nodeStatus('bronze/orders')).toMatch(/never/i);
+    await screenshot('lineage');
+  }, 60_000);
+
+  it('clicks a node, materializes it, and sees its status change live', async () => {
+    const { x, y } = await nodePosition('bronze/orders');
+    await page.mouse.click(x, y);
+    const panel = page.getByRole('complementary', { name: 'Asset bronze/orders' });
+    await panel.waitFor();
+    await screenshot('side-panel');
+    await panel.getByRole('button', { name: /materialize/i }).click();
+    // bronze/orders fails its first attempt on purpose and retries after 1s: it is seen
+    // running, then fresh, pushed by the subscription (the page is never reloaded).
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { __weirLineage: { cy: import('cytoscape').Core } }).__weirLineage.cy
+          .getElementById('bronze/orders')
+          .hasClass('status-running'),
+      null,
+      { timeout: 30_000, polling: 20 },
+    );
+    await screenshot('running');
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { __weirLineage: { cy: import('cytoscape').Core } }).__weirLineage.cy
+          .getElementById('bronze/orders')
+          .hasClass('status-fresh'),
+      null,
+      { timeout: 30_000 },
+    );
+    await screenshot('fresh');
+  }, 60_000);
+
+  it('opens the run and sees the retry with its delay in the timeline', async () => {
+    await page
+      .getByRole('complementary', { name: 'Asset bronze/orders' })
+      .getByRole('link', { name: /^[0-9a-f]{8}$/ })
+      .first()
+      .click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]+/);
+    await page.getByText('retry in 1s').first().waitFor();
+    await page
+      .getByText(/Succeeded/)
+      .first()
+      .waitFor();
+    await screenshot('run-with-retry');
+  }, 60_000);
+
+  it('re-executes a failed run from its failure', async () => {
+    // A simulated outage of the product catalog (the example project's demo knob).
+    writeFileSync(join(dataDir, 'pim-outage'), 'maintenance\n');
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ query: 'mutation { materialize(selection: "+silver/orders") { id } }' }),
+    });
+    const failedRunId = ((await response.json()) as { data: { materialize: { id: string } } }).data.materialize.id;
+    await page.goto(`${base}/runs/${failedRunId}`);
+    await page
+      .getByText(/maintenance in progress/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await screenshot('failed-run');
+    rmSync(join(dataDir, 'pim-outage'));
+    await page.getByRole('button', { name: /re-execute from failure/i }).click();
+    const confirm = page.getByRole('button', { name: /^(re-execute|confirm)/i });
+    if (await confirm.count())
+      await confirm
+        .first()
+        .click()
+        .catch(() => {});
+    await page.waitForURL((url) => /\/runs\/[0-9a-f-]+/.test(url.pathname) && !url.pathname.includes(failedRunId), {
+      timeout: 30_000,
+    });
+    await page
+      .getByText(/Succeeded/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await screenshot('re-executed');
+  }, 90_000);
+
+  it('shows the freshness board after a breach in plain words', async () => {
+    await page.goto(`${base}/freshness`);
+    // gold/daily_revenue has a 09:00 deadline and was never materialized: it is late.
+    const row = page.getByRole('row').filter({ hasText: 'gold/daily_revenue' });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/Late/);
+    await screenshot('freshness');
+  }, 60_000);
+
+  it('logged no error in the browser console', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
