@@ -28,14 +28,19 @@ export interface HttpServer {
 export async function startHttpServer(
   engine: WeirEngine,
   info: ProcessInfo,
-  options: { port: number; host: string; auth: AuthService; console?: boolean } & ApiExtras,
+  options: {
+    port: number;
+    host: string;
+    auth: AuthService;
+    console?: boolean;
+    /** GraphQL operations per token per minute (default 1,200). */
+    requestsPerMinute?: number;
+  } & ApiExtras,
 ): Promise<HttpServer> {
-  const graphql = createGraphQLApi({
-    engine,
-    auth: options.auth,
-    automation: options.automation,
-    backfills: options.backfills,
-  });
+  const graphql = createGraphQLApi(
+    { engine, auth: options.auth, automation: options.automation, backfills: options.backfills },
+    { requestsPerMinute: options.requestsPerMinute },
+  );
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.forEngine(engine, info, { ...options, graphql: graphql.module }),
     { logger: ['error', 'warn'], abortOnError: false },

@@ -184,3 +184,23 @@ describe('token brute force is rate limited (postgres)', () => {
     expect(await tableCounts(h)).toEqual(before);
   });
 });
+
+describe('operations per token are rate limited (postgres)', () => {
+  let h: GraphQLHarness;
+  beforeAll(async () => {
+    h = await startGraphQL('postgres', FIXTURE_ASSETS, { requestsPerMinute: 5 });
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  it('the 6th operation of a token within a minute gets RATE_LIMITED; other tokens are not slowed', async () => {
+    const codes: Array<string | undefined> = [];
+    for (let i = 0; i < 7; i++) {
+      const response = await h.gql(`{ viewer { role } }`, {}, h.tokens.viewer);
+      codes.push(response.errors?.[0]?.extensions?.code);
+      if (i >= 5) expect(response.status).toBe(429);
+    }
+    expect(codes).toEqual([undefined, undefined, undefined, undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED']);
+    const other = await h.gql<{ viewer: { role: string } }>(`{ viewer { role } }`, {}, h.tokens.operator);
+    expect(other.data?.viewer.role).toBe('OPERATOR');
+  });
+});

@@ -39,7 +39,7 @@ export interface GraphQLHarness {
 export async function startGraphQL(
   backend: StorageBackend,
   assets: readonly AnyAssetDefinition[],
-  options: Parameters<typeof startEngine>[2] & { failuresPerMinute?: number } = {},
+  options: Parameters<typeof startEngine>[2] & { failuresPerMinute?: number; requestsPerMinute?: number } = {},
 ): Promise<GraphQLHarness> {
   const engine = await startEngine(backend, assets, options);
   const auth = new AuthService(engine.database.dataSource, { failuresPerMinute: options.failuresPerMinute ?? 1000 });
@@ -48,7 +48,7 @@ export async function startGraphQL(
   const server = await startHttpServer(
     engine.engine,
     { mode: 'embedded', role: 'embedded', project: 'test', database: backend === 'postgres' ? 'postgres' : 'pglite' },
-    { port: 0, host: '127.0.0.1', auth, backfills },
+    { port: 0, host: '127.0.0.1', auth, backfills, requestsPerMinute: options.requestsPerMinute },
   );
   const tokens = {} as Record<Role | 'revoked', string>;
   for (const role of ['viewer', 'operator', 'admin'] as const)

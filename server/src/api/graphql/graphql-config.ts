@@ -4,6 +4,7 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloDriver } from '@nestjs/apollo';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Principal } from '../../auth/principal.js';
+import { RateLimiter } from '../../auth/rate-limiter.js';
 import { codeOf } from './api-errors.js';
 import { enumResolvers } from './enum-values.js';
 import type { ApiServices, GraphQLContext } from './graphql-context.js';
@@ -101,16 +102,31 @@ function authFailure(error: unknown): GraphQLError {
 
 export interface GraphQLApiOptions {
   readonly limits?: QueryLimits;
+  /** Operations one token may run per minute in this process (default 1,200). */
+  readonly requestsPerMinute?: number;
 }
 
 /** The Apollo configuration of Weir's API: schema, resolvers, auth context, limits, subscriptions. */
 export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions = {}): ApolloDriverConfig {
   const { engine } = services;
-  const contextFor = (principal: Principal): GraphQLContext => ({
-    principal,
-    services,
-    loaders: createRequestLoaders(engine.dataSource.manager, engine.graph, () => engine.clock.now()),
-  });
+  // Per token, not per address: a script that loops on the API slows only itself down.
+  const requests = new RateLimiter({ limit: options.requestsPerMinute ?? 1_200, windowMs: 60_000 });
+  const contextFor = (principal: Principal): GraphQLContext => {
+    const decision = requests.check(principal.tokenId);
+    if (!decision.allowed) {
+      const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
+      throw new GraphQLError(
+        `token '${principal.tokenName}' sent more than ${options.requestsPerMinute ?? 1_200} operations in a minute; retry in ${retryAfterSeconds}s`,
+        { extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429 } } },
+      );
+    }
+    requests.recordFailure(principal.tokenId); // counts the operation (the limiter counts events)
+    return {
+      principal,
+      services,
+      loaders: createRequestLoaders(engine.dataSource.manager, engine.graph, () => engine.clock.now()),
+    };
+  };
   const authenticate = async (message: IncomingMessage, connectionParams?: Record<string, unknown>) => {
     const request = requestOf(message);
     const bearer = connectionParams?.authorization;
