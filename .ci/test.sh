@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): provisions services, installs, builds, lints, checks import
-# cycles and types, then runs every server test against real PostgreSQL and PGlite.
+# cycles and types, then runs the console component tests and every server test (PostgreSQL, PGlite,
+# Redis, s3rver and headless Chromium).
 # Extra arguments go to vitest, e.g. `npm test -- test/storage`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -67,7 +67,11 @@ export function registerDev(program: Command): void {
       log(
         `${bold('Weir dev')} · ${project.graph.keys.length} assets from ${relative(process.cwd(), project.entry) || project.entry}`,
       );
-      log(`API      http://${config.host}:${server.port}  (GET /healthz, /api/runs, /api/assets)`);
+      log(
+        server.consoleServed
+          ? `console  http://${config.host}:${server.port}/  · GraphQL /graphql · REST /api, /healthz, /readyz, /metrics`
+          : `API      http://${config.host}:${server.port}  (GraphQL /graphql, REST /api; console not built: npm run build)`,
+      );
       log(`auth     API tokens required; this machine's CLI uses ${cliTokenPath(config.dataDir)}`);
       log(
         `data     ${config.dataDir} (${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, objects in ${config.objectStoreUrl ? redactUrl(config.objectStoreUrl) : `${config.dataDir}/objects`})`,
