@@ -15,20 +15,13 @@
  * Needs `console/dist` (npm run build) and Chromium at /usr/bin/chromium (provision.sh).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { consoleDirectory } from '../src/api/console-assets.js';
-import { startHttpServer } from '../src/api/http-server.js';
-import { AuthService } from '../src/auth/auth-service.js';
-import { WeirEngine } from '../src/engine/weir-engine.js';
-import { InProcessExecutor } from '../src/execution/in-process-executor.js';
 import { AssetGraph } from '../src/graph/asset-graph.js';
-import { FilesystemObjectStore } from '../src/io/filesystem-object-store.js';
 import { asset, type AnyAsset } from '../src/sdk/asset.js';
-import { openDatabase } from '../src/storage/data-source.factory.js';
+import { startBenchApi } from './bench-api.js';
 import { isMainModule } from './bench-support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -52,30 +45,13 @@ interface LineageTimings {
 }
 
 async function measure(size: number): Promise<LineageTimings> {
-  const dir = await mkdtemp(join(tmpdir(), 'weir-bench-console-'));
-  const database = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite') });
-  const engine = new WeirEngine({
-    dataSource: database.dataSource,
-    objectStore: new FilesystemObjectStore(join(dir, 'objects')),
-    executor: new InProcessExecutor(2),
-    graph: AssetGraph.build(project(size)),
-    inlineLimit: 64 * 1024,
-    retryDefaults: { maxAttempts: 1 },
-  });
-  await engine.start();
-  const auth = new AuthService(database.dataSource);
-  const { token } = await auth.createToken({ name: 'bench', role: 'viewer' });
-  const server = await startHttpServer(
-    engine,
-    { mode: 'embedded', role: 'embedded', project: 'bench', database: 'pglite' },
-    { port: 0, host: '127.0.0.1', auth },
-  );
+  const api = await startBenchApi(AssetGraph.build(project(size)));
+  const { auth, token, base } = api;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   try {
-    const base = `http://127.0.0.1:${server.port}`;
     const { setCookie } = await auth.createSession(token, '127.0.0.1');
     const [name, value] = setCookie.split(';')[0]!.split('=');
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -101,10 +77,7 @@ async function measure(size: number): Promise<LineageTimings> {
     return { ...hook, wallMs };
   } finally {
     await browser.close();
-    await server.close();
-    await engine.stop();
-    await database.close();
-    await rm(dir, { recursive: true, force: true });
+    await api.close();
   }
 }
 

@@ -12,18 +12,10 @@
  *
  * Needs PostgreSQL (`bash .ci/provision.sh`); creates and drops a scratch database.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startHttpServer } from '../src/api/http-server.js';
-import { AuthService } from '../src/auth/auth-service.js';
-import { WeirEngine } from '../src/engine/weir-engine.js';
-import { InProcessExecutor } from '../src/execution/in-process-executor.js';
 import { AssetGraph } from '../src/graph/asset-graph.js';
-import { FilesystemObjectStore } from '../src/io/filesystem-object-store.js';
 import { asset, type AnyAsset } from '../src/sdk/asset.js';
 import { maxLag } from '../src/sdk/freshness.js';
-import { openDatabase } from '../src/storage/data-source.factory.js';
+import { startBenchApi } from './bench-api.js';
 import { createScratchDatabase, dropScratchDatabase, isMainModule } from './bench-support.js';
 
 const ASSETS = 10_000;
@@ -63,26 +55,9 @@ async function timed(passes: number, work: () => Promise<unknown>): Promise<numb
 /** Prints the asset-graph and runs-list figures with their baselines. */
 export async function benchGraphQLApi(): Promise<void> {
   const url = await createScratchDatabase();
-  const dir = await mkdtemp(join(tmpdir(), 'weir-bench-gql-'));
-  const database = await openDatabase({ kind: 'postgres', url });
   const graph = AssetGraph.build(syntheticAssets());
-  const engine = new WeirEngine({
-    dataSource: database.dataSource,
-    objectStore: new FilesystemObjectStore(join(dir, 'objects')),
-    executor: new InProcessExecutor(2),
-    graph,
-    inlineLimit: 64 * 1024,
-    retryDefaults: { maxAttempts: 1 },
-  });
-  await engine.start();
-  const auth = new AuthService(database.dataSource);
-  const { token } = await auth.createToken({ name: 'bench', role: 'viewer' });
-  const server = await startHttpServer(
-    engine,
-    { mode: 'embedded', role: 'embedded', project: 'bench', database: 'postgres' },
-    { port: 0, host: '127.0.0.1', auth },
-  );
-  const base = `http://127.0.0.1:${server.port}`;
+  const api = await startBenchApi(graph, url);
+  const { engine, database, base, token } = api;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
     const response = await fetch(`${base}/graphql`, {
@@ -155,10 +130,7 @@ export async function benchGraphQLApi(): Promise<void> {
       `  baseline plain SQL, runs only: first page ${sqlFirstMs.toFixed(1)} ms · same deep page with OFFSET ${sqlOffsetMs.toFixed(1)} ms (${(sqlOffsetMs / sqlFirstMs).toFixed(1)}x its first page)`,
     );
   } finally {
-    await server.close();
-    await engine.stop();
-    await database.close();
-    await rm(dir, { recursive: true, force: true });
+    await api.close();
     await dropScratchDatabase(url);
   }
 }

@@ -9,10 +9,10 @@ import {
   Post,
 } from '@nestjs/common';
 import type { AutomationService } from '../automation/automation-service.js';
-import { recordObservation } from '../automation/upstream-events.js';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import { didYouMean } from '../graph/closest-key.js';
 import { RequireRole } from '../auth/require-role.js';
+import { reportObservation } from './report-observation.js';
 import { WEIR_AUTOMATION, WEIR_ENGINE } from './api-tokens.js';
 
 interface ExternalEvent {
@@ -49,17 +49,11 @@ export class AssetEventsController {
       throw new NotFoundException(`unknown asset '${assetKey}'${didYouMean(assetKey, graph.keys)}`);
     }
     const event = parseEvent(body);
-    const observationId = await this.engine.dataSource.transaction((manager) =>
-      recordObservation(manager, graph, {
-        assetKey,
-        partitionKey: event.partition,
-        dataVersion: event.dataVersion,
-        metadata: event.metadata,
-        source: 'api',
-      }),
-    );
-    const decisions = (await this.automation?.onUpstreamEvent(assetKey)) ?? [];
-    return { observationId, assetKey, runsRequested: decisions.flatMap((decision) => decision.runIds) };
+    const { observationId, runsRequested } = await reportObservation(this.engine, this.automation, {
+      assetKey,
+      ...event,
+    });
+    return { observationId, assetKey, runsRequested };
   }
 }
 

@@ -23,6 +23,7 @@ export interface EventView {
   readonly message: string;
   readonly runId: string | null;
   readonly stepId: string | null;
+  readonly attemptId: string | null;
   readonly assetKey: string | null;
   readonly data: Record<string, unknown>;
 }
@@ -55,17 +56,22 @@ export function toEventView(row: EventEntity): EventView {
     message: row.message,
     runId: row.runId,
     stepId: row.stepId,
+    attemptId: row.attemptId,
     assetKey: row.assetKey,
     data: row.data,
   };
 }
 
-/** Events of a run in order, optionally only those after `afterId` (for following a live run). */
+/**
+ * Events of a run in order, optionally only those after `afterId` (for following a live run)
+ * and of the given types.
+ */
 export async function listRunEvents(
   manager: EntityManager,
   runId: string,
   afterId?: string,
   limit = 10_000,
+  types?: readonly string[],
 ): Promise<EventView[]> {
   const query = manager
     .getRepository(EventEntity)
@@ -74,5 +80,18 @@ export async function listRunEvents(
     .orderBy('e.id', 'ASC')
     .limit(limit);
   if (afterId !== undefined) query.andWhere('e.id > :afterId', { afterId });
+  if (types?.length) query.andWhere('e.type IN (:...types)', { types });
   return (await query.getMany()).map(toEventView);
+}
+
+/** Every event after `afterId`, in id order (what live subscriptions tail). */
+export async function listEventsAfter(manager: EntityManager, afterId: string, limit: number): Promise<EventView[]> {
+  const rows = await manager
+    .getRepository(EventEntity)
+    .createQueryBuilder('e')
+    .where('e.id > :afterId', { afterId })
+    .orderBy('e.id', 'ASC')
+    .limit(limit)
+    .getMany();
+  return rows.map(toEventView);
 }

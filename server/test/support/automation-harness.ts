@@ -54,6 +54,7 @@ export async function startAutomation(
         message: row.message,
         runId: null,
         stepId: null,
+        attemptId: null,
         assetKey,
         data: row.data,
       }));

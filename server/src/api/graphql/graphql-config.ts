@@ -15,6 +15,7 @@ import { miscQueryResolvers } from './resolvers/misc-query-resolvers.js';
 import { mutationResolvers } from './resolvers/mutation-resolvers.js';
 import {
   materializationFieldResolvers,
+  runEventFieldResolvers,
   runFieldResolvers,
   runQueryResolvers,
   stepFieldResolvers,
@@ -151,6 +152,7 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
       Run: runFieldResolvers,
       Step: stepFieldResolvers,
       Materialization: materializationFieldResolvers,
+      RunEvent: runEventFieldResolvers,
     },
     path: '/graphql',
     graphiql: false,

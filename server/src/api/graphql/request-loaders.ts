@@ -171,7 +171,7 @@ export function createRequestLoaders(manager: EntityManager, graph: AssetGraph, 
       return oneBy(ids, rows, (row) => row.id);
     }),
     stepsByRun: new DataLoader(async (runIds) => {
-      const rows = await query<Record<string, never>>(
+      const rows = await query<Record<string, unknown>>(
         `SELECT id, run_id, asset_key, partition_key, status, attempt_count, next_attempt_at, started_at, ended_at,
                 error_message, reused_materialization_id FROM steps WHERE run_id = ANY($1::uuid[]) ORDER BY ordinal, asset_key, partition_key`,
         [[...runIds]],

@@ -6,7 +6,7 @@ import type { EventFeed, FeedEvent } from './event-feed.js';
 export interface AssetStatusChange {
   readonly assetKey: string;
   readonly status: AssetStatus;
-  readonly at: Date;
+  readonly at: Date | string;
   readonly runId: string | null;
 }
 
@@ -64,7 +64,7 @@ export class AssetStatusFeed {
       const status = states.get(key)?.status;
       if (!status || this.known.get(key) === status) continue;
       this.known.set(key, status);
-      changes.push({ assetKey: key, status, at: event.at, runId: event.runId });
+      changes.push({ assetKey: key, status, at: event.createdAt, runId: event.runId });
     }
     if (changes.length === 0) return;
     for (const listener of this.listeners) listener(changes);

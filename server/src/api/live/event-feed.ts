@@ -1,18 +1,8 @@
 import type { DataSource } from 'typeorm';
+import { listEventsAfter, type EventView } from '../../storage/event-log.js';
 
 /** An event-log row as subscriptions deliver it. */
-export interface FeedEvent {
-  readonly id: string;
-  readonly at: Date;
-  readonly type: string;
-  readonly level: string;
-  readonly message: string;
-  readonly runId: string | null;
-  readonly stepId: string | null;
-  readonly attemptId: string | null;
-  readonly assetKey: string | null;
-  readonly data: Record<string, unknown>;
-}
+export type FeedEvent = EventView;
 
 export type FeedListener = (events: readonly FeedEvent[]) => void;
 
@@ -104,13 +94,13 @@ export class EventFeed {
 
   private async readNew(): Promise<void> {
     try {
-      const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-        `SELECT id::text AS id, created_at, type, level, message, run_id, step_id, attempt_id, asset_key, data
-           FROM event_log WHERE id > $1 ORDER BY event_log.id LIMIT $2`,
-        [String(this.cursor ?? 0n), this.options.batchSize ?? 2000],
+      const rows = await listEventsAfter(
+        this.dataSource.manager,
+        String(this.cursor ?? 0n),
+        this.options.batchSize ?? 2000,
       );
-      const fresh = rows.filter((row) => !this.delivered.has(row.id as string)).map(toFeedEvent);
-      this.advance(rows.map((row) => BigInt(row.id as string)));
+      const fresh = rows.filter((row) => !this.delivered.has(row.id));
+      this.advance(rows.map((row) => BigInt(row.id)));
       if (fresh.length === 0) return;
       for (const listener of this.listeners) {
         try {
@@ -151,20 +141,4 @@ export class EventFeed {
     }
     this.cursor = cursor;
   }
-}
-
-/** An event_log row (id selected as text) as a feed event. */
-export function toFeedEvent(row: Record<string, unknown>): FeedEvent {
-  return {
-    id: row.id as string,
-    at: new Date(row.created_at as string),
-    type: row.type as string,
-    level: row.level as string,
-    message: row.message as string,
-    runId: row.run_id as string | null,
-    stepId: row.step_id as string | null,
-    attemptId: row.attempt_id as string | null,
-    assetKey: row.asset_key as string | null,
-    data: (row.data as Record<string, unknown>) ?? {},
-  };
 }

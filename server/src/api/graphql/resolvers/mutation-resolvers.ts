@@ -1,9 +1,9 @@
-import { recordObservation } from '../../../automation/upstream-events.js';
 import { isRole, type Role } from '../../../auth/principal.js';
 import { didYouMean } from '../../../graph/closest-key.js';
 import type { RequestedPartitions } from '../../../runs/partition-plan.js';
 import { apiError } from '../api-errors.js';
 import { requireRole, type GraphQLContext } from '../graphql-context.js';
+import { reportObservation } from '../../report-observation.js';
 import { resolveRun } from './run-resolvers.js';
 
 const MAX_SELECTION_LENGTH = 2_000;
@@ -118,16 +118,12 @@ export const mutationResolvers = {
       throw apiError('BAD_USER_INPUT', "'metadata' must be a JSON object");
     if (metadata && Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES)
       throw apiError('BAD_USER_INPUT', `'metadata' is larger than ${MAX_METADATA_BYTES} bytes`);
-    const observationId = await engine.dataSource.transaction((manager) =>
-      recordObservation(manager, graph, {
-        assetKey: args.assetKey,
-        partitionKey: args.partition ?? undefined,
-        dataVersion: args.dataVersion ?? undefined,
-        metadata: metadata as Record<string, unknown> | undefined,
-        source: 'api',
-      }),
-    );
-    const decisions = (await automation?.onUpstreamEvent(args.assetKey)) ?? [];
+    const { observationId, runsRequested } = await reportObservation(engine, automation, {
+      assetKey: args.assetKey,
+      partition: args.partition ?? undefined,
+      dataVersion: args.dataVersion ?? undefined,
+      metadata: metadata as Record<string, unknown> | undefined,
+    });
     ctx.services.feed.wake();
     const rows: Array<{ created_at: Date | string; partition_key: string; data_version: string | null }> =
       await engine.dataSource.query(`SELECT created_at, partition_key, data_version FROM observations WHERE id = $1`, [
@@ -139,7 +135,7 @@ export const mutationResolvers = {
       partitionKey: rows[0]?.partition_key || null,
       dataVersion: rows[0]?.data_version ?? null,
       createdAt: new Date(rows[0]?.created_at ?? Date.now()),
-      triggeredRunIds: decisions.flatMap((decision) => decision.runIds),
+      triggeredRunIds: runsRequested,
     };
   },
 

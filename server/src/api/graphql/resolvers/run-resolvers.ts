@@ -1,3 +1,4 @@
+import { listRunEvents, type EventView } from '../../../storage/event-log.js';
 import { apiError } from '../api-errors.js';
 import type { GraphQLContext } from '../graphql-context.js';
 import { decodeCursor, encodeCursor, pageSize } from '../pagination.js';
@@ -28,33 +29,11 @@ export async function resolveRun(ctx: GraphQLContext, idOrPrefix: string): Promi
   return run;
 }
 
-async function runEvents(
-  ctx: GraphQLContext,
-  runId: string,
-  args: { after?: string; first?: number; types?: string[] },
-  onlyType?: string,
-) {
+function runEvents(ctx: GraphQLContext, runId: string, args: { after?: string; first?: number; types?: string[] }) {
   const first = pageSize(args.first ?? 500, 1000);
   if (args.after !== undefined && args.after !== null && !/^\d{1,19}$/.test(args.after))
     throw apiError('BAD_USER_INPUT', `'after' must be an event id (digits), got ${JSON.stringify(args.after)}`);
-  const types = onlyType ? [onlyType] : (args.types ?? null);
-  const rows: Array<Record<string, unknown>> = await ctx.services.engine.dataSource.query(
-    `SELECT id::text AS id, created_at, type, level, message, run_id, step_id, attempt_id, asset_key, data FROM event_log
-      WHERE run_id = $1 AND id > $2 AND ($3::text[] IS NULL OR type = ANY($3::text[])) ORDER BY event_log.id LIMIT $4`,
-    [runId, args.after ?? '0', types, first],
-  );
-  return rows.map((row) => ({
-    id: row.id,
-    at: new Date(row.created_at as string),
-    type: row.type,
-    level: row.level,
-    message: row.message,
-    runId: row.run_id,
-    stepId: row.step_id,
-    attemptId: row.attempt_id,
-    assetKey: row.asset_key,
-    data: row.data ?? {},
-  }));
+  return listRunEvents(ctx.services.engine.dataSource.manager, runId, args.after ?? undefined, first, args.types);
 }
 
 export const runQueryResolvers = {
@@ -104,7 +83,7 @@ export const runFieldResolvers = {
   events: (run: RunRow, args: { after?: string; first?: number; types?: string[] }, ctx: GraphQLContext) =>
     runEvents(ctx, run.id, args),
   logs: (run: RunRow, args: { after?: string; first?: number }, ctx: GraphQLContext) =>
-    runEvents(ctx, run.id, args, 'log'),
+    runEvents(ctx, run.id, { ...args, types: ['log'] }),
   canReexecute: (run: RunRow) => run.status === 'failed' || run.status === 'canceled',
   canCancel: (run: RunRow) => !ENDED_RUN.has(run.status) && run.status !== 'canceling',
 };
@@ -125,6 +104,11 @@ export const stepFieldResolvers = {
       : await ctx.loaders.materializationByStep.load(step.id);
     return materialization ? ctx.loaders.checksByMaterialization.load(materialization.id) : [];
   },
+};
+
+/** Events are EventViews: the schema calls their timestamp `at`. */
+export const runEventFieldResolvers = {
+  at: (event: EventView) => event.createdAt,
 };
 
 export const materializationFieldResolvers = {

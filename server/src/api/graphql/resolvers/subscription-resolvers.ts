@@ -1,7 +1,8 @@
 import { AsyncQueue } from '../../live/async-queue.js';
 import { loadAssetStates } from '../../read-models/asset-states.js';
 import type { AssetStatusChange } from '../../live/asset-status-feed.js';
-import { toFeedEvent, type FeedEvent } from '../../live/event-feed.js';
+import type { FeedEvent } from '../../live/event-feed.js';
+import { listRunEvents } from '../../../storage/event-log.js';
 import { apiError } from '../api-errors.js';
 import type { GraphQLContext } from '../graphql-context.js';
 import { resolveRun } from './run-resolvers.js';
@@ -35,12 +36,13 @@ export const subscriptionResolvers = {
           else deliver(event);
         }
       });
-      const rows: Array<Record<string, unknown>> = await ctx.services.engine.dataSource.query(
-        `SELECT id::text AS id, created_at, type, level, message, run_id, step_id, attempt_id, asset_key, data
-           FROM event_log WHERE run_id = $1 AND id > $2 ORDER BY event_log.id LIMIT $3`,
-        [run.id, args.afterId ?? '0', REPLAY_LIMIT],
+      const stored = await listRunEvents(
+        ctx.services.engine.dataSource.manager,
+        run.id,
+        args.afterId ?? undefined,
+        REPLAY_LIMIT,
       );
-      for (const row of rows) deliver(toFeedEvent(row));
+      for (const event of stored) deliver(event);
       replaying = false;
       for (const event of held.splice(0)) deliver(event);
       return queue;
@@ -75,7 +77,7 @@ export const subscriptionResolvers = {
   runsChanged: {
     subscribe: async (_: unknown, __: unknown, ctx: GraphQLContext) => {
       let stop = () => {};
-      const queue = new AsyncQueue<{ runId: string; status: string; at: Date }>(() => stop());
+      const queue = new AsyncQueue<{ runId: string; status: string; at: string }>(() => stop());
       const { dataSource } = ctx.services.engine;
       let chain = Promise.resolve();
       stop = await ctx.services.feed.subscribe((events) => {
@@ -87,13 +89,13 @@ export const subscriptionResolvers = {
               `SELECT id, status FROM runs WHERE id = ANY($1::uuid[])`,
               [runIds],
             );
-            const at = events.at(-1)!.at;
+            const at = events.at(-1)!.createdAt;
             for (const row of rows) queue.push({ runId: row.id, status: row.status, at });
           })
           .catch((error: unknown) => console.error(`weir: runsChanged failed: ${(error as Error).message}`));
       });
       return queue;
     },
-    resolve: (change: { runId: string; status: string; at: Date }) => change,
+    resolve: (change: { runId: string; status: string; at: string }) => change,
   },
 };
