@@ -57,6 +57,9 @@ describe.each(STORAGE_BACKENDS)('automation per partition (%s)', (backend) => {
     h = await startAutomation(backend, [up, down]);
     const first = await materialize(h, 'up', ['2025-01-01']);
     expect(first.status).toBe('succeeded');
+    // Its event made down [2025-01-01] run (evaluation is asynchronous: wait until that run holds,
+    // or a slow evaluation could coalesce it with the next event, which is correct but another case).
+    await waitFor(async () => held, 'down [2025-01-01] to start and hold');
     // down [2025-01-01] is running (held); two more events of that partition wait for it.
     await materialize(h, 'up', ['2025-01-01']);
     await materialize(h, 'up', ['2025-01-01']);
