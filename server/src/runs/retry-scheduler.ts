@@ -41,7 +41,10 @@ export class RetryScheduler {
   }
 
   private async fire(job: StepJob): Promise<void> {
-    const requeued = await this.dataSource.transaction((m) => requeueDueRetry(m, job.stepId, this.clock.now()));
-    if (requeued) await this.dispatch(job);
+    const outcome = await this.dataSource.transaction((m) => requeueDueRetry(m, job.stepId, this.clock.now()));
+    if (outcome.kind === 'requeued') await this.dispatch(job);
+    // Woken before its time (a clock that fires early, or the retry was rescheduled later):
+    // the step is still waiting, so wait again rather than leave it to the next reconciliation.
+    else if (outcome.kind === 'not-due' && !this.timers.has(job.stepId)) this.arm(job, outcome.at);
   }
 }

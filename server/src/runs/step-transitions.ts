@@ -291,13 +291,17 @@ export async function failAttempt(
   return { kind: 'failed' };
 }
 
-/** Moves a step whose retry is due back to `queued`. False when it is not waiting any more. */
-export async function requeueDueRetry(manager: EntityManager, stepId: string, now: Date): Promise<boolean> {
+/** Moves a step whose retry is due back to `queued`; says why not when it is not due or not waiting any more. */
+export async function requeueDueRetry(
+  manager: EntityManager,
+  stepId: string,
+  now: Date,
+): Promise<{ kind: 'requeued' } | { kind: 'not-due'; at: Date } | { kind: 'not-waiting' }> {
   const step = await lockStep(manager, stepId);
-  if (!step || step.status !== 'retry_scheduled' || !step.nextAttemptAt || step.nextAttemptAt.getTime() > now.getTime())
-    return false;
+  if (!step || step.status !== 'retry_scheduled' || !step.nextAttemptAt) return { kind: 'not-waiting' };
+  if (step.nextAttemptAt.getTime() > now.getTime()) return { kind: 'not-due', at: step.nextAttemptAt };
   await manager.update(StepEntity, step.id, { status: 'queued', queuedAt: () => 'now()' });
-  return true;
+  return { kind: 'requeued' };
 }
 
 /** Whether the run of a step is being cancelled. */

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { asset } from '../../src/sdk/asset.js';
 import { NonRetryableError } from '../../src/sdk/retry.js';
 import type { RetryPolicySpec } from '../../src/sdk/retry.js';
+import { systemClock, type Clock } from '../../src/runs/clock.js';
 import { STORAGE_BACKENDS } from '../support/databases.js';
 import { startEngine, waitFor, type EngineHarness } from '../support/engine-harness.js';
 
@@ -88,6 +89,33 @@ describe.each(STORAGE_BACKENDS)('engine on a diamond graph (%s)', (backend) => {
     expect(final.steps.find((s) => s.assetKey === 'd')!.error).toContain('upstream b failed');
     expect(final.steps.find((s) => s.assetKey === 'b')!.error).toBe('b broke');
     expect(await harness.count('materializations')).toBe(2);
+  });
+
+  it('still retries when the retry timer fires before the retry is due', async () => {
+    // The system clock's timers may fire before the wall clock reaches their time; this clock
+    // always fires 30 ms early. The retry must still happen, once, and the run end.
+    const earlyClock: Clock = {
+      now: () => new Date(),
+      setTimer: (at, fire) => systemClock.setTimer(new Date(at.getTime() - 30), fire),
+    };
+    const { assets, calls } = diamond({
+      bRetry: { maxAttempts: 2, delay: '100ms', jitter: 'none' },
+      bBehaviour: (attempt) => {
+        if (attempt === 1) throw new Error('transient');
+      },
+    });
+    harness = await startEngine(backend, assets, { clock: earlyClock });
+    const run = await harness.engine.requestRun({ selection: '*', trigger: 'manual' });
+    const final = await waitFor(
+      async () => {
+        const view = await harness!.engine.getRun(run.id);
+        return view && ['succeeded', 'failed'].includes(view.status) ? view : undefined;
+      },
+      'the run to end after the retry of b',
+      10_000,
+    );
+    expect(final.status).toBe('succeeded');
+    expect(calls.filter((c) => c.startsWith('b'))).toEqual(['b#1', 'b#2']);
   });
 
   it('retries with exponential backoff on the controlled clock, capped by maxDelay, then succeeds', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/runs/run-queries.js';
 import { killHard, runWeir, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
@@ -22,10 +23,31 @@ describe('the example project under weir dev (embedded defaults)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('materializes every example asset through the CLI while dev holds the database', async () => {
+  // Eight processes in a row: on a loaded CI machine each start costs seconds. Each command has
+  // its own limit (see runWeir), and a failure reports how long each phase took and what
+  // `weir dev` printed, so a slow or stuck phase can be told apart.
+  it(
+    'materializes every example asset through the CLI while dev holds the database',
+    { timeout: 400_000 },
+    async () => {
+      const started = Date.now();
+      const phases: string[] = [];
+      const mark = (phase: string) => phases.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${phase}`);
+      try {
+        await exampleProjectScenario(mark);
+      } catch (error) {
+        (error as Error).message +=
+          `\nphases (time at end of each):\n${phases.join('\n')}\nweir dev printed:\n${dev?.output() ?? '(not started)'}`;
+        throw error;
+      }
+    },
+  );
+
+  async function exampleProjectScenario(mark: (phase: string) => void): Promise<void> {
     // Run from the repository root so WEIR_PROJECT's default (./assets) is the example project.
     dev = spawnWeir(['dev', '--port', '0', '--no-watch'], env, REPO);
     const api = await waitForApi(dataDir, dev);
+    mark('dev up');
     const health = (await (await fetch(`${api}/healthz`)).json()) as {
       status: string;
       database: string;
@@ -35,6 +57,7 @@ describe('the example project under weir dev (embedded defaults)', () => {
     expect(health.assets).toBeGreaterThanOrEqual(9);
 
     const materialize = await runWeir(['materialize', '*', '--json'], env, REPO);
+    mark('materialize');
     expect(materialize.code, materialize.output).toBe(0);
     const run = JSON.parse(materialize.output.slice(materialize.output.indexOf('{'))) as RunView;
     expect(run.status).toBe('succeeded');
@@ -49,32 +72,39 @@ describe('the example project under weir dev (embedded defaults)', () => {
     expect(run.steps.every((step) => typeof step.output?.metadata.rows === 'number')).toBe(true);
 
     const logs = await runWeir(['logs', run.id], env, REPO);
-    expect(logs.code).toBe(0);
+    mark('logs');
+    expect(logs.code, logs.output).toBe(0);
     expect(logs.output).toMatch(/attempt 1 failed \(user\): .*503/);
     expect(logs.output).toMatch(/retry 2 scheduled in/);
     expect(logs.output).toMatch(/materialized \(json, \d+ bytes, stored at file:\/\/\//);
 
     const runs = await runWeir(['runs'], env, REPO);
-    expect(runs.code).toBe(0);
+    mark('runs');
+    expect(runs.code, runs.output).toBe(0);
     expect(runs.output).toContain(run.id);
 
     // The gold assets' freshness SLAs: met right after the run (asked through dev's API).
     const freshness = await runWeir(['freshness'], env, REPO);
+    mark('freshness');
     expect(freshness.code, freshness.output).toBe(0);
     expect(freshness.output).toMatch(/gold\/daily_revenue\s+deadline '0 9 \* \* \*' Europe\/Paris \+30m\s+fresh/);
     expect(freshness.output).toMatch(/gold\/customer_360\s+maxLag 1d \(warn 12h\)\s+fresh/);
 
     // A second start on the same data dir is refused with a message naming the holder.
     const second = await runWeir(['dev', '--port', '0'], env, REPO);
-    expect(second.code).toBe(2);
+    mark('second dev refused');
+    expect(second.code, second.output).toBe(2);
     expect(second.output).toContain(`in use by \`weir dev\` (pid ${dev.child.pid})`);
 
     dev.child.kill('SIGTERM');
-    expect(await dev.exited).toBe(0);
+    const stopped = await Promise.race([dev.exited, sleep(60_000).then(() => 'still running after 60 s')]);
+    mark('dev stopped');
+    expect(stopped).toBe(0);
 
     // Without dev, `weir freshness` opens the data directory itself; the monitor recorded the
     // breach of the never-materialized assets at start, and their recovery.
     const local = await runWeir(['freshness', '--json'], env, REPO);
+    mark('local freshness');
     expect(local.code, local.output).toBe(0);
     const rows = JSON.parse(local.output.slice(local.output.indexOf('['))) as Array<{
       assetKey: string;
@@ -83,5 +113,5 @@ describe('the example project under weir dev (embedded defaults)', () => {
     }>;
     const revenue = rows.find((row) => row.assetKey === 'gold/daily_revenue');
     expect(revenue).toMatchObject({ status: 'fresh', lastBreachAt: expect.any(String) });
-  });
+  }
 });

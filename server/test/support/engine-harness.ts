@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WeirEngine } from '../../src/engine/weir-engine.js';
+import type { Executor } from '../../src/execution/executor.port.js';
 import { InProcessExecutor } from '../../src/execution/in-process-executor.js';
 import { AssetGraph } from '../../src/graph/asset-graph.js';
 import { FilesystemObjectStore } from '../../src/io/filesystem-object-store.js';
@@ -31,6 +32,10 @@ export async function startEngine(
   assets: readonly AnyAssetDefinition[],
   options: {
     manualClock?: boolean;
+    /** An executor of the test's own (default: in-process, `concurrency` at a time). */
+    executor?: Executor;
+    /** A clock of the test's own (instead of the system clock or `manualClock`). */
+    clock?: Clock;
     retryDefaults?: RetryPolicySpec;
     inlineLimit?: number;
     concurrency?: number;
@@ -44,11 +49,11 @@ export async function startEngine(
   const engine = new WeirEngine({
     dataSource: database.dataSource,
     objectStore: store,
-    executor: new InProcessExecutor(options.concurrency ?? 4),
+    executor: options.executor ?? new InProcessExecutor(options.concurrency ?? 4),
     graph: AssetGraph.build(assets),
     inlineLimit: options.inlineLimit ?? 64 * 1024,
     retryDefaults: options.retryDefaults ?? { maxAttempts: 1 },
-    clock: clock as Clock | undefined,
+    clock: options.clock ?? (clock as Clock | undefined),
     random: options.random ?? (() => 0.5),
   });
   await engine.start();

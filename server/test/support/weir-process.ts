@@ -31,15 +31,26 @@ export function spawnWeir(args: readonly string[], env: Record<string, string>, 
   return { child, output: () => output, exited };
 }
 
-/** Runs `weir <args>` to completion. */
+/**
+ * Runs `weir <args>` to completion. A command still running after `timeoutMs` is killed and
+ * reported as code `'timeout'` with what it printed, so a hang fails with evidence rather than
+ * as the test's own timeout.
+ */
 export async function runWeir(
   args: readonly string[],
   env: Record<string, string>,
   cwd?: string,
+  timeoutMs = 120_000,
 ): Promise<{ code: number | string; output: string }> {
   const process = spawnWeir(args, env, cwd);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    process.child.kill('SIGKILL');
+  }, timeoutMs);
   const code = await process.exited;
-  return { code, output: process.output() };
+  clearTimeout(timer);
+  return { code: timedOut ? 'timeout' : code, output: process.output() };
 }
 
 // The CLI credential of each API base URL that waitForApi found, for apiFetch.

@@ -4,6 +4,7 @@ import { startHttpServer } from '../../api/http-server.js';
 import { AuthService } from '../../auth/auth-service.js';
 import { cliTokenPath, ensureCliToken } from '../../auth/cli-credential.js';
 import { announceFirstAdminToken } from '../../auth/first-start.js';
+import { EmbeddedReconcileLoop } from '../../engine/embedded-reconcile-loop.js';
 import { openWeir } from '../../engine/open-weir.js';
 import { schedulingDuties } from '../../engine/scheduling-duties.js';
 import { BackfillRunner } from '../../backfills/backfill-runner.js';
@@ -84,6 +85,12 @@ export function registerDev(program: Command): void {
       const duties = schedulingDuties(weir, { sensors: () => current.sensors, log, extra: [backfills] });
       await duties.start();
       await weir.automation.evaluateAll();
+      const reconciling = new EmbeddedReconcileLoop(weir.engine, {
+        intervalMs: config.heartbeatIntervalMs,
+        queuedGraceMs: config.lostAfterMs,
+        log,
+      });
+      reconciling.start();
 
       let reloading = Promise.resolve();
       const watcher = options.watch
@@ -108,6 +115,7 @@ export function registerDev(program: Command): void {
 
       await onShutdown(log, async () => {
         watcher?.close();
+        await reconciling.stop();
         duties.stop();
         await backfills.idle();
         await server.close();
