@@ -2,16 +2,20 @@ import type { DataSource } from 'typeorm';
 import type { Alert } from '../alerts/alert-sink.port.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { CancelTimer, Clock } from '../runs/clock.js';
+import type { AnyAsset } from '../sdk/asset.js';
 import { describeFreshnessPolicy, type FreshnessPolicy } from '../sdk/freshness.js';
 import { freshnessAlert } from './freshness-alerts.js';
-import { evaluateFreshness, type FreshnessEvaluation } from './freshness-policy.js';
+import type { FreshnessEvaluation } from './freshness-policy.js';
 import {
+  readBreachedPartitions,
   readFreshnessStates,
   readLastMaterializations,
   recordFreshness,
+  subjectKey,
   transitionMessage,
   type StoredFreshness,
 } from './freshness-store.js';
+import { evaluateSubject, freshnessSubject, partitionSubject, type FreshnessSubject } from './freshness-subject.js';
 
 /** A committed materialization, as the engine announces it (`'materialized'`). */
 export interface MaterializationNotice {
@@ -68,7 +72,7 @@ export class FreshnessMonitor {
   private running = false;
 
   private readonly onMaterialized = (notice: MaterializationNotice) => {
-    if (this.running && this.policyOf(notice.assetKey)) void this.evaluate(notice.assetKey);
+    if (this.running && this.policyOf(notice.assetKey)) void this.evaluate(notice.assetKey, notice.partitionKey);
   };
 
   constructor(private readonly options: FreshnessMonitorOptions) {}
@@ -105,11 +109,13 @@ export class FreshnessMonitor {
 
   /**
    * Evaluates one asset now and records a change of status; evaluations of the same asset run
-   * one after the other.
+   * one after the other. For a time-partitioned asset this is the partition due now, plus
+   * `partitionKey` when given (a partition just materialized) and the partitions recorded as
+   * warning or late: a late partition materialized afterwards recovers.
    */
-  evaluate(assetKey: string): Promise<void> {
+  evaluate(assetKey: string, partitionKey?: string): Promise<void> {
     const previous = this.queues.get(assetKey) ?? Promise.resolve();
-    const next = previous.then(() => this.evaluateNow(assetKey));
+    const next = previous.then(() => this.evaluateNow(assetKey, partitionKey));
     this.queues.set(assetKey, next);
     void next.finally(() => {
       if (this.queues.get(assetKey) === next) this.queues.delete(assetKey);
@@ -119,65 +125,116 @@ export class FreshnessMonitor {
 
   /** The first pass: every policy from two bulk reads; only assets whose status changed are written. */
   private async evaluateAll(): Promise<void> {
-    const policies = new Map<string, FreshnessPolicy>();
+    const now = this.options.clock.now();
+    const targets: Array<{
+      assetKey: string;
+      policy: FreshnessPolicy;
+      subject: FreshnessSubject;
+      partitioned: boolean;
+    }> = [];
     for (const definition of this.options.graph().definitions) {
-      if (definition.kind === 'asset' && definition.freshness) policies.set(definition.key, definition.freshness);
+      if (definition.kind !== 'asset' || !definition.freshness) continue;
+      targets.push({
+        assetKey: definition.key,
+        policy: definition.freshness,
+        subject: freshnessSubject(definition.partitions, now),
+        partitioned: definition.partitions?.kind === 'time',
+      });
     }
-    if (policies.size === 0) return;
-    const keys = [...policies.keys()];
+    if (targets.length === 0) return;
     const manager = this.options.dataSource.manager;
     const [lastMaterializations, states] = await Promise.all([
-      readLastMaterializations(manager, keys),
-      readFreshnessStates(manager, keys),
+      readLastMaterializations(manager, targets),
+      readFreshnessStates(
+        manager,
+        targets.map(({ assetKey, subject }) => ({ assetKey, partitionKey: subject.partitionKey })),
+      ),
     ]);
-    const now = this.options.clock.now();
-    for (const [key, policy] of policies) {
+    for (const { assetKey, policy, subject, partitioned } of targets) {
       if (!this.running) return;
-      if (this.evaluatedDuringStart.has(key)) continue;
-      const evaluation = evaluateFreshness(policy, lastMaterializations.get(key) ?? null, now);
+      if (this.evaluatedDuringStart.has(assetKey)) continue;
+      const key = subjectKey(assetKey, subject.partitionKey);
+      const evaluation = evaluateSubject(policy, subject, lastMaterializations.get(key) ?? null, now);
       const stored = states.get(key);
-      if (evaluation.status !== (stored?.status ?? 'fresh')) {
-        void this.evaluate(key);
-        continue;
-      }
-      if (stored && stored.status !== 'fresh') this.realert(stored, policy, evaluation);
-      this.arm(key, evaluation, now);
+      const unchanged = evaluation.status === (stored?.status ?? 'fresh');
+      if (unchanged && stored && stored.status !== 'fresh') this.realert(stored, policy, evaluation);
+      // A time-partitioned asset may also have older partitions to look after: one full evaluation.
+      if (partitioned || !unchanged) void this.evaluate(assetKey);
+      else this.arm(assetKey, evaluation, now);
     }
   }
 
-  private async evaluateNow(assetKey: string): Promise<void> {
-    const policy = this.policyOf(assetKey);
-    if (!this.running || !policy) return;
+  private async evaluateNow(assetKey: string, materializedPartition?: string): Promise<void> {
+    const definition = this.definitionOf(assetKey);
+    const policy = definition?.freshness;
+    if (!this.running || !definition || !policy) return;
     const now = this.options.clock.now();
     try {
-      const manager = this.options.dataSource.manager;
-      const [last, stored] = await Promise.all([
-        readLastMaterializations(manager, [assetKey]),
-        readFreshnessStates(manager, [assetKey]),
-      ]);
-      const evaluation = evaluateFreshness(policy, last.get(assetKey) ?? null, now);
+      const subject = freshnessSubject(definition.partitions, now);
+      const evaluation = await this.evaluateSubjectNow(assetKey, subject, policy, now);
+      // Re-checked while breached (the subject, or an older partition still warning or late).
+      let breached = evaluation.status !== 'fresh';
+      if (definition.partitions?.kind === 'time') {
+        // Older partitions: the one just materialized, and those recorded as warning or late.
+        const manager = this.options.dataSource.manager;
+        const others = new Set((await readBreachedPartitions(manager, assetKey)).map((state) => state.partitionKey));
+        if (materializedPartition) others.add(materializedPartition);
+        others.delete(subject.partitionKey);
+        for (const partitionKey of [...others].sort()) {
+          const older = partitionSubject(definition.partitions, partitionKey);
+          if (!older) continue;
+          const result = await this.evaluateSubjectNow(assetKey, older, policy, now, { onlyTracked: true });
+          if (result.status !== 'fresh') breached = true;
+        }
+      }
       if (this.starting) this.evaluatedDuringStart.add(assetKey);
-      if (evaluation.status === (stored.get(assetKey)?.status ?? 'fresh')) {
-        this.arm(assetKey, evaluation, now);
-        return;
-      }
-      const recorded = await recordFreshness(this.options.dataSource, assetKey, policy, now);
-      if (recorded.transition) {
-        this.options.log(`freshness of ${assetKey}: ${transitionMessage(recorded.transition)}`);
-        void this.options.alert?.(freshnessAlert(recorded.transition));
-      }
-      this.arm(assetKey, recorded.evaluation, now);
+      this.arm(assetKey, evaluation, now, breached);
     } catch (error) {
       this.options.log(`freshness of ${assetKey} could not be evaluated: ${(error as Error).message}`);
       this.armAt(assetKey, now.getTime() + (this.options.recheckIntervalMs ?? RETRY_AFTER_ERROR_MS));
     }
   }
 
-  /** Sets the asset's one timer: its next change, or sooner while it is warning or late. */
-  private arm(assetKey: string, evaluation: FreshnessEvaluation, now: Date): void {
+  /**
+   * Evaluates one subject and records a change of status. `onlyTracked`: a partition that was
+   * never evaluated is left alone (a backfilled partition is not a freshness event).
+   */
+  private async evaluateSubjectNow(
+    assetKey: string,
+    subject: FreshnessSubject,
+    policy: FreshnessPolicy,
+    now: Date,
+    options: { onlyTracked?: boolean } = {},
+  ): Promise<FreshnessEvaluation> {
+    const manager = this.options.dataSource.manager;
+    const key = subjectKey(assetKey, subject.partitionKey);
+    const [last, stored] = await Promise.all([
+      readLastMaterializations(manager, [{ assetKey, subject }]),
+      readFreshnessStates(manager, [{ assetKey, partitionKey: subject.partitionKey }]),
+    ]);
+    const evaluation = evaluateSubject(policy, subject, last.get(key) ?? null, now);
+    const current = stored.get(key);
+    if (options.onlyTracked && !current) return evaluation;
+    if (evaluation.status === (current?.status ?? 'fresh')) return evaluation;
+    const recorded = await recordFreshness(this.options.dataSource, assetKey, subject, policy, now);
+    if (recorded.transition) {
+      const target = subject.partitionKey ? `${assetKey} [${subject.partitionKey}]` : assetKey;
+      this.options.log(`freshness of ${target}: ${transitionMessage(recorded.transition)}`);
+      void this.options.alert?.(freshnessAlert(recorded.transition));
+    }
+    return recorded.evaluation;
+  }
+
+  /** Sets the asset's one timer: its next change, or sooner while it (or an older partition) is warning or late. */
+  private arm(
+    assetKey: string,
+    evaluation: FreshnessEvaluation,
+    now: Date,
+    breached = evaluation.status !== 'fresh',
+  ): void {
     let at = evaluation.nextChangeAt?.getTime();
     const recheck = this.options.recheckIntervalMs;
-    if (evaluation.status !== 'fresh' && recheck !== undefined && recheck > 0) {
+    if (breached && recheck !== undefined && recheck > 0) {
       at = Math.min(at ?? Infinity, now.getTime() + recheck);
     }
     if (at === undefined) {
@@ -219,9 +276,13 @@ export class FreshnessMonitor {
   }
 
   private policyOf(assetKey: string): FreshnessPolicy | undefined {
+    return this.definitionOf(assetKey)?.freshness;
+  }
+
+  private definitionOf(assetKey: string): AnyAsset | undefined {
     const graph = this.options.graph();
     if (!graph.has(assetKey)) return undefined;
     const definition = graph.get(assetKey);
-    return definition.kind === 'asset' ? definition.freshness : undefined;
+    return definition.kind === 'asset' ? definition : undefined;
   }
 }

@@ -69,14 +69,34 @@ export function evaluateFreshness(
   const start = ticks ? ticks.atOrAfter(lastMs) : lastMs;
   const lateAt = start + lagMs;
   const warnAt = warnMs === undefined ? undefined : start + warnMs;
-  const lag = Math.max(0, nowMs - lastMs);
+  return againstDueTimes(
+    nowMs,
+    { lateAt, warnAt },
+    {
+      lagMs: Math.max(0, nowMs - lastMs),
+      freshSince: lastMaterializedAt,
+      nextDeadlineWhenLate: nextDeadlineAfterNow(),
+    },
+  );
+}
+
+/**
+ * The status at `nowMs` of data due by `lateAt` (warning from `warnAt`): late from `lateAt`,
+ * warning from `warnAt`, fresh (since `freshSince`) before.
+ */
+function againstDueTimes(
+  nowMs: number,
+  due: { lateAt: number; warnAt: number | undefined },
+  context: { lagMs: number; freshSince: Date; nextDeadlineWhenLate: Date | null },
+): FreshnessEvaluation {
+  const { lateAt, warnAt } = due;
   if (nowMs >= lateAt) {
     return {
       status: 'late',
       since: date(lateAt),
       missedDeadline: date(lateAt),
-      nextDeadline: nextDeadlineAfterNow(),
-      lagMs: lag,
+      nextDeadline: context.nextDeadlineWhenLate,
+      lagMs: context.lagMs,
       nextChangeAt: null,
     };
   }
@@ -86,18 +106,62 @@ export function evaluateFreshness(
       since: date(warnAt),
       missedDeadline: null,
       nextDeadline: date(lateAt),
-      lagMs: lag,
+      lagMs: context.lagMs,
       nextChangeAt: date(lateAt),
     };
   }
   return {
     status: 'fresh',
-    since: lastMaterializedAt,
+    since: context.freshSince,
     missedDeadline: null,
     nextDeadline: date(lateAt),
-    lagMs: lag,
+    lagMs: context.lagMs,
     nextChangeAt: date(warnAt ?? lateAt),
   };
+}
+
+/**
+ * Evaluates a freshness policy at `now` for one time partition whose window ended at
+ * `windowEnd`, materialized at `materializedAt` (null: not yet). A partition's data cannot exist
+ * before its window ends, so the policy counts from there:
+ *
+ * - `maxLag`: the partition is due by `windowEnd + maxLag` (warning from `windowEnd + warn`);
+ * - `deadline`: it is due by the first tick at or after `windowEnd`, plus `maxLag`.
+ *
+ * Once materialized, the partition is fresh: its window's data does not age. `lagMs` is how long
+ * after the window's end the data came (or, while it has not, how long it has been awaited).
+ */
+export function evaluatePartitionFreshness(
+  policy: FreshnessPolicy,
+  windowEnd: Date,
+  materializedAt: Date | null,
+  now: Date,
+): FreshnessEvaluation {
+  const { lagMs, warnMs, ticks } = compile(policy);
+  const endMs = windowEnd.getTime();
+  const start = ticks ? ticks.atOrAfter(endMs) : endMs;
+  const lateAt = start + lagMs;
+  const warnAt = warnMs === undefined ? undefined : start + warnMs;
+  if (materializedAt !== null) {
+    return {
+      status: 'fresh',
+      since: materializedAt,
+      missedDeadline: null,
+      nextDeadline: null,
+      lagMs: Math.max(0, materializedAt.getTime() - endMs),
+      nextChangeAt: null,
+    };
+  }
+  const nowMs = now.getTime();
+  return againstDueTimes(
+    nowMs,
+    { lateAt, warnAt },
+    {
+      lagMs: Math.max(0, nowMs - endMs),
+      freshSince: windowEnd,
+      nextDeadlineWhenLate: null,
+    },
+  );
 }
 
 function compile(policy: FreshnessPolicy): CompiledPolicy {

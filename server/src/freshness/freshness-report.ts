@@ -1,12 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { describeFreshnessPolicy, type FreshnessPolicy } from '../sdk/freshness.js';
-import { evaluateFreshness, type FreshnessStatus } from './freshness-policy.js';
-import { readFreshnessStates, readLastMaterializations, UNPARTITIONED } from './freshness-store.js';
+import type { FreshnessStatus } from './freshness-policy.js';
+import { readFreshnessStates, readLastBreaches, readLastMaterializations, subjectKey } from './freshness-store.js';
+import { evaluateSubject, freshnessSubject, type FreshnessSubject } from './freshness-subject.js';
 
 /** One asset's freshness, as `GET /api/freshness` and `weir freshness` show it. Times are ISO 8601. */
 export interface FreshnessView {
   readonly assetKey: string;
+  /** For a time-partitioned asset, the partition due now (`''` otherwise, or before the first is due). */
   readonly partitionKey: string;
   /** The policy in a few words, e.g. `maxLag 1d (warn 12h)`. */
   readonly policy: string;
@@ -25,29 +27,43 @@ export interface FreshnessView {
 
 /**
  * The freshness of every asset that has a policy, in graph order: evaluated at `now` from the
- * latest materializations, with the breach history recorded by the freshness monitor.
+ * latest materializations, with the breach history recorded by the freshness monitor. A
+ * time-partitioned asset shows the partition due now (see {@link freshnessSubject}); its last
+ * breach is the latest of any partition.
  */
 export async function freshnessReport(manager: EntityManager, graph: AssetGraph, now: Date): Promise<FreshnessView[]> {
-  const policies: Array<[string, FreshnessPolicy]> = [];
+  const targets: Array<{ assetKey: string; policy: FreshnessPolicy; subject: FreshnessSubject }> = [];
   for (const definition of graph.definitions) {
-    if (definition.kind === 'asset' && definition.freshness) policies.push([definition.key, definition.freshness]);
+    if (definition.kind === 'asset' && definition.freshness)
+      targets.push({
+        assetKey: definition.key,
+        policy: definition.freshness,
+        subject: freshnessSubject(definition.partitions, now),
+      });
   }
-  const keys = policies.map(([key]) => key);
-  const [lastMaterializations, states] = await Promise.all([
-    readLastMaterializations(manager, keys),
-    readFreshnessStates(manager, keys),
+  const [lastMaterializations, states, breaches] = await Promise.all([
+    readLastMaterializations(manager, targets),
+    readFreshnessStates(
+      manager,
+      targets.map(({ assetKey, subject }) => ({ assetKey, partitionKey: subject.partitionKey })),
+    ),
+    readLastBreaches(
+      manager,
+      targets.map(({ assetKey }) => assetKey),
+    ),
   ]);
-  return policies.map(([assetKey, policy]): FreshnessView => {
-    const last = lastMaterializations.get(assetKey) ?? null;
-    const evaluation = evaluateFreshness(policy, last, now);
-    const stored = states.get(assetKey);
+  return targets.map(({ assetKey, policy, subject }): FreshnessView => {
+    const key = subjectKey(assetKey, subject.partitionKey);
+    const last = lastMaterializations.get(key) ?? null;
+    const evaluation = evaluateSubject(policy, subject, last, now);
+    const stored = states.get(key);
     // The recorded start of the status is the better one when the record agrees (a never
     // materialized asset has no computable start).
     const since = stored?.status === evaluation.status ? stored.since : evaluation.since;
-    const lastBreach = evaluation.status === 'late' ? since : (stored?.lastBreachAt ?? null);
+    const lastBreach = evaluation.status === 'late' ? since : (breaches.get(assetKey) ?? null);
     return {
       assetKey,
-      partitionKey: UNPARTITIONED,
+      partitionKey: subject.partitionKey,
       policy: describeFreshnessPolicy(policy),
       status: evaluation.status,
       since: iso(since),

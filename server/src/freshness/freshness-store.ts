@@ -2,10 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { formatDuration } from '../sdk/duration.js';
 import { describeFreshnessPolicy, type FreshnessPolicy } from '../sdk/freshness.js';
 import { appendEvents } from '../storage/event-log.js';
-import { evaluateFreshness, type FreshnessEvaluation, type FreshnessStatus } from './freshness-policy.js';
-
-/** The partition key of unpartitioned assets: freshness is kept per (asset, partition). */
-export const UNPARTITIONED = '';
+import type { FreshnessEvaluation, FreshnessStatus } from './freshness-policy.js';
+import { evaluateSubject, type FreshnessSubject } from './freshness-subject.js';
 
 /** A row of `freshness_states`. */
 export interface StoredFreshness {
@@ -49,50 +47,96 @@ interface StateRow {
 const STATE_COLUMNS =
   'asset_key, partition_key, status, since, last_materialized_at, missed_deadline, lag_ms, last_breach_at';
 
+/** An asset and the subject its freshness is held against (see {@link FreshnessSubject}). */
+export interface SubjectOf {
+  readonly assetKey: string;
+  readonly subject: FreshnessSubject;
+}
+
+/** The map key of an (asset, partition) pair in the maps read here. */
+export function subjectKey(assetKey: string, partitionKey: string): string {
+  return `${assetKey}\u0000${partitionKey}`;
+}
+
 /**
- * When each asset was last materialized: the end of the step that committed its latest
- * materialization, on the engine's clock. One index lookup per key. A partitioned asset (no
- * unpartitioned materialization) counts its latest materialization of any partition: freshness
- * is tracked per asset, not yet per partition.
+ * When each subject was last materialized: the end of the step that committed its latest
+ * materialization, on the engine's clock. One index lookup per subject, in one query. A time
+ * partition counts only its own materializations; a whole asset its unpartitioned one, or else
+ * its latest of any partition (static and dynamic partitions). Keyed by {@link subjectKey}.
  */
 export async function readLastMaterializations(
+  manager: EntityManager,
+  subjects: readonly SubjectOf[],
+): Promise<Map<string, Date>> {
+  const wanted = subjects.filter(({ subject }) => subject.kind !== 'none-due');
+  if (wanted.length === 0) return new Map();
+  const rows: Array<{ asset_key: string; partition_key: string; at: Date | string | null }> = await manager.query(
+    `SELECT k.asset_key, k.partition_key,
+            CASE WHEN k.exact THEN
+              (SELECT s.ended_at FROM materializations m JOIN steps s ON s.id = m.step_id
+                WHERE m.asset_key = k.asset_key AND m.partition_key = k.partition_key
+                ORDER BY m.created_at DESC LIMIT 1)
+            ELSE coalesce(
+              (SELECT s.ended_at FROM materializations m JOIN steps s ON s.id = m.step_id
+                WHERE m.asset_key = k.asset_key AND m.partition_key = ''
+                ORDER BY m.created_at DESC LIMIT 1),
+              -- Evaluated only when the first finds nothing (partitioned, or never materialized).
+              (SELECT s.ended_at FROM materializations m JOIN steps s ON s.id = m.step_id
+                WHERE m.asset_key = k.asset_key ORDER BY m.created_at DESC LIMIT 1)) END AS at
+       FROM unnest($1::text[], $2::text[], $3::boolean[]) AS k(asset_key, partition_key, exact)`,
+    [
+      wanted.map((item) => item.assetKey),
+      wanted.map((item) => item.subject.partitionKey),
+      wanted.map((item) => item.subject.kind === 'partition'),
+    ],
+  );
+  const result = new Map<string, Date>();
+  for (const row of rows)
+    if (row.at !== null) result.set(subjectKey(row.asset_key, row.partition_key), new Date(row.at));
+  return result;
+}
+
+/** The stored states of these (asset, partition) pairs, keyed by {@link subjectKey}; pairs never evaluated have none. */
+export async function readFreshnessStates(
+  manager: EntityManager,
+  pairs: ReadonlyArray<{ readonly assetKey: string; readonly partitionKey: string }>,
+): Promise<Map<string, StoredFreshness>> {
+  if (pairs.length === 0) return new Map();
+  const rows: StateRow[] = await manager.query(
+    `SELECT ${STATE_COLUMNS} FROM freshness_states
+      WHERE (asset_key, partition_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [pairs.map((pair) => pair.assetKey), pairs.map((pair) => pair.partitionKey)],
+  );
+  return new Map(rows.map((row) => [subjectKey(row.asset_key, row.partition_key), toStored(row)]));
+}
+
+/** When each asset last became late, in any of its partitions. */
+export async function readLastBreaches(
   manager: EntityManager,
   assetKeys: readonly string[],
 ): Promise<Map<string, Date>> {
   if (assetKeys.length === 0) return new Map();
-  const rows: Array<{ asset_key: string; at: Date | string | null }> = await manager.query(
-    `SELECT k.asset_key,
-            coalesce(
-              (SELECT s.ended_at FROM materializations m JOIN steps s ON s.id = m.step_id
-                WHERE m.asset_key = k.asset_key AND m.partition_key = $2
-                ORDER BY m.created_at DESC LIMIT 1),
-              -- Evaluated only when the first finds nothing (partitioned, or never materialized).
-              (SELECT s.ended_at FROM materializations m JOIN steps s ON s.id = m.step_id
-                WHERE m.asset_key = k.asset_key ORDER BY m.created_at DESC LIMIT 1)) AS at
-       FROM unnest($1::text[]) AS k(asset_key)`,
-    [assetKeys, UNPARTITIONED],
+  const rows: Array<{ asset_key: string; at: Date | string }> = await manager.query(
+    `SELECT asset_key, max(last_breach_at) AS at FROM freshness_states
+      WHERE asset_key = ANY($1::text[]) AND last_breach_at IS NOT NULL GROUP BY asset_key`,
+    [assetKeys],
   );
-  const result = new Map<string, Date>();
-  for (const row of rows) if (row.at !== null) result.set(row.asset_key, new Date(row.at));
-  return result;
+  return new Map(rows.map((row) => [row.asset_key, new Date(row.at)]));
 }
 
-/** The stored states of these assets (unpartitioned); assets never evaluated have none. */
-export async function readFreshnessStates(
-  manager: EntityManager,
-  assetKeys: readonly string[],
-): Promise<Map<string, StoredFreshness>> {
-  if (assetKeys.length === 0) return new Map();
+/** The partitions of an asset that are warning or late now, as last recorded, oldest first. */
+export async function readBreachedPartitions(manager: EntityManager, assetKey: string): Promise<StoredFreshness[]> {
   const rows: StateRow[] = await manager.query(
-    `SELECT ${STATE_COLUMNS} FROM freshness_states WHERE asset_key = ANY($1::text[]) AND partition_key = $2`,
-    [assetKeys, UNPARTITIONED],
+    `SELECT ${STATE_COLUMNS} FROM freshness_states
+      WHERE asset_key = $1 AND partition_key <> '' AND status <> 'fresh' ORDER BY partition_key`,
+    [assetKey],
   );
-  return new Map(rows.map((row) => [row.asset_key, toStored(row)]));
+  return rows.map(toStored);
 }
 
 /**
- * Evaluates `assetKey` at `now` and records a change of status: under a lock on its
- * `freshness_states` row, the row and a `freshness.<status>` event (with the missed deadline
+ * Evaluates `assetKey` (the given subject: the whole asset or one time partition) at `now` and
+ * records a change of status: under a lock on its `freshness_states` row, the row and a `freshness.<status>` event (with the missed deadline
  * and the lag) commit together. Two evaluators racing (a timer and a materialization, two
  * servers during a change of leader) cannot both record the same change. No change: nothing
  * is written beyond the row's first insertion.
@@ -100,6 +144,7 @@ export async function readFreshnessStates(
 export async function recordFreshness(
   dataSource: DataSource,
   assetKey: string,
+  subject: FreshnessSubject,
   policy: FreshnessPolicy,
   now: Date,
 ): Promise<{ evaluation: FreshnessEvaluation; transition: FreshnessTransition | null }> {
@@ -108,20 +153,23 @@ export async function recordFreshness(
     await manager.query(
       `INSERT INTO freshness_states (asset_key, partition_key, status, since, updated_at)
        VALUES ($1, $2, 'fresh', $3, $3) ON CONFLICT (asset_key, partition_key) DO NOTHING`,
-      [assetKey, UNPARTITIONED, now],
+      [assetKey, subject.partitionKey, now],
     );
     const rows: StateRow[] = await manager.query(
       `SELECT ${STATE_COLUMNS} FROM freshness_states WHERE asset_key = $1 AND partition_key = $2 FOR UPDATE`,
-      [assetKey, UNPARTITIONED],
+      [assetKey, subject.partitionKey],
     );
     const stored = toStored(rows[0]!);
-    const last = (await readLastMaterializations(manager, [assetKey])).get(assetKey) ?? null;
-    const evaluation = evaluateFreshness(policy, last, now);
+    const last =
+      (await readLastMaterializations(manager, [{ assetKey, subject }])).get(
+        subjectKey(assetKey, subject.partitionKey),
+      ) ?? null;
+    const evaluation = evaluateSubject(policy, subject, last, now);
     if (evaluation.status === stored.status) return { evaluation, transition: null };
     const to = evaluation.status;
     const transition: FreshnessTransition = {
       assetKey,
-      partitionKey: UNPARTITIONED,
+      partitionKey: subject.partitionKey,
       from: stored.status,
       to,
       since: evaluation.since ?? now,
@@ -139,7 +187,7 @@ export async function recordFreshness(
         WHERE asset_key = $1 AND partition_key = $2`,
       [
         assetKey,
-        UNPARTITIONED,
+        subject.partitionKey,
         to,
         transition.since,
         last,
@@ -155,7 +203,7 @@ export async function recordFreshness(
         assetKey,
         message: transitionMessage(transition),
         data: {
-          partitionKey: UNPARTITIONED,
+          partitionKey: subject.partitionKey,
           from: transition.from,
           to,
           since: transition.since.toISOString(),

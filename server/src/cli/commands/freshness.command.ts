@@ -37,7 +37,8 @@ export function registerFreshness(program: Command): void {
 
 function freshnessRow(row: FreshnessView): string[] {
   return [
-    row.assetKey,
+    // A time-partitioned asset is held to its partition due now.
+    row.partitionKey ? `${row.assetKey} [${row.partitionKey}]` : row.assetKey,
     row.policy,
     statusCell(row),
     row.lastMaterializedAt ? when(row.lastMaterializedAt) : 'never',
