@@ -55,6 +55,13 @@ export class BackfillsController {
     return view;
   }
 
+  /** Runs the failed partitions of a failed backfill again, each from its failure. 409 when it has not failed. */
+  @Post(':id/retry')
+  async retry(@Param('id') id: string): Promise<BackfillView> {
+    if (!UUID.test(id) || !(await this.runner().get(id))) throw new NotFoundException(`no backfill ${id}`);
+    return this.runner().retryFailed(id);
+  }
+
   private runner(): BackfillRunner {
     if (!this.backfills) throw new ServiceUnavailableException('this process does not run backfills');
     return this.backfills;

@@ -11,8 +11,8 @@ const BAD_REQUEST = new Set([
   'TokenInputError',
 ]);
 
-// The request is fine but the run is not in a state that allows it.
-const CONFLICT = new Set(['ReexecutionError', 'CancellationError']);
+// The request is fine but the run (or backfill) is not in a state that allows it.
+const CONFLICT = new Set(['ReexecutionError', 'CancellationError', 'BackfillRetryError']);
 
 // Authentication and authorization (src/auth/auth-errors.ts).
 const AUTH_STATUS: Readonly<Record<string, number>> = {

@@ -14,11 +14,13 @@ import {
   partitionsToLaunch,
   readBackfill,
   readBackfillSummary,
+  retryFailedPartitions,
   setBackfillStatus,
   settleEndedPartitions,
   unfinishedBackfills,
   type BackfillSummary,
   type BackfillView,
+  type PartitionToLaunch,
 } from './backfill-store.js';
 
 /** What `weir backfill` and `POST /api/backfills` ask for. */
@@ -33,7 +35,13 @@ export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
 
 // Errors that say the partition's run can never be planned: the partition fails. Others (the
 // database is briefly unreachable, …) leave it pending for the next pass.
-const PLANNING_ERRORS = new Set(['PartitionError', 'SelectionError', 'EmptySelectionError', 'AssetDefinitionError']);
+const PLANNING_ERRORS = new Set([
+  'PartitionError',
+  'SelectionError',
+  'EmptySelectionError',
+  'AssetDefinitionError',
+  'ReexecutionError',
+]);
 
 export interface BackfillRunnerOptions {
   readonly engine: WeirEngine;
@@ -132,6 +140,29 @@ export class BackfillRunner implements LeaderDuty {
     return (await this.get(id))!;
   }
 
+  /**
+   * Retries the failed partitions of a failed backfill, as Dagster's "re-execute failed" does:
+   * each runs again from its failure (the steps that succeeded in its failed run are reused, not
+   * recomputed; a partition that never got a run is planned afresh), with the backfill's
+   * concurrency, and the backfill runs until they end. Partitions that succeeded are not touched.
+   * @throws BackfillRetryError when the backfill does not exist or has not failed; nothing changes then.
+   */
+  async retryFailed(id: string): Promise<BackfillView> {
+    const { engine } = this.options;
+    await engine.dataSource.transaction(async (manager) => {
+      const { keys, round } = await retryFailedPartitions(manager, id);
+      await appendEvents(manager, [
+        {
+          type: 'backfill.retried',
+          message: `backfill ${id}: retrying ${keys.length} failed partition(s) ${keys[0] ?? ''}${keys.length > 1 ? ` … ${keys.at(-1)}` : ''} from their failure (round ${round})`,
+          data: { backfillId: id, partitions: keys, round },
+        },
+      ]);
+    });
+    if (this.started) await this.serialize(() => this.pump(id));
+    return (await this.get(id))!;
+  }
+
   get(id: string): Promise<BackfillView | null> {
     return readBackfill(this.options.engine.dataSource.manager, id);
   }
@@ -161,27 +192,27 @@ export class BackfillRunner implements LeaderDuty {
     if (!backfill || (backfill.status !== 'queued' && backfill.status !== 'running')) return;
     await settleEndedPartitions(manager, id);
     const { next } = await partitionsToLaunch(manager, id, backfill.maxConcurrentRuns);
-    for (const key of next) {
+    for (const partition of next) {
       if (!this.started) return;
-      await this.launch(id, backfill.selection, key);
+      await this.launch(id, backfill.selection, partition, backfill.retries);
     }
     if (backfill.status === 'queued' && next.length > 0) await setBackfillStatus(manager, id, 'running', null);
     await this.finishIfDone(id);
   }
 
-  private async launch(id: string, selection: string, key: string): Promise<void> {
+  private async launch(id: string, selection: string, partition: PartitionToLaunch, round: number): Promise<void> {
     const { engine } = this.options;
     const manager = engine.dataSource.manager;
+    const { key, failedRunId } = partition;
+    // A run planned before a crash, whose partition row was not updated, is found again; each
+    // retry round plans new runs.
+    const idempotencyKey = round === 0 ? `backfill:${id}:${key}` : `backfill:${id}:${key}:retry-${round}`;
+    const triggerDetail = { backfillId: id, partition: key };
     let runId: string;
     try {
-      const run = await engine.requestRun({
-        selection,
-        partitions: [key],
-        trigger: 'backfill',
-        triggerDetail: { backfillId: id, partition: key },
-        // A run planned before a crash, whose partition row was not updated, is found again.
-        idempotencyKey: `backfill:${id}:${key}`,
-      });
+      const run = failedRunId
+        ? await engine.reexecute(failedRunId, 'from-failure', { trigger: 'backfill', triggerDetail, idempotencyKey })
+        : await engine.requestRun({ selection, partitions: [key], trigger: 'backfill', triggerDetail, idempotencyKey });
       runId = run.id;
     } catch (error) {
       if (!PLANNING_ERRORS.has((error as Error).name)) throw error;

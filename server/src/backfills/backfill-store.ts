@@ -10,6 +10,8 @@ export interface BackfillSummary {
   readonly id: string;
   readonly selection: string;
   readonly status: BackfillStatus;
+  /** How many times its failed partitions were sent back to run (0: never). */
+  readonly retries: number;
   readonly maxConcurrentRuns: number;
   readonly createdAt: string;
   readonly endedAt: string | null;
@@ -32,6 +34,7 @@ interface BackfillRow {
   id: string;
   selection: string;
   status: BackfillStatus;
+  round: number;
   max_concurrent_runs: number;
   created_at: Date | string;
   ended_at: Date | string | null;
@@ -96,7 +99,7 @@ export function listBackfills(manager: EntityManager, limit: number): Promise<Ba
 
 async function readSummaries(manager: EntityManager, tail: string, params: unknown[]): Promise<BackfillSummary[]> {
   const rows: Array<BackfillRow & { counts: Record<string, number> | null }> = await manager.query(
-    `SELECT b.id, b.selection, b.status, b.max_concurrent_runs, b.created_at, b.ended_at,
+    `SELECT b.id, b.selection, b.status, b.round, b.max_concurrent_runs, b.created_at, b.ended_at,
             (SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM backfill_partitions
                 WHERE backfill_id = b.id GROUP BY status) c) AS counts
        FROM backfills b ${tail}`,
@@ -108,6 +111,7 @@ async function readSummaries(manager: EntityManager, tail: string, params: unkno
       id: row.id,
       selection: row.selection,
       status: row.status,
+      retries: row.round,
       maxConcurrentRuns: row.max_concurrent_runs,
       createdAt: iso(row.created_at)!,
       endedAt: iso(row.ended_at),
@@ -154,12 +158,18 @@ export async function settleEndedPartitions(manager: EntityManager, backfillId: 
   );
 }
 
+/** A pending partition to launch; `failedRunId` when it is retried (its run re-executes from that failure). */
+export interface PartitionToLaunch {
+  readonly key: string;
+  readonly failedRunId: string | null;
+}
+
 /** How many partitions are running, and the next pending ones (at most `limit`), in order. */
 export async function partitionsToLaunch(
   manager: EntityManager,
   backfillId: string,
   maxRunning: number,
-): Promise<{ running: number; next: string[] }> {
+): Promise<{ running: number; next: PartitionToLaunch[] }> {
   const counted: Array<{ n: number }> = await manager.query(
     `SELECT count(*)::int AS n FROM backfill_partitions WHERE backfill_id = $1 AND status = 'running'`,
     [backfillId],
@@ -167,11 +177,58 @@ export async function partitionsToLaunch(
   const n = counted[0]?.n ?? 0;
   const free = Math.max(0, maxRunning - Number(n));
   if (free === 0) return { running: Number(n), next: [] };
-  const rows: Array<{ partition_key: string }> = await manager.query(
-    `SELECT partition_key FROM backfill_partitions WHERE backfill_id = $1 AND status = 'pending' ORDER BY ordinal LIMIT $2`,
+  const rows: Array<{ partition_key: string; failed_run_id: string | null }> = await manager.query(
+    `SELECT partition_key, failed_run_id FROM backfill_partitions
+      WHERE backfill_id = $1 AND status = 'pending' ORDER BY ordinal LIMIT $2`,
     [backfillId, free],
   );
-  return { running: Number(n), next: rows.map((row) => row.partition_key) };
+  return {
+    running: Number(n),
+    next: rows.map((row) => ({ key: row.partition_key, failedRunId: row.failed_run_id })),
+  };
+}
+
+/** Raised when a backfill cannot be retried; the message names it and says why. */
+export class BackfillRetryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackfillRetryError';
+  }
+}
+
+/**
+ * Sends the failed partitions of a failed backfill back to pending, each remembering the run it
+ * failed in, and the backfill back to running with its round counted; in the caller's
+ * transaction, under a lock on the backfill. Returns the partitions sent back and the new round.
+ * @throws BackfillRetryError when the backfill does not exist or has not failed.
+ */
+export async function retryFailedPartitions(
+  manager: EntityManager,
+  backfillId: string,
+): Promise<{ keys: string[]; round: number }> {
+  const rows: Array<{ status: BackfillStatus; round: number }> = await manager.query(
+    `SELECT status, round FROM backfills WHERE id = $1 FOR UPDATE`,
+    [backfillId],
+  );
+  const backfill = rows[0];
+  if (!backfill) throw new BackfillRetryError(`no backfill ${backfillId}`);
+  if (backfill.status !== 'failed')
+    throw new BackfillRetryError(
+      `backfill ${backfillId} is ${backfill.status}: only the partitions of a failed backfill can be retried`,
+    );
+  const retried = returnedRows<{ partition_key: string; ordinal: number }>(
+    await manager.query(
+      `UPDATE backfill_partitions SET status = 'pending', failed_run_id = run_id, run_id = NULL, error = NULL
+        WHERE backfill_id = $1 AND status = 'failed' RETURNING partition_key, ordinal`,
+      [backfillId],
+    ),
+  );
+  const round = backfill.round + 1;
+  await manager.query(`UPDATE backfills SET status = 'running', ended_at = NULL, round = $2 WHERE id = $1`, [
+    backfillId,
+    round,
+  ]);
+  return { keys: retried.sort((a, b) => a.ordinal - b.ordinal).map((row) => row.partition_key), round };
 }
 
 /** Records the run of a pending partition; false when it is not pending any more. */

@@ -37,6 +37,10 @@ export class HttpClient implements WeirClient {
     return this.call('GET', `/api/backfills/${encodeURIComponent(id)}`);
   }
 
+  retryBackfill(id: string): Promise<BackfillView> {
+    return this.call('POST', `/api/backfills/${encodeURIComponent(id)}/retry`, {});
+  }
+
   async addPartitions(set: string, keys: readonly string[]): Promise<string[]> {
     const added: string[] = [];
     for (const key of keys) {

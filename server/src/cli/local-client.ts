@@ -37,6 +37,16 @@ export class LocalClient implements WeirClient {
 
   /** Runs the backfill in this process (only this one: others resume under `weir dev` or `weir server`). */
   async createBackfill(request: BackfillRequest): Promise<BackfillView> {
+    return (await this.backfillRunner()).create(request);
+  }
+
+  /** Runs the retried partitions in this process, as {@link createBackfill} does. */
+  async retryBackfill(id: string): Promise<BackfillView> {
+    await this.getBackfill(id);
+    return (await this.backfillRunner()).retryFailed(id);
+  }
+
+  private async backfillRunner(): Promise<BackfillRunner> {
     if (!this.engine) throw new Error('this client was opened without an engine');
     this.backfills ??= new BackfillRunner({
       engine: this.engine,
@@ -44,7 +54,7 @@ export class LocalClient implements WeirClient {
       resume: false,
     });
     await this.backfills.start();
-    return this.backfills.create(request);
+    return this.backfills;
   }
 
   async getBackfill(id: string): Promise<BackfillView> {

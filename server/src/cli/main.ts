@@ -18,6 +18,7 @@ import { red } from './render/format.js';
 // Errors whose message is complete for a user: no stack trace needed.
 const USER_ERRORS = new Set([
   'ReexecutionError',
+  'BackfillRetryError',
   'CancellationError',
   'CliError',
   'AssetDefinitionError',

@@ -27,6 +27,8 @@ export interface WeirClient {
   /** Records a backfill and starts it (locally: this process runs it while the command waits). */
   createBackfill(request: BackfillRequest): Promise<BackfillView>;
   getBackfill(id: string): Promise<BackfillView>;
+  /** Sends the failed partitions of a failed backfill back to run, each from its failure. */
+  retryBackfill(id: string): Promise<BackfillView>;
   /** Adds keys to a dynamic partition set; returns those that were new. */
   addPartitions(set: string, keys: readonly string[]): Promise<string[]>;
   /** An asset's partitions with their latest materializations. */

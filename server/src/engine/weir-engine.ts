@@ -13,7 +13,7 @@ import { systemClock, type Clock } from '../runs/clock.js';
 import { RetryScheduler } from '../runs/retry-scheduler.js';
 import { RunCoordinator } from '../runs/run-coordinator.js';
 import { planRun, type RunRequest } from '../runs/run-planner.js';
-import { planReexecution, type ReexecutionMode } from '../runs/run-reexecution.js';
+import { planReexecution, type ReexecutionMode, type ReexecutionOptions } from '../runs/run-reexecution.js';
 import { cancelRun } from '../runs/run-cancellation.js';
 import { getRunView, listRunViews, resolveRunId, type RunView } from '../runs/run-queries.js';
 import { Reconciler, type LostAttemptRule, type ReconcileReport } from '../runs/reconciler.js';
@@ -150,9 +150,9 @@ export class WeirEngine extends EventEmitter {
    * Re-executes an ended run: from its failure (succeeded steps reused, not recomputed) or
    * all of it. Resolves once the new run is recorded.
    */
-  async reexecute(runId: string, mode: ReexecutionMode): Promise<RunView> {
+  async reexecute(runId: string, mode: ReexecutionMode, options: ReexecutionOptions = {}): Promise<RunView> {
     const snapshotId = this.snapshotId ?? (await this.saveSnapshot(this.graphValue));
-    const run = await planReexecution(this.options.dataSource, this.graphValue, snapshotId, runId, mode);
+    const run = await planReexecution(this.options.dataSource, this.graphValue, snapshotId, runId, mode, options);
     await this.advance(run.id);
     return (await this.getRun(run.id))!;
   }

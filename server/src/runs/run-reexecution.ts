@@ -1,13 +1,23 @@
 import { In, type DataSource } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { MaterializationEntity } from '../storage/entities/materialization.entity.js';
-import { RunEntity } from '../storage/entities/run.entity.js';
+import { RunEntity, type RunTrigger } from '../storage/entities/run.entity.js';
 import { StepEntity } from '../storage/entities/step.entity.js';
 import { planSteps } from './run-planner.js';
 import { stepTargetId } from './partition-plan.js';
 
 /** `from-failure`: reuse what succeeded, run the rest. `all`: run every step again. */
 export type ReexecutionMode = 'from-failure' | 'all';
+
+/** How a re-execution is recorded when another part of Weir asks for it (a backfill retrying a partition). */
+export interface ReexecutionOptions {
+  /** Default `reexecution`. */
+  readonly trigger?: RunTrigger;
+  /** Added to `{ parentRunId, mode }`. */
+  readonly triggerDetail?: Record<string, unknown>;
+  /** A repeated request with the same key finds the run planned the first time. */
+  readonly idempotencyKey?: string;
+}
 
 /** A run cannot be re-executed as asked; the message says why. */
 export class ReexecutionError extends Error {
@@ -28,6 +38,7 @@ export async function planReexecution(
   snapshotId: string,
   parentRunId: string,
   mode: ReexecutionMode,
+  options: ReexecutionOptions = {},
 ): Promise<RunEntity> {
   const parent = await dataSource.getRepository(RunEntity).findOneBy({ id: parentRunId });
   if (!parent) throw new ReexecutionError(`run ${parentRunId} does not exist`);
@@ -75,9 +86,10 @@ export async function planReexecution(
     snapshotId,
     {
       selection: parent.selection,
-      trigger: 'reexecution',
-      triggerDetail: { parentRunId, mode },
+      trigger: options.trigger ?? 'reexecution',
+      triggerDetail: { ...options.triggerDetail, parentRunId, mode },
       parentRunId,
+      idempotencyKey: options.idempotencyKey,
     },
     targets,
     reuse,

@@ -1,4 +1,6 @@
+import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { typeDefs } from '../../src/api/graphql/schema.graphql.js';
 import type { Role } from '../../src/auth/principal.js';
 import { waitFor } from '../support/engine-harness.js';
 import { startGraphQL, type GraphQLHarness } from '../support/graphql-harness.js';
@@ -32,6 +34,18 @@ const MUTATIONS: readonly MutationCase[] = [
     prepare: async () => ({
       query: `mutation { backfill(selection: "core/days", partitionRange: { from: "2025-01-01", to: "2025-01-02" }) { id } }`,
     }),
+  },
+  {
+    name: 'retryBackfill',
+    needs: 'operator',
+    prepare: async (h) => {
+      const created = await h.backfills.create({ selection: 'core/broken_days', partitions: ['2025-01-01'] });
+      await waitFor(async () => (await h.backfills.get(created.id))?.status === 'failed', 'the backfill to fail');
+      return {
+        query: `mutation($id: String!) { retryBackfill(id: $id) { id status retries } }`,
+        variables: { id: created.id },
+      };
+    },
   },
   {
     name: 'reexecuteRun',
@@ -145,6 +159,11 @@ describe('authorization matrix: every mutation × {no token, viewer, operator, a
       });
     }
   }
+
+  it('covers every mutation of the schema', () => {
+    const mutations = buildSchema(typeDefs).getMutationType()!.getFields();
+    expect(MUTATIONS.map((m) => m.name).sort()).toEqual(Object.keys(mutations).sort());
+  });
 
   it('queries need a valid token too', async () => {
     for (const token of [undefined, h.tokens.revoked, 'weir_00000000_forged']) {

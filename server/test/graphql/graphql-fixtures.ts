@@ -26,10 +26,18 @@ export const days = asset({
   partitions: dailyPartitions({ start: '2025-01-01' }),
   materialize: (ctx) => ({ day: ctx.partition }),
 });
+/** Fails for every day (a backfill of it fails, so it can be retried). */
+export const brokenDays = asset({
+  key: 'core/broken_days',
+  partitions: dailyPartitions({ start: '2025-01-01' }),
+  materialize: (ctx) => {
+    throw new NonRetryableError(`no data for ${ctx.partition}`);
+  },
+});
 export const regions = asset({
   key: 'core/regions',
   partitions: dynamicPartitions('regions'),
   materialize: (ctx) => ({ region: ctx.partition }),
 });
 
-export const FIXTURE_ASSETS = [vendorFeed, quick, broken, slow, days, regions];
+export const FIXTURE_ASSETS = [vendorFeed, quick, broken, slow, days, brokenDays, regions];

@@ -41,6 +41,26 @@ describe('weir backfill and weir partitions on their own data directory', () => 
     expect(result.output).toMatch(
       /2025-02-02\s+[0-9a-f]{8}\s+backfill\/days: no data for 2025-02-02\s+weir logs [0-9a-f]{8}/,
     );
+    const id = /backfill ([0-9a-f-]{36}) failed/.exec(result.output)![1]!;
+    expect(result.output).toContain(`weir backfill --retry-failed ${id}`);
+
+    // Fixed: the retry runs only the failed partition, and the backfill succeeds.
+    const before = readFileSync(calls, 'utf8');
+    const retry = await runWeir(['backfill', '--retry-failed', id], env);
+    expect(retry.code, retry.output).toBe(0);
+    expect(retry.output).toContain(`backfill ${id} · retrying 1 failed partition(s) of 'backfill/days'`);
+    expect(retry.output).toMatch(new RegExp(`backfill ${id} succeeded: 3 of 3 partitions succeeded`));
+    expect(readFileSync(calls, 'utf8').slice(before.length)).toBe('2025-02-02#1\n');
+
+    // Nothing left to retry, and a retry takes no selection: both named, exit code 2.
+    const again = await runWeir(['backfill', '--retry-failed', id], env);
+    expect(again.code).toBe(2);
+    expect(again.output).toContain(
+      `backfill ${id} is succeeded: only the partitions of a failed backfill can be retried`,
+    );
+    const mixed = await runWeir(['backfill', 'backfill/days', '--retry-failed', id], env);
+    expect(mixed.code).toBe(2);
+    expect(mixed.output).toContain('--retry-failed takes no selection');
   });
 
   it('prints the final backfill as JSON with --json', async () => {
@@ -101,7 +121,7 @@ describe('weir backfill and weir partitions on their own data directory', () => 
       partitions: Array<{ key: string; materializedAt: string | null }>;
     };
     expect(view.partitions[0]!.key).toBe('2025-01-01');
-    expect(view.partitions.filter((p) => p.materializedAt).map((p) => p.key)).toHaveLength(10 + 2 + 3 + 2);
+    expect(view.partitions.filter((p) => p.materializedAt).map((p) => p.key)).toHaveLength(10 + 3 + 3 + 2); // February's failed day was retried
   });
 
   it('prints --help for the new commands', async () => {

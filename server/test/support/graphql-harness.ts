@@ -20,6 +20,8 @@ export interface GraphQLHarness {
   readonly engine: EngineHarness;
   readonly server: HttpServer;
   readonly auth: AuthService;
+  /** The server's backfill runner (to set up backfills without going through the API). */
+  readonly backfills: BackfillRunner;
   readonly url: string;
   /** Tokens per role, plus one revoked operator token. */
   readonly tokens: Record<Role | 'revoked', string>;
@@ -59,6 +61,7 @@ export async function startGraphQL(
   const url = `http://127.0.0.1:${server.port}`;
   const clients: Client[] = [];
   return {
+    backfills,
     engine,
     server,
     auth,

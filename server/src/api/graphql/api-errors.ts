@@ -24,6 +24,7 @@ const CODE_BY_ERROR_NAME: Readonly<Record<string, ApiErrorCode>> = {
   ConfigError: 'BAD_USER_INPUT',
   PartitionError: 'BAD_USER_INPUT',
   ReexecutionError: 'CONFLICT',
+  BackfillRetryError: 'CONFLICT',
   CancellationError: 'CONFLICT',
   AuthError: 'UNAUTHENTICATED',
   ForbiddenRoleError: 'FORBIDDEN',

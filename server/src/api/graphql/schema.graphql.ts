@@ -423,6 +423,8 @@ export const typeDefs = /* GraphQL */ `
     id: ID!
     selection: String!
     status: BackfillStatus!
+    "How many times its failed partitions were sent back to run (retryBackfill)."
+    retries: Int!
     maxConcurrentRuns: Int!
     createdAt: DateTime!
     endedAt: DateTime
@@ -488,6 +490,8 @@ export const typeDefs = /* GraphQL */ `
       partitions: [String!]
       maxConcurrentRuns: Int
     ): Backfill!
+    "Operator: run the failed partitions of a failed backfill again, each from its failure (succeeded steps are reused)."
+    retryBackfill(id: String!): Backfill!
     "Operator."
     reexecuteRun(runId: String!, mode: ReexecutionMode = FROM_FAILURE): Run!
     "Operator."

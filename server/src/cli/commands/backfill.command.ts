@@ -41,38 +41,56 @@ export function registerBackfill(program: Command): void {
       .description(
         'materialize partitions of the selected assets, one run per partition, a few at a time; resumable (exit code 1 if a partition fails)',
       )
-      .argument('<selection>', 'partitioned assets to backfill, e.g. gold/daily_orders or group:daily'),
+      .argument('[selection]', 'partitioned assets to backfill, e.g. gold/daily_orders or group:daily'),
   )
     .option('--max-runs <n>', `partition runs in flight at once (default ${DEFAULT_MAX_CONCURRENT_RUNS})`)
+    .option(
+      '--retry-failed <backfill-id>',
+      'run the failed partitions of a failed backfill again, each from its failure (steps that succeeded are reused)',
+    )
     .option('--json', 'print the final backfill as JSON instead of a summary')
     .option('--no-wait', 'print the backfill id and return at once (needs a running `weir dev` or `weir server`)')
     .addHelpText(
       'after',
-      '\nExamples:\n  weir backfill gold/daily_orders --from 2025-04-01 --to 2025-06-29\n  weir backfill regional/sales --partitions eu,us --max-runs 2\n\nA backfill survives restarts: `weir dev` (or the leading `weir server`) resumes it without running finished partitions again.',
+      '\nExamples:\n  weir backfill gold/daily_orders --from 2025-04-01 --to 2025-06-29\n  weir backfill regional/sales --partitions eu,us --max-runs 2\n  weir backfill --retry-failed 3f2b9c1e-…\n\nA backfill survives restarts: `weir dev` (or the leading `weir server`) resumes it without running finished partitions again.',
     )
     .action(
       async (
-        selection: string,
-        options: PartitionFlags & { maxRuns?: string; json?: boolean; wait: boolean },
+        selection: string | undefined,
+        options: PartitionFlags & { maxRuns?: string; retryFailed?: string; json?: boolean; wait: boolean },
         command: Command,
       ) => {
         const partitions = requestedPartitions(options);
-        if (!partitions) throw new CliError('a backfill needs partitions: --from A --to B, or --partitions a,b');
+        if (options.retryFailed !== undefined && (selection !== undefined || partitions || options.maxRuns))
+          throw new CliError(
+            '--retry-failed takes no selection, partitions or --max-runs: the backfill being retried has them',
+          );
+        if (options.retryFailed === undefined && selection === undefined)
+          throw new CliError('a backfill needs a selection, e.g. `weir backfill gold/daily_orders --from A --to B`');
+        if (options.retryFailed === undefined && !partitions)
+          throw new CliError('a backfill needs partitions: --from A --to B, or --partitions a,b');
         const maxConcurrentRuns = options.maxRuns === undefined ? undefined : Number(options.maxRuns);
         if (maxConcurrentRuns !== undefined && (!Number.isInteger(maxConcurrentRuns) || maxConcurrentRuns < 1))
           throw new CliError(`--max-runs must be a positive integer (got ${options.maxRuns})`);
         const client = await connect(configFor(command), 'backfill', { withEngine: true });
         try {
-          const created = await client.createBackfill({ selection, partitions, maxConcurrentRuns });
+          const started =
+            options.retryFailed !== undefined
+              ? await client.retryBackfill(options.retryFailed)
+              : await client.createBackfill({ selection: selection!, partitions: partitions!, maxConcurrentRuns });
           if (!options.wait && client.mode === 'remote') {
-            process.stdout.write(`${created.id}\n`);
+            process.stdout.write(`${started.id}\n`);
             return;
           }
+          const what =
+            options.retryFailed !== undefined
+              ? `retrying ${started.counts.pending + started.counts.running} failed partition(s) of '${started.selection}'`
+              : `${started.total} partitions of '${started.selection}'`;
           process.stderr.write(
-            `${dim(`backfill ${created.id} · ${created.total} partitions of '${selection}' · at most ${created.maxConcurrentRuns} runs at once · ${client.mode === 'remote' ? 'on the running weir dev' : 'in this process'}`)}\n`,
+            `${dim(`backfill ${started.id} · ${what} · at most ${started.maxConcurrentRuns} runs at once · ${client.mode === 'remote' ? 'on the running weir dev' : 'in this process'}`)}\n`,
           );
           const progress = new BackfillProgress();
-          const final = await followBackfill(client, created.id, (view) => !options.json && progress.update(view));
+          const final = await followBackfill(client, started.id, (view) => !options.json && progress.update(view));
           if (!options.json) progress.finish(final);
           process.stdout.write(options.json ? `${JSON.stringify(final, null, 2)}\n` : `${backfillSummary(final)}\n`);
           if (final.status !== 'succeeded') process.exitCode = 1;

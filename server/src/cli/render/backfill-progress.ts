@@ -74,6 +74,8 @@ export function backfillSummary(backfill: BackfillView): string {
       ]);
     lines.push('', `failed partitions:`, renderTable(['partition', 'run', 'error', 'details'], rows));
     if (failed.length > MAX_LISTED) lines.push(dim(`… and ${failed.length - MAX_LISTED} more (--json lists them all)`));
+    if (backfill.status === 'failed')
+      lines.push('', `once fixed, run them again from their failure: weir backfill --retry-failed ${backfill.id}`);
   }
   return lines.join('\n');
 }

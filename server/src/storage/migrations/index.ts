@@ -6,6 +6,7 @@ import { SensorStates1763726800000 } from './1763726800000-sensor-states.js';
 import { Partitions1763726900000 } from './1763726900000-partitions.js';
 import { ApiTokens1763727000000 } from './1763727000000-api-tokens.js';
 import { ApiReadIndexes1763727100000 } from './1763727100000-api-read-indexes.js';
+import { BackfillRetries1763727200000 } from './1763727200000-backfill-retries.js';
 
 /** Every migration, oldest first. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Partitions1763726900000,
   ApiTokens1763727000000,
   ApiReadIndexes1763727100000,
+  BackfillRetries1763727200000,
 ];

@@ -86,6 +86,17 @@ export const mutationResolvers = {
     });
   },
 
+  retryBackfill: async (_: unknown, args: { id: string }, ctx: GraphQLContext) => {
+    requireRole(ctx, 'operator', 'retrying a backfill');
+    const { backfills } = ctx.services;
+    if (!backfills)
+      throw apiError('CONFLICT', 'this process does not run backfills: send the request to weir dev or weir server');
+    if (!/^[0-9a-f-]{36}$/i.test(args.id))
+      throw apiError('BAD_USER_INPUT', `not a backfill id: ${JSON.stringify(args.id)}`);
+    if (!(await backfills.get(args.id))) throw apiError('NOT_FOUND', `backfill ${args.id} not found`);
+    return backfills.retryFailed(args.id);
+  },
+
   reexecuteRun: async (_: unknown, args: { runId: string; mode?: 'from-failure' | 'all' }, ctx: GraphQLContext) => {
     requireRole(ctx, 'operator', 're-executing a run');
     const run = await resolveRun(ctx, args.runId);
