@@ -4,7 +4,7 @@
  *
  * - `/` lineage (`?focus=<key>`, `?search=<text>`), `/assets/:key(.*)` an asset (keys contain `/`);
  * - `/runs` (`?status=&asset=&trigger=&from=&to=&cursor=&trail=`), `/runs/:id` (`?step=`);
- * - `/freshness` (`?owner=&group=&status=`), `/sign-in` (`?redirect=`).
+ * - `/backfills`, `/freshness` (`?owner=&group=&status=`), `/sign-in` (`?redirect=`).
  *
  * Pages are loaded on demand: the lineage pulls in Cytoscape, which the runs pages do not need.
  * Every route except the sign-in page requires a session; an UNAUTHENTICATED API error anywhere
@@ -36,6 +36,12 @@ export function createAppRouter(history: RouterHistory = createWebHistory('/')):
       },
       { path: '/runs', name: 'runs', component: () => import('./pages/RunsPage.vue'), meta: { title: 'Runs' } },
       { path: '/runs/:id', name: 'run', component: () => import('./pages/RunPage.vue'), meta: { title: 'Run' } },
+      {
+        path: '/backfills',
+        name: 'backfills',
+        component: () => import('./pages/BackfillsPage.vue'),
+        meta: { title: 'Backfills' },
+      },
       {
         path: '/freshness',
         name: 'freshness',

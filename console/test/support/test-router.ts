@@ -12,6 +12,7 @@ export async function testRouter(path = '/'): Promise<Router> {
       { path: '/assets/:key(.*)', name: 'asset', component: Blank },
       { path: '/runs', name: 'runs', component: Blank },
       { path: '/runs/:id', name: 'run', component: Blank },
+      { path: '/backfills', name: 'backfills', component: Blank },
       { path: '/freshness', name: 'freshness', component: Blank },
       { path: '/sign-in', name: 'sign-in', component: Blank },
     ],
