@@ -58,6 +58,54 @@ export class AutomationService {
     return decisions;
   }
 
+  /**
+   * A run ended, and these of its assets did not materialize (failed, skipped, canceled). While
+   * it ran, automated downstream assets may have declined ("waiting: upstream … in progress");
+   * nothing else would wake them, so those with pending events are evaluated again, as is each
+   * such asset itself when events wait for it.
+   */
+  async onRunEnded(unmaterialized: readonly string[]): Promise<AutomationDecision[]> {
+    const graph = this.options.graph();
+    const keys = new Set<string>();
+    for (const assetKey of unmaterialized) {
+      if (!graph.has(assetKey)) continue;
+      for (const key of [...automatedDownstreamOf(graph, assetKey), assetKey])
+        if (!keys.has(key) && (await this.hasPendingEvents(key))) keys.add(key);
+    }
+    const decisions: AutomationDecision[] = [];
+    for (const key of keys) decisions.push(await this.evaluate(key, { kind: 'upstream' }));
+    return decisions;
+  }
+
+  /**
+   * Evaluates the automated assets holding pending events that no evaluation has seen since they
+   * arrived, once older than `graceMs`: the process that committed them died before evaluating,
+   * or its evaluation failed. An asset whose latest evaluation came after its events is left
+   * alone (its wake-up is the next upstream event or run end), so a pass over a healthy
+   * deployment evaluates and writes nothing. Run periodically by the leading server and `weir dev`.
+   */
+  async sweepUnevaluated(graceMs = 10_000): Promise<AutomationDecision[]> {
+    const rows: Array<{ downstream_key: string }> = await this.options.dataSource.query(
+      `SELECT DISTINCT i.downstream_key FROM automation_inbox i
+        WHERE i.consumed_by_run_id IS NULL
+          AND i.created_at <= now() - ($1 || ' milliseconds')::interval
+          AND NOT EXISTS (
+            SELECT 1 FROM (SELECT e.created_at FROM event_log e
+                            WHERE e.asset_key = i.downstream_key
+                              AND e.type IN ('automation.requested', 'automation.declined')
+                            ORDER BY e.id DESC LIMIT 1) latest
+             WHERE latest.created_at >= i.created_at)`,
+      [String(graceMs)],
+    );
+    const graph = this.options.graph();
+    const decisions: AutomationDecision[] = [];
+    for (const { downstream_key: key } of rows) {
+      if (!graph.has(key)) continue;
+      decisions.push(await this.evaluate(key, { kind: 'upstream' }));
+    }
+    return decisions;
+  }
+
   private async hasPendingEvents(assetKey: string): Promise<boolean> {
     const rows: unknown[] = await this.options.dataSource.query(
       `SELECT 1 FROM automation_inbox WHERE downstream_key = $1 AND consumed_by_run_id IS NULL LIMIT 1`,

@@ -18,6 +18,8 @@ export class EmbeddedReconcileLoop {
       /** A queued step is only dispatched again once it has waited this long. */
       queuedGraceMs: number;
       log: (line: string) => void;
+      /** Runs at the end of each pass (automation's sweep of unevaluated events). */
+      eachPass?: () => Promise<unknown>;
     },
   ) {}
 
@@ -52,5 +54,6 @@ export class EmbeddedReconcileLoop {
         `reconciled: ${report.lost} lost attempt(s), ${report.redispatched} step(s) dispatched again, ${report.advanced} run(s) moved on`,
       );
     }
+    await this.options.eachPass?.();
   }
 }

@@ -6,7 +6,7 @@ import type { WeirEngine } from './weir-engine.js';
  * The scheduling duties of a `weir server`: every `intervalMs` it tries to lead (one server
  * does at a time). The leader runs its timer-driven duties (cron schedules, freshness
  * deadlines: see `LeaderDuties`) and, each interval, a reconciliation pass: lost attempts,
- * waiting retries, steps whose job the queue lost, stuck runs.
+ * waiting retries, steps whose job the queue lost, stuck runs (then `eachPass`).
  */
 export class LeaderLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -23,6 +23,8 @@ export class LeaderLoop {
       log: (line: string) => void;
       /** Runs once each time this server becomes the leader (after the schedules start). */
       onLead?: () => Promise<unknown>;
+      /** Runs at the end of each pass while leading (automation's sweep of unevaluated events). */
+      eachPass?: () => Promise<unknown>;
     },
   ) {}
 
@@ -67,5 +69,6 @@ export class LeaderLoop {
         `reconciled: ${report.lost} lost attempt(s) recorded, ${report.redispatched} step(s) dispatched again`,
       );
     }
+    await this.options.eachPass?.();
   }
 }

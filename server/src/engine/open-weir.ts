@@ -10,8 +10,9 @@ import { createObjectStore } from '../io/object-store.factory.js';
 import type { ObjectStore } from '../io/object-store.port.js';
 import { openDatabase, type DatabaseTarget, type OpenedDatabase } from '../storage/data-source.factory.js';
 import type { Clock } from '../runs/clock.js';
-import { WeirEngine, type MaterializedEvent } from './weir-engine.js';
+import { WeirEngine } from './weir-engine.js';
 import { AutomationService } from '../automation/automation-service.js';
+import { wireAutomation } from '../automation/automation-wiring.js';
 import { openAlerting, type Alerting } from '../alerts/alerting.js';
 
 /**
@@ -93,12 +94,7 @@ export async function openWeir(
       clock: engine.clock,
       start: (runId) => engine.startPlannedRun(runId),
     });
-    // Event-driven: a commit here is evaluated here, at once, not at a scheduler's next tick.
-    engine.on('materialized', (event: MaterializedEvent) => {
-      automation
-        .onUpstreamEvent(event.assetKey)
-        .catch((error: unknown) => console.error(`weir: automation after ${event.assetKey} failed:`, error));
-    });
+    wireAutomation(engine, automation, { log: (line) => console.error(`weir: ${line}`) });
     const alerting = await openAlerting({
       settings: config,
       dataSource: database.dataSource,

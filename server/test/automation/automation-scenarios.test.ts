@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deliverUpstreamEvent } from '../../src/automation/upstream-events.js';
 import { AssetGraph } from '../../src/graph/asset-graph.js';
 import { asset } from '../../src/sdk/asset.js';
+import { NonRetryableError } from '../../src/sdk/retry.js';
 import {
   allUpstreamsUpdated,
   and,
@@ -14,6 +15,7 @@ import {
 } from '../../src/sdk/automation.js';
 import { STORAGE_BACKENDS } from '../support/databases.js';
 import { startAutomation, type AutomationHarness } from '../support/automation-harness.js';
+import { waitFor } from '../support/engine-harness.js';
 
 const materialize = async (h: AutomationHarness, selection: string) =>
   h.engine.waitForRun((await h.engine.requestRun({ selection, trigger: 'manual' })).id);
@@ -65,6 +67,78 @@ describe.each(STORAGE_BACKENDS)('automation scenarios (%s)', (backend) => {
     const requested = (await h.decisions('b')).filter((d) => d.type === 'automation.requested');
     expect(requested).toHaveLength(1);
     expect(requested[0]!.data.consumedEventIds).toHaveLength(2);
+  });
+
+  it('eager(): an event held back by an upstream in progress runs once that upstream fails', async () => {
+    let release!: () => void;
+    let gate = Promise.resolve();
+    const a = asset({ key: 'a', materialize: async () => 1 });
+    const c = asset({
+      key: 'c',
+      materialize: async (ctx) => {
+        await gate;
+        if (ctx.runId !== firstRunOfC) throw new NonRetryableError('source of c is down');
+        return 2;
+      },
+    });
+    const b = asset({ key: 'b', deps: { a, c }, automation: eager(), materialize: async (_x, i) => i.a + i.c });
+    let firstRunOfC = '';
+    h = await startAutomation(backend, [a, c, b]);
+    // c has data (its first run), and b ran once for it.
+    firstRunOfC = (await h.engine.requestRun({ selection: 'c', trigger: 'manual' })).id;
+    await h.engine.waitForRun(firstRunOfC);
+    await materialize(h, 'a');
+    await h.settle();
+    expect(await h.runsOf('b')).toHaveLength(1);
+
+    // c runs again (and will fail); meanwhile a is updated: b waits for c.
+    gate = new Promise<void>((resolve) => (release = resolve));
+    const failing = await h.engine.requestRun({ selection: 'c', trigger: 'manual' });
+    await materialize(h, 'a');
+    // (Not settle(): c's run is held open until release.)
+    const held = await waitFor(async () => {
+      const last = (await h!.decisions('b')).at(-1)!;
+      return last.message.includes('waiting: upstream c in progress') && last;
+    }, "b's evaluation after a's second update");
+    expect(held.type).toBe('automation.declined');
+    expect(await h.runsOf('b')).toHaveLength(1);
+
+    // c fails: nothing is materialized, yet b is evaluated again and runs for a's event.
+    release();
+    expect((await h.engine.waitForRun(failing.id)).status).toBe('failed');
+    await h.settle();
+    const runs = await h.runsOf('b');
+    expect(runs).toHaveLength(2);
+    expect(runs[1]).toMatchObject({ trigger: 'upstream', status: 'succeeded' });
+    const last = (await h.decisions('b')).at(-1)!;
+    expect(last.type).toBe('automation.requested');
+    expect(last.data.consumedEventIds).toHaveLength(1);
+  });
+
+  it('the sweep evaluates events nobody evaluated (their committer died), and nothing else', async () => {
+    const a = asset({ key: 'a', materialize: async () => 1 });
+    const b = asset({ key: 'b', deps: { a }, automation: eager(), materialize: async (_c, { a: v }) => v + 1 });
+    h = await startAutomation(backend, [a, b]);
+    await materialize(h, 'a');
+    await h.settle();
+    expect(await h.runsOf('b')).toHaveLength(1);
+    // A healthy deployment: nothing to sweep, nothing written.
+    const decisionsBefore = (await h.decisions('b')).length;
+    expect(await h.automation.sweepUnevaluated(0)).toEqual([]);
+    expect(await h.decisions('b')).toHaveLength(decisionsBefore);
+
+    // An event committed by a process that died before evaluating it.
+    await h.database.dataSource.transaction((m) =>
+      deliverUpstreamEvent(m, AssetGraph.build([a, b]), { assetKey: 'a', partitionKey: '' }),
+    );
+    // Younger than the grace period: left to its committer.
+    expect(await h.automation.sweepUnevaluated(60_000)).toEqual([]);
+    const [swept] = await h.automation.sweepUnevaluated(0);
+    expect(swept).toMatchObject({ assetKey: 'b', requested: true });
+    expect(swept!.consumedEventIds).toHaveLength(1);
+    await h.settle();
+    expect(await h.runsOf('b')).toHaveLength(2);
+    expect(await h.automation.sweepUnevaluated(0)).toEqual([]);
   });
 
   it('eager(): an upstream event already reflected by a manual run does not run the asset again', async () => {

@@ -1,5 +1,5 @@
 import { AutomationService } from '../../src/automation/automation-service.js';
-import type { MaterializedEvent } from '../../src/engine/weir-engine.js';
+import { wireAutomation } from '../../src/automation/automation-wiring.js';
 import type { AnyAssetDefinition } from '../../src/sdk/asset.js';
 import type { EventView } from '../../src/storage/event-log.js';
 import type { StorageBackend } from './databases.js';
@@ -31,7 +31,7 @@ export async function startAutomation(
     start: (runId) => engine.startPlannedRun(runId),
   });
   const evaluations: Array<Promise<unknown>> = [];
-  engine.on('materialized', (event: MaterializedEvent) => evaluations.push(automation.onUpstreamEvent(event.assetKey)));
+  wireAutomation(engine, automation, { log: () => {}, track: (evaluation) => evaluations.push(evaluation) });
   return {
     ...harness,
     automation,

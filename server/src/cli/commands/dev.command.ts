@@ -89,6 +89,7 @@ export function registerDev(program: Command): void {
         intervalMs: config.heartbeatIntervalMs,
         queuedGraceMs: config.lostAfterMs,
         log,
+        eachPass: () => weir.automation.sweepUnevaluated(),
       });
       reconciling.start();
 

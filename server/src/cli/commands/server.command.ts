@@ -68,6 +68,7 @@ export function registerServer(program: Command): void {
         intervalMs: config.heartbeatIntervalMs,
         lostAfterMs: config.lostAfterMs,
         onLead: () => weir.automation.evaluateAll(),
+        eachPass: () => weir.automation.sweepUnevaluated(),
         log,
       });
       loop.start();
