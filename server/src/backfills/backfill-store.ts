@@ -67,24 +67,32 @@ export async function insertBackfill(
 export async function readBackfill(manager: EntityManager, id: string): Promise<BackfillView | null> {
   const [summary] = await readSummaries(manager, `WHERE b.id = $1`, [id]);
   if (!summary) return null;
+  return { ...summary, partitions: (await readBackfillPartitions(manager, [id])).get(id) ?? [] };
+}
+
+/** The partitions of several backfills in one query, each list in partition order. */
+export async function readBackfillPartitions(
+  manager: EntityManager,
+  backfillIds: readonly string[],
+): Promise<Map<string, BackfillView['partitions']>> {
+  const result = new Map<string, Array<BackfillView['partitions'][number]>>(backfillIds.map((id) => [id, []]));
+  if (backfillIds.length === 0) return result;
   const rows: Array<{
+    backfill_id: string;
     partition_key: string;
     status: BackfillPartitionStatus;
     run_id: string | null;
     error: string | null;
   }> = await manager.query(
-    `SELECT partition_key, status, run_id, error FROM backfill_partitions WHERE backfill_id = $1 ORDER BY ordinal`,
-    [id],
+    `SELECT backfill_id, partition_key, status, run_id, error FROM backfill_partitions
+      WHERE backfill_id = ANY($1::uuid[]) ORDER BY backfill_id, ordinal`,
+    [backfillIds],
   );
-  return {
-    ...summary,
-    partitions: rows.map((row) => ({
-      key: row.partition_key,
-      status: row.status,
-      runId: row.run_id,
-      error: row.error,
-    })),
-  };
+  for (const row of rows)
+    result
+      .get(row.backfill_id)
+      ?.push({ key: row.partition_key, status: row.status, runId: row.run_id, error: row.error });
+  return result;
 }
 
 /** A backfill without its partitions, or null. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asset, type AnyAssetDefinition } from '../../src/sdk/asset.js';
 import { maxLag } from '../../src/sdk/freshness.js';
+import { dailyPartitions } from '../../src/sdk/partitions.js';
+import { waitFor } from '../support/engine-harness.js';
 import { countQueries } from '../support/query-counter.js';
 import { startGraphQL, type GraphQLHarness } from '../support/graphql-harness.js';
 
@@ -100,4 +102,46 @@ describe('the asset graph query is bounded whatever the number of assets (postgr
     expect(large.count).toBe(small.count);
     expect(large.count).toBeLessThanOrEqual(12);
   }, 120_000);
+});
+
+describe('the backfills list is bounded whatever the number of backfills (postgres)', () => {
+  let h: GraphQLHarness;
+  beforeAll(async () => {
+    const days = asset({
+      key: 'daily/orders',
+      partitions: dailyPartitions({ start: '2025-01-01' }),
+      materialize: (ctx) => ({ day: ctx.partition }),
+    });
+    h = await startGraphQL('postgres', [days]);
+    for (let i = 0; i < 12; i++) {
+      const day = `2025-02-${String(i + 1).padStart(2, '0')}`;
+      const created = await h.backfills.create({ selection: 'daily/orders', partitions: { from: day, to: day } });
+      await waitFor(async () => (await h.backfills.get(created.id))?.status === 'succeeded', 'the backfill to end');
+    }
+  }, 120_000);
+  afterAll(() => h?.close());
+
+  it('2 backfills and 12 backfills, with their partitions, issue the same number of queries', async () => {
+    const measure = async (first: number) => {
+      let partitions = 0;
+      const counted = await countQueries(h.engine.database.dataSource, async () => {
+        const response = await h.gql<{ backfills: Array<{ partitions: unknown[] }> }>(
+          `query($first: Int) { backfills(first: $first) { id status counts { succeeded } partitions { key status runId } } }`,
+          { first },
+          h.tokens.viewer,
+        );
+        expect(response.errors).toBeUndefined();
+        expect(response.data!.backfills).toHaveLength(first);
+        partitions = response.data!.backfills.reduce((sum, backfill) => sum + backfill.partitions.length, 0);
+      });
+      return { ...counted, partitions };
+    };
+    await measure(1); // warm-up, as above
+    const small = await measure(2);
+    const large = await measure(12);
+    expect(small.partitions).toBe(2);
+    expect(large.partitions).toBe(12);
+    console.log(`backfills list queries: ${small.count} for 2 backfills, ${large.count} for 12`);
+    expect(large.count).toBe(small.count);
+  });
 });

@@ -11,7 +11,7 @@ import type { ApiServices, GraphQLContext } from './graphql-context.js';
 import { queryLimitRules, type QueryLimits } from './query-limits.js';
 import { createRequestLoaders } from './request-loaders.js';
 import { assetFieldResolvers, assetQueryResolvers } from './resolvers/asset-resolvers.js';
-import { miscQueryResolvers } from './resolvers/misc-query-resolvers.js';
+import { backfillFieldResolvers, miscQueryResolvers } from './resolvers/misc-query-resolvers.js';
 import { mutationResolvers } from './resolvers/mutation-resolvers.js';
 import {
   materializationFieldResolvers,
@@ -153,6 +153,7 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
       Step: stepFieldResolvers,
       Materialization: materializationFieldResolvers,
       RunEvent: runEventFieldResolvers,
+      Backfill: backfillFieldResolvers,
     },
     path: '/graphql',
     graphiql: false,

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
+import { readBackfillPartitions, type BackfillView } from '../../backfills/backfill-store.js';
 import type { AssetGraph } from '../../graph/asset-graph.js';
 import { loadAssetStates, type AssetState } from '../read-models/asset-states.js';
 import { RUN_COLUMNS, toRunRow, type RawRunRow, type RunRow } from '../read-models/run-rows.js';
@@ -18,6 +19,7 @@ export interface RequestLoaders {
   readonly materializationById: DataLoader<string, MaterializationRow | null>;
   readonly checksByMaterialization: DataLoader<string, CheckResultRow[]>;
   readonly backfillByRun: DataLoader<string, string | null>;
+  readonly partitionsByBackfill: DataLoader<string, BackfillView['partitions']>;
   readonly latestMaterializationByAsset: DataLoader<string, MaterializationRow | null>;
   /** Every asset's state, loaded once per request on first use. */
   assetStates(): Promise<Map<string, AssetState>>;
@@ -262,6 +264,10 @@ export function createRequestLoaders(manager: EntityManager, graph: AssetGraph, 
         [[...runIds]],
       );
       return oneBy(runIds, rows, (row) => row.run_id).map((row) => row?.backfill_id ?? null);
+    }),
+    partitionsByBackfill: new DataLoader(async (backfillIds) => {
+      const partitions = await readBackfillPartitions(manager, backfillIds);
+      return backfillIds.map((id) => partitions.get(id) ?? []);
     }),
     latestMaterializationByAsset: new DataLoader(async (assetKeys) => {
       const rows = (

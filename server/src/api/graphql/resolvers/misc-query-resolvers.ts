@@ -1,3 +1,4 @@
+import type { BackfillSummary, BackfillView } from '../../../backfills/backfill-store.js';
 import { apiError } from '../api-errors.js';
 import { requireRole, type GraphQLContext } from '../graphql-context.js';
 import { pageSize } from '../pagination.js';
@@ -44,8 +45,8 @@ export const miscQueryResolvers = {
     const first = pageSize(args.first ?? 20);
     const { backfills } = ctx.services;
     if (!backfills) return [];
-    const summaries = await backfills.list(first);
-    return Promise.all(summaries.map(async (summary) => (await backfills.get(summary.id))!));
+    // Partitions come from Backfill.partitions, batched for the whole page.
+    return backfills.list(first);
   },
 
   backfill: async (_: unknown, args: { id: string }, ctx: GraphQLContext) => {
@@ -60,4 +61,13 @@ export const miscQueryResolvers = {
     requireRole(ctx, 'admin', 'listing API tokens');
     return ctx.services.auth.listTokens();
   },
+};
+
+/** `Backfill` fields not on every backfill object: a listed backfill's partitions, batched. */
+export const backfillFieldResolvers = {
+  partitions: (
+    backfill: BackfillSummary & { partitions?: BackfillView['partitions'] },
+    _: unknown,
+    ctx: GraphQLContext,
+  ) => backfill.partitions ?? ctx.loaders.partitionsByBackfill.load(backfill.id),
 };
