@@ -3,6 +3,7 @@ import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Principal, Role } from '../auth/principal.js';
 import { PublicRoute } from '../auth/public-route.js';
+import { arrivedOverHttps } from '../auth/session-cookie.js';
 import { WEIR_AUTH } from './api-tokens.js';
 
 /** Who a session or token belongs to, as the console shows it. */
@@ -19,7 +20,8 @@ interface CookieResponse {
 
 /**
  * Console sign-in: `POST /api/session` with `{ token }` answers with an httpOnly session
- * cookie, which then authenticates REST and GraphQL requests in place of the token.
+ * cookie, which then authenticates REST and GraphQL requests in place of the token. Behind a
+ * TLS-terminating proxy that sets `X-Forwarded-Proto: https` (or over TLS), the cookie is `Secure`.
  */
 @Controller('api/session')
 export class SessionController {
@@ -39,6 +41,7 @@ export class SessionController {
     const { setCookie, principal } = await this.service().createSession(
       token,
       request.ip ?? request.socket?.remoteAddress ?? 'unknown',
+      { secure: arrivedOverHttps(request) },
     );
     response.setHeader('Set-Cookie', setCookie);
     return view(principal);
@@ -75,7 +78,10 @@ export class SessionController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: CookieResponse,
   ): Promise<{ signedOut: true }> {
-    response.setHeader('Set-Cookie', await this.service().endSession(request.headers));
+    response.setHeader(
+      'Set-Cookie',
+      await this.service().endSession(request.headers, { secure: arrivedOverHttps(request) }),
+    );
     return { signedOut: true };
   }
 

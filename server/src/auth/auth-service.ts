@@ -3,7 +3,13 @@ import { appendEvents } from '../storage/event-log.js';
 import { AuthError, RateLimitedError, TokenInputError, TokenNotFoundError } from './auth-errors.js';
 import { isRole, ROLES, type Principal, type Role } from './principal.js';
 import { RateLimiter } from './rate-limiter.js';
-import { authorizationOf, expiredSessionCookie, sessionCookie, sessionSecretOf } from './session-cookie.js';
+import {
+  authorizationOf,
+  expiredSessionCookie,
+  sessionCookie,
+  sessionSecretOf,
+  type CookieOptions,
+} from './session-cookie.js';
 import { deleteSession, insertSession, sessionPrincipal } from './session-store.js';
 import { formatToken, idPrefix, newSessionSecret, newTokenId, sha256, tokenPrefix } from './token-format.js';
 import { hashSecret, verifySecret } from './token-hash.js';
@@ -129,8 +135,12 @@ export class AuthService {
     return listTokenViews(this.dataSource.manager);
   }
 
-  /** Verifies the token (rate limited like authenticate) and returns a Set-Cookie header value: httpOnly, SameSite=Strict, Path=/, Max-Age. */
-  async createSession(token: string, ip: string): Promise<{ setCookie: string; principal: Principal }> {
+  /** Verifies the token (rate limited like authenticate) and returns a Set-Cookie header value: httpOnly, SameSite=Strict, Path=/, Max-Age (and Secure when asked). */
+  async createSession(
+    token: string,
+    ip: string,
+    cookie: CookieOptions = {},
+  ): Promise<{ setCookie: string; principal: Principal }> {
     const principal = await this.verifyToken(token, ip);
     const secret = newSessionSecret();
     const createdAt = this.clock();
@@ -140,14 +150,14 @@ export class AuthService {
       createdAt,
       expiresAt: new Date(createdAt.getTime() + this.sessionTtlMs),
     });
-    return { setCookie: sessionCookie(secret, this.sessionTtlMs / 1000), principal };
+    return { setCookie: sessionCookie(secret, this.sessionTtlMs / 1000, cookie), principal };
   }
 
   /** Ends the session of the request's cookie (if any) and returns a Set-Cookie value that expires it. */
-  async endSession(headers: Headers): Promise<string> {
+  async endSession(headers: Headers, cookie: CookieOptions = {}): Promise<string> {
     const secret = sessionSecretOf(headers);
     if (secret !== undefined) await deleteSession(this.dataSource.manager, sha256(secret));
-    return expiredSessionCookie();
+    return expiredSessionCookie(cookie);
   }
 
   /**

@@ -12,7 +12,7 @@ export interface AuthenticatedRequest {
   readonly method: string;
   readonly path: string;
   readonly ip?: string;
-  readonly socket?: { remoteAddress?: string };
+  readonly socket?: { remoteAddress?: string; encrypted?: boolean };
   readonly headers: Record<string, string | string[] | undefined>;
   principal?: Principal;
 }

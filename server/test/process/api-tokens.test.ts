@@ -141,6 +141,14 @@ describe('API tokens: weir token and a running weir dev (PGlite)', () => {
     });
     expect(write.status).toBe(403);
 
+    // Behind a proxy that terminated TLS, the cookie only ever travels over HTTPS.
+    const behindTls = await fetch(`${api}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+      body: JSON.stringify({ token }),
+    });
+    expect(behindTls.headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+
     const signOut = await fetch(`${api}/api/session`, { method: 'DELETE', headers: { cookie } });
     expect(signOut.status).toBe(200);
     expect(signOut.headers.get('set-cookie')).toMatch(/^weir_session=;.*Max-Age=0$/);
