@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
+import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
@@ -18,6 +19,15 @@ export default defineConfig(
   js.configs.recommended,
   // Syntax-only rules (no type information) keep lint fast; `tsc` does the type checking.
   tseslint.configs.recommended,
+  // Vue single-file components: correctness rules only ("essential"); Prettier owns the layout.
+  ...pluginVue.configs['flat/essential'].map((config) => ({ ...config, files: ['console/**/*.vue'] })),
+  {
+    files: ['console/**/*.vue'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] },
+      globals: globals.browser,
+    },
+  },
   {
     languageOptions: {
       ecmaVersion: 2023,
