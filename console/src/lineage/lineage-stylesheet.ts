@@ -142,6 +142,19 @@ export function buildStylesheet({ large }: StylesheetOptions): StyleRule[] {
         'underlay-opacity': 0.3,
       },
     },
+    // Where keyboard navigation stands: a ring unlike any status or focus style.
+    {
+      selector: 'node.keyboard-focus',
+      style: {
+        'outline-width': 3,
+        'outline-color': ACCENT,
+        'outline-offset': 4,
+        'outline-style': 'solid',
+        'underlay-color': ACCENT,
+        'underlay-padding': 10,
+        'underlay-opacity': 0.25,
+      },
+    },
   ];
   return rules;
 }

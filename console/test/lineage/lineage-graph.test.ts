@@ -158,4 +158,37 @@ describe('LineageGraph', () => {
     await vi.waitFor(() => expect(mounted.cy.getElementById('gold/ltv').nonempty()).toBe(true));
     expect(layouts.count).toBe(2);
   });
+
+  it('is usable from the keyboard: arrows move between assets and announce them, Enter opens one', async () => {
+    const mounted = await mountGraph({ graph: medallion() });
+    wrapper = mounted.wrapper;
+    const canvas = wrapper.get('[data-testid="lineage-canvas"]');
+    expect(canvas.attributes('tabindex')).toBe('0');
+    const announced = () => wrapper!.get('[data-testid="lineage-announcement"]').text();
+    const marked = () => mounted.cy.nodes('.keyboard-focus').map((node) => node.id());
+
+    // The first key lands on the first upstream node (a source, top left).
+    await canvas.trigger('keydown', { key: 'ArrowRight' });
+    const start = marked();
+    expect(start).toHaveLength(1);
+    expect(start[0]).toMatch(/^bronze\//);
+    expect(announced()).toContain(`${start[0]}, `);
+    expect(announced()).toContain('0 upstream, 1 downstream');
+
+    // → follows the flow downstream, to silver.
+    await canvas.trigger('keydown', { key: 'ArrowRight' });
+    const silver = marked()[0]!;
+    expect(silver).toMatch(/^silver\//);
+    expect(announced()).toMatch(/1 upstream, 2 downstream/);
+    await canvas.trigger('keydown', { key: 'ArrowRight' });
+    expect(marked()[0]).toMatch(/^gold\//);
+    await canvas.trigger('keydown', { key: 'ArrowLeft' });
+    expect(marked()[0]).toMatch(/^silver\//);
+
+    await canvas.trigger('keydown', { key: 'Enter' });
+    expect(wrapper.emitted('select')).toEqual([[marked()[0]]]);
+    await canvas.trigger('keydown', { key: 'Escape' });
+    expect(marked()).toEqual([]);
+    expect(wrapper.emitted('select')!.at(-1)).toEqual([null]);
+  });
 });
