@@ -254,7 +254,9 @@ async function measureWeir(options: {
     const server = new WeirChild('weir server', weirBin, ['server', '--port', '0'], env, scratch);
     processes.push(server);
     const [, host] = await server.waitForOutput(/API http:\/\/([\d.]+:\d+)/, STARTUP_TIMEOUT_MS);
-    const api = `http://${host}`;
+    // A fresh database: the server printed its first-start admin token, as an operator would read it.
+    const [, token] = await server.waitForOutput(/admin API token \(shown once, store it now\): (\S+)/, 1_000);
+    const api: Api = { base: `http://${host}`, token: token! };
     const workerProcesses = Array.from({ length: workers }, (_, i) => {
       const worker = new WeirChild(
         `weir worker #${i + 1}`,
@@ -288,12 +290,19 @@ async function measureWeir(options: {
   }
 }
 
+/** The API of the `weir server` under test, with the token to call it with. */
+interface Api {
+  readonly base: string;
+  readonly token: string;
+}
+
 /** POSTs a run of `selection` and polls it every 100 ms until it ends; checks that every step succeeded. */
-async function runSelection(api: string, selection: string, steps: number): Promise<RunFigures> {
+async function runSelection(api: Api, selection: string, steps: number): Promise<RunFigures> {
   const start = performance.now();
-  const response = await fetch(`${api}/api/runs`, {
+  const authorization = `Bearer ${api.token}`;
+  const response = await fetch(`${api.base}/api/runs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify({ selection }),
   });
   if (!response.ok)
@@ -306,7 +315,9 @@ async function runSelection(api: string, selection: string, steps: number): Prom
   let pollTotalMs = 0;
   for (;;) {
     const pollStart = performance.now();
-    const view = (await (await fetch(`${api}/api/runs/${requested.id}`)).json()) as RunView;
+    const view = (await (
+      await fetch(`${api.base}/api/runs/${requested.id}`, { headers: { authorization } })
+    ).json()) as RunView;
     pollTotalMs += performance.now() - pollStart;
     polls++;
     if (view.status === 'succeeded' || view.status === 'failed' || view.status === 'canceled') {
