@@ -62,3 +62,12 @@ export const RETRY_BACKFILL = gql`
     }
   }
 `;
+
+export const CREATE_BACKFILL = gql`
+  mutation ConsoleCreateBackfill($selection: String!, $partitions: [String!]) {
+    backfill(selection: $selection, partitions: $partitions) {
+      id
+      total
+    }
+  }
+`;
