@@ -23,7 +23,7 @@ describe('the example project under weir dev (embedded defaults)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  // Eight processes in a row: on a loaded CI machine each start costs seconds. Each command has
+  // Seven processes in a row: on a loaded CI machine each start costs seconds. Each command has
   // its own limit (see runWeir), and a failure reports how long each phase took and what
   // `weir dev` printed, so a slow or stuck phase can be told apart.
   it(
