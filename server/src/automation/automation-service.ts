@@ -59,21 +59,32 @@ export class AutomationService {
   }
 
   /**
-   * A run ended, and these of its assets did not materialize (failed, skipped, canceled). While
-   * it ran, automated downstream assets may have declined ("waiting: upstream … in progress");
-   * nothing else would wake them, so those with pending events are evaluated again, as is each
-   * such asset itself when events wait for it.
+   * Run `runId` ended. Its assets that did not materialize (failed, skipped, canceled) may have
+   * held back automated downstream assets ("waiting: upstream … in progress"); nothing else
+   * would wake them, so those with pending events are evaluated again, as is each such asset
+   * itself when events wait for it. Two queries whatever the size of the run.
    */
-  async onRunEnded(unmaterialized: readonly string[]): Promise<AutomationDecision[]> {
+  async onRunEnded(runId: string): Promise<AutomationDecision[]> {
+    const { dataSource } = this.options;
+    const unmaterialized: Array<{ asset_key: string }> = await dataSource.query(
+      `SELECT DISTINCT asset_key FROM steps WHERE run_id = $1 AND status <> 'succeeded'`,
+      [runId],
+    );
+    if (unmaterialized.length === 0) return [];
     const graph = this.options.graph();
-    const keys = new Set<string>();
-    for (const assetKey of unmaterialized) {
+    const candidates = new Set<string>();
+    for (const { asset_key: assetKey } of unmaterialized) {
       if (!graph.has(assetKey)) continue;
-      for (const key of [...automatedDownstreamOf(graph, assetKey), assetKey])
-        if (!keys.has(key) && (await this.hasPendingEvents(key))) keys.add(key);
+      for (const key of [...automatedDownstreamOf(graph, assetKey), assetKey]) candidates.add(key);
     }
+    if (candidates.size === 0) return [];
+    const pending: Array<{ downstream_key: string }> = await dataSource.query(
+      `SELECT DISTINCT downstream_key FROM automation_inbox
+        WHERE consumed_by_run_id IS NULL AND downstream_key = ANY($1::text[])`,
+      [[...candidates]],
+    );
     const decisions: AutomationDecision[] = [];
-    for (const key of keys) decisions.push(await this.evaluate(key, { kind: 'upstream' }));
+    for (const { downstream_key: key } of pending) decisions.push(await this.evaluate(key, { kind: 'upstream' }));
     return decisions;
   }
 

@@ -19,18 +19,5 @@ export function wireAutomation(
   engine.on('materialized', (event: MaterializedEvent) =>
     start(event.assetKey, automation.onUpstreamEvent(event.assetKey)),
   );
-  engine.on('run-finished', (runId: string) =>
-    start(
-      `run ${runId}`,
-      engine
-        .getRun(runId)
-        .then((run) =>
-          run
-            ? automation.onRunEnded(
-                run.steps.filter((step) => step.status !== 'succeeded').map((step) => step.assetKey),
-              )
-            : [],
-        ),
-    ),
-  );
+  engine.on('run-finished', (runId: string) => start(`run ${runId}`, automation.onRunEnded(runId)));
 }

@@ -1,3 +1,4 @@
+import { PeriodicTask } from './periodic-task.js';
 import type { WeirEngine } from './weir-engine.js';
 
 /**
@@ -7,9 +8,7 @@ import type { WeirEngine } from './weir-engine.js';
  * such a step move again instead of leaving its run waiting until the next start.
  */
 export class EmbeddedReconcileLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
-  private stopped = false;
+  private readonly passes: PeriodicTask;
 
   constructor(
     private readonly engine: WeirEngine,
@@ -21,27 +20,19 @@ export class EmbeddedReconcileLoop {
       /** Runs at the end of each pass (automation's sweep of unevaluated events). */
       eachPass?: () => Promise<unknown>;
     },
-  ) {}
-
-  start(): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.pass()
-        .catch((error: unknown) => this.options.log(`reconciliation pass failed: ${(error as Error).message}`))
-        .finally(() => {
-          if (this.stopped) return;
-          this.timer = setTimeout(tick, this.options.intervalMs);
-          this.timer.unref();
-        });
-    };
-    this.timer = setTimeout(tick, this.options.intervalMs);
-    this.timer.unref();
+  ) {
+    this.passes = new PeriodicTask(() => this.pass(), {
+      intervalMs: options.intervalMs,
+      onError: (error) => options.log(`reconciliation pass failed: ${error.message}`),
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.passes.start();
+  }
+
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   private async pass(): Promise<void> {

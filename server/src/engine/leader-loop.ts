@@ -1,5 +1,6 @@
 import type { LeaderDuty } from './leader-duties.js';
 import type { LeaderLease } from '../storage/leader-lease.js';
+import { PeriodicTask } from './periodic-task.js';
 import type { WeirEngine } from './weir-engine.js';
 
 /**
@@ -9,9 +10,7 @@ import type { WeirEngine } from './weir-engine.js';
  * waiting retries, steps whose job the queue lost, stuck runs (then `eachPass`).
  */
 export class LeaderLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
-  private stopped = false;
+  private readonly passes: PeriodicTask;
 
   constructor(
     private readonly engine: WeirEngine,
@@ -26,24 +25,20 @@ export class LeaderLoop {
       /** Runs at the end of each pass while leading (automation's sweep of unevaluated events). */
       eachPass?: () => Promise<unknown>;
     },
-  ) {}
+  ) {
+    this.passes = new PeriodicTask(() => this.tick(), {
+      intervalMs: options.intervalMs,
+      onError: (error) => options.log(`scheduler pass failed: ${error.message}`),
+      ref: true,
+    });
+  }
 
   start(): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.tick()
-        .catch((error: unknown) => this.options.log(`scheduler pass failed: ${(error as Error).message}`))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs);
-        });
-    };
-    tick();
+    this.passes.start({ immediate: true });
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.passes.stop();
     this.scheduler.stop();
     await this.lease.release();
   }
