@@ -78,3 +78,4 @@ export { isPayloadRef, type PayloadRef } from './sdk/payload-ref.js';
 export { NonRetryableError, type RetryPolicySpec } from './sdk/retry.js';
 export { AssetDefinitionError, type Culprit } from './sdk/definition-error.js';
 export { parseDuration, formatDuration, type Duration } from './sdk/duration.js';
+export { parseByteSize, formatByteSize, type ByteSize } from './sdk/byte-size.js';

@@ -19,7 +19,19 @@ export interface SensorRunnerOptions {
   readonly snapshotId: () => Promise<string>;
   readonly startRun: (runId: string) => Promise<void>;
   readonly log: (line: string) => void;
+  /**
+   * Evaluates a sensor elsewhere (in an isolate, see `openWeir`); by default `evaluate` is
+   * called on this thread.
+   */
+  readonly evaluate?: SensorEvaluator;
 }
+
+/** Runs one evaluation of a sensor; rejects with the sensor's error. */
+export type SensorEvaluator = (
+  sensor: Sensor,
+  cursor: string | undefined,
+  signal: AbortSignal,
+) => Promise<SensorResult>;
 
 /** What one tick of a sensor did. */
 export interface SensorTick {
@@ -70,7 +82,10 @@ export class SensorRunner implements LeaderDuty {
     const cursor = rows[0]?.cursor ?? undefined;
     let result: SensorResult;
     try {
-      result = await sensor.evaluate({ cursor, log: noopLog, signal: this.controller.signal });
+      const { evaluate } = this.options;
+      result = evaluate
+        ? await evaluate(sensor, cursor, this.controller.signal)
+        : await sensor.evaluate({ cursor, log: noopLog, signal: this.controller.signal });
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       await dataSource.transaction(async (m) => {

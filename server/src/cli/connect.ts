@@ -39,7 +39,7 @@ export async function connect(
   try {
     if (options.withEngine) {
       const project = await loadProject(config.projectPath);
-      const weir = await openWeir(config, project.graph);
+      const weir = await openWeir(config, project.graph, { entry: project.entry });
       return new LocalClient(weir.database, weir.engine, async () => {
         await weir.close();
         lock.release();

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { parseByteSize } from '../sdk/byte-size.js';
 import { parseDuration } from '../sdk/duration.js';
 import type { RetryPolicySpec } from '../sdk/retry.js';
 import { validateRetryPolicy } from '../sdk/retry-validation.js';
@@ -27,6 +28,11 @@ export const CONFIG_KEYS = {
   WEIR_POOLS: "Concurrency pools and their limits across all workers, e.g. 'warehouse=2,api=5'",
   WEIR_HEARTBEAT_INTERVAL: 'How often a worker records that its running attempts are alive. Default 5s',
   WEIR_LOST_AFTER: 'An attempt whose heartbeat is older than this is declared lost and retried. Default 30s',
+  WEIR_STEP_TIMEOUT: "Default longest run of a step attempt (an asset's `timeout` wins), e.g. '2h'. Default: none",
+  WEIR_STEP_MEMORY:
+    "Default heap limit of a step attempt's isolate (an asset's `memory` wins), e.g. '2GiB'. Default: Node's own",
+  WEIR_CANCEL_GRACE:
+    'How long a step may take to stop after its ctx.signal aborts (timeout, cancel, shutdown) before its isolate is terminated. Default 5s',
   WEIR_ALERT_WEBHOOK_URL:
     'Alerts (failed runs, freshness changes) are POSTed as JSON to this URL (plugin @weir/alert-webhook). Secret',
   WEIR_API_TOKEN:
@@ -54,6 +60,12 @@ export interface WeirConfig {
   readonly pools: Readonly<Record<string, number>>;
   readonly heartbeatIntervalMs: number;
   readonly lostAfterMs: number;
+  /** Default step timeout in milliseconds; `undefined`: none. */
+  readonly stepTimeoutMs: number | undefined;
+  /** Default heap limit of a step's isolate in bytes; `undefined`: Node's own. */
+  readonly stepMemoryBytes: number | undefined;
+  /** How long a step may take to stop after its signal aborts before its isolate is terminated. */
+  readonly cancelGraceMs: number;
   /** API token the CLI sends to a running `weir dev` instead of `<dataDir>/cli-token` (a secret: never logged). */
   readonly apiToken: string | undefined;
   /** Where alerts are POSTed as JSON (a secret: never logged). */
@@ -165,6 +177,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     pools: parsePools(env.WEIR_POOLS),
     heartbeatIntervalMs: duration(env, 'WEIR_HEARTBEAT_INTERVAL', '5s'),
     lostAfterMs: duration(env, 'WEIR_LOST_AFTER', '30s'),
+    stepTimeoutMs: env.WEIR_STEP_TIMEOUT
+      ? positive('WEIR_STEP_TIMEOUT', env.WEIR_STEP_TIMEOUT, parseDuration)
+      : undefined,
+    stepMemoryBytes: env.WEIR_STEP_MEMORY
+      ? positive('WEIR_STEP_MEMORY', env.WEIR_STEP_MEMORY, parseByteSize)
+      : undefined,
+    cancelGraceMs: duration(env, 'WEIR_CANCEL_GRACE', '5s'),
     apiToken: env.WEIR_API_TOKEN?.trim() || undefined,
     alertWebhookUrl: secretUrl(env, 'WEIR_ALERT_WEBHOOK_URL'),
     alertSlackWebhookUrl: secretUrl(env, 'WEIR_ALERT_SLACK_WEBHOOK_URL'),
@@ -188,6 +207,18 @@ function secretUrl(env: NodeJS.ProcessEnv, key: ConfigKey): string | undefined {
     throw new ConfigError(key, shown, 'an http:// or https:// URL (value not shown: it is a secret)');
   }
   return raw;
+}
+
+/** Parses a limit that must be above zero (a timeout, a memory size), naming the variable in the error. */
+function positive(key: ConfigKey, raw: string, parse: (value: string) => number): number {
+  let value: number;
+  try {
+    value = parse(raw);
+  } catch (error) {
+    throw new ConfigError(key, raw, (error as Error).message);
+  }
+  if (value <= 0) throw new ConfigError(key, raw, 'a limit above 0');
+  return value;
 }
 
 /** Parses a duration flag or variable, naming it in the error. */

@@ -14,6 +14,9 @@ import { WeirEngine } from './weir-engine.js';
 import { AutomationService } from '../automation/automation-service.js';
 import { wireAutomation } from '../automation/automation-wiring.js';
 import { openAlerting, type Alerting } from '../alerts/alerting.js';
+import type { SensorEvaluator } from '../automation/sensor-runner.js';
+import { WorkerPoolSandbox } from '../execution/isolate/worker-pool-sandbox.js';
+import { sandboxSensorEvaluator } from '../execution/isolate/sandbox-sensor-evaluator.js';
 
 /**
  * What a process does. `embedded`: everything, steps in-process (`weir dev`, and CLI commands
@@ -32,6 +35,8 @@ export interface OpenedWeir {
   readonly automation: AutomationService;
   /** Alert sinks from WEIR_ALERT_*; failed runs finished by this process are alerted. */
   readonly alerting: Alerting;
+  /** Evaluates sensors in isolates (when the definitions came from a project module). */
+  readonly evaluateSensor: SensorEvaluator | undefined;
   close(): Promise<void>;
 }
 
@@ -69,13 +74,39 @@ function executorFor(config: WeirConfig, role: WeirRole, concurrency: number): E
 export async function openWeir(
   config: WeirConfig,
   graph: AssetGraph,
-  options: { role?: WeirRole; concurrency?: number; clock?: Clock; random?: () => number } = {},
+  options: {
+    role?: WeirRole;
+    concurrency?: number;
+    clock?: Clock;
+    random?: () => number;
+    /**
+     * The project module `graph` was loaded from: user code then runs in isolates that load it
+     * too. Without it (definitions built in memory) it runs on the engine's thread.
+     */
+    entry?: string;
+  } = {},
 ): Promise<OpenedWeir> {
   const role = options.role ?? 'embedded';
-  const executor = executorFor(config, role, options.concurrency ?? config.concurrency);
+  const concurrency = options.concurrency ?? config.concurrency;
+  const executor = executorFor(config, role, concurrency);
   const database = await openDatabase(databaseTarget(config));
   try {
     const objectStore = await createObjectStore(config.objectStoreUrl, join(config.dataDir, 'objects'));
+    const sandbox = options.entry
+      ? new WorkerPoolSandbox({
+          entry: options.entry,
+          graphHash: graph.hash,
+          objectStore: { url: config.objectStoreUrl, defaultRoot: join(config.dataDir, 'objects') },
+          // A server only evaluates sensors: one isolate is enough.
+          concurrency: role === 'server' ? 1 : concurrency,
+          graceMs: config.cancelGraceMs,
+        })
+      : undefined;
+    // Before the first step: the isolates then hold the code this process loaded.
+    await sandbox?.warm().catch(async (error: unknown) => {
+      await sandbox.close();
+      throw error;
+    });
     const engine = new WeirEngine({
       dataSource: database.dataSource,
       objectStore,
@@ -86,6 +117,9 @@ export async function openWeir(
       pools: config.pools,
       clock: options.clock,
       random: options.random,
+      sandbox,
+      stepTimeoutMs: config.stepTimeoutMs,
+      stepMemoryBytes: config.stepMemoryBytes,
     });
     const automation = new AutomationService({
       dataSource: database.dataSource,
@@ -103,8 +137,9 @@ export async function openWeir(
     });
     alerting.watchRuns(engine);
     await engine.start({ recover: role === 'embedded' ? 'exclusive' : 'none', consume: role !== 'server' });
+    // Written by this thread, which never runs user code: a busy step cannot starve it.
     const heartbeat =
-      role === 'worker'
+      role !== 'server'
         ? new AttemptHeartbeat(database.dataSource, engine.workerId, config.heartbeatIntervalMs, (ids) =>
             engine.abortAttempts(ids, 'the run was canceled'),
           )
@@ -117,6 +152,7 @@ export async function openWeir(
       role,
       automation,
       alerting,
+      evaluateSensor: sandbox ? sandboxSensorEvaluator(sandbox) : undefined,
       async close() {
         await engine.stop();
         await alerting.close();

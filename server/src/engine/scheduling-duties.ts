@@ -39,6 +39,7 @@ export function schedulingDuties(
     automation: weir.automation,
     snapshotId: () => weir.engine.currentSnapshotId(),
     startRun: (runId) => weir.engine.startPlannedRun(runId),
+    evaluate: weir.evaluateSensor,
   });
   return new LeaderDuties([scheduler, freshness, sensors, ...(options.extra ?? [])], log);
 }

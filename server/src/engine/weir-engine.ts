@@ -7,6 +7,8 @@ import type { ObjectStore } from '../io/object-store.port.js';
 import type { RetryPolicySpec } from '../sdk/retry.js';
 import type { Executor, StepJob } from '../execution/executor.port.js';
 import { StepRunner, type MaterializedEvent, type StepSettlement } from '../execution/step-runner.js';
+import { InlineSandbox } from '../execution/isolate/inline-sandbox.js';
+import type { StepSandbox } from '../execution/isolate/step-sandbox.port.js';
 
 export type { MaterializedEvent };
 import { systemClock, type Clock } from '../runs/clock.js';
@@ -34,6 +36,14 @@ export interface WeirEngineOptions {
   readonly random?: () => number;
   /** Concurrency pool limits, across all workers (`WEIR_POOLS`). */
   readonly pools?: Readonly<Record<string, number>>;
+  /**
+   * Where user code runs: the worker-thread pool in every Weir process (see `openWeir`). By
+   * default, on the engine's own thread (engines built from in-memory definitions, in tests).
+   */
+  readonly sandbox?: StepSandbox;
+  /** Project defaults of the attempt limits (`WEIR_STEP_TIMEOUT`, `WEIR_STEP_MEMORY`). */
+  readonly stepTimeoutMs?: number;
+  readonly stepMemoryBytes?: number;
 }
 
 /** Emitted as `run-finished` with the run id, and `run-updated` whenever a run moved. */
@@ -56,11 +66,14 @@ export class WeirEngine extends EventEmitter {
   private readonly retries: RetryScheduler;
   private readonly runner: StepRunner;
   private readonly reconciler: Reconciler;
+  /** Where this engine's user code runs. */
+  readonly sandbox: StepSandbox;
 
   constructor(private readonly options: WeirEngineOptions) {
     super();
     this.setMaxListeners(0);
     this.graphValue = options.graph;
+    this.sandbox = options.sandbox ?? new InlineSandbox(() => this.graphValue, options.objectStore);
     this.clock = options.clock ?? systemClock;
     this.coordinator = new RunCoordinator(options.dataSource, this.clock);
     this.retries = new RetryScheduler(options.dataSource, this.clock, (job) => this.dispatch(job));
@@ -83,6 +96,9 @@ export class WeirEngine extends EventEmitter {
       workerId: this.workerId,
       random: options.random,
       pools: options.pools,
+      sandbox: this.sandbox,
+      stepTimeoutMs: options.stepTimeoutMs,
+      stepMemoryBytes: options.stepMemoryBytes,
     });
   }
 
@@ -124,10 +140,21 @@ export class WeirEngine extends EventEmitter {
     return this.reconciler.pass(rule, queuedGraceMs);
   }
 
-  /** Swaps in reloaded definitions; runs in progress continue with the new code. */
+  /**
+   * Swaps in reloaded definitions. Attempts already running finish on the code they started
+   * with; later attempts, in runs old or new, run the new code in fresh isolates.
+   */
   async setGraph(graph: AssetGraph): Promise<void> {
-    this.snapshotId = await this.saveSnapshot(graph);
+    const snapshotId = await this.saveSnapshot(graph);
+    // Announced once the isolates hold the new code, not before.
+    await this.sandbox.definitionsChanged(graph.hash);
+    this.snapshotId = snapshotId;
     this.graphValue = graph;
+  }
+
+  /** Ids of the attempts running in this process now. */
+  runningAttempts(): string[] {
+    return this.runner.runningAttempts();
   }
 
   /**
@@ -242,16 +269,19 @@ export class WeirEngine extends EventEmitter {
 
   /**
    * Stops timers and the executor. Running steps get `graceMs` to finish; then their
-   * `ctx.signal` is aborted (a step that honours it fails and is retried per its policy), and
-   * after another `graceMs` the engine stops waiting: an attempt still running is recovered as
-   * lost at the next start.
+   * `ctx.signal` is aborted and, after the cancel grace period (`WEIR_CANCEL_GRACE`), their
+   * isolates are terminated: each such attempt fails (kind `canceled`) and is retried per its
+   * policy. After another `graceMs` the engine stops waiting: an attempt still recording is
+   * recovered as lost at the next start.
    */
   async stop(graceMs = 5_000): Promise<void> {
     this.retries.stop();
     const stopped = this.options.executor.stop();
-    if (await settlesWithin(stopped, graceMs)) return;
-    this.runner.abortAll('Weir is shutting down');
-    await settlesWithin(stopped, graceMs);
+    if (!(await settlesWithin(stopped, graceMs))) {
+      this.runner.abortAll('Weir is shutting down');
+      await settlesWithin(stopped, graceMs);
+    }
+    await this.sandbox.close();
   }
 
   private async handle(job: StepJob): Promise<void> {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Not, type DataSource, type EntityManager } from 'typeorm';
 import { APPLICATION_JSON } from '../io/content-type.js';
-import { PayloadSerializationError, serializeJson } from '../io/json-serializer.js';
 import { joinObjectKey } from '../io/object-key.js';
 import type { ObjectStore } from '../io/object-store.port.js';
 import { decodeOutput } from '../io/payload-codec.js';
@@ -11,19 +10,10 @@ import { CheckpointEntity } from '../storage/entities/checkpoint.entity.js';
 import { StepEntity } from '../storage/entities/step.entity.js';
 import { appendEvents } from '../storage/event-log.js';
 
+export { CheckpointStateError } from './checkpoint-state.js';
+
 /** Folder, inside the attempt's key prefix, of checkpoint states too large to inline. */
 export const CHECKPOINTS_DIR = 'checkpoints';
-
-/** Thrown by `ctx.checkpoint` when the state cannot be stored as JSON; nothing was saved. */
-export class CheckpointStateError extends TypeError {
-  constructor(problem: string, cause?: unknown) {
-    super(
-      `ctx.checkpoint: the state is not JSON-serializable: ${problem}`,
-      cause === undefined ? undefined : { cause },
-    );
-    this.name = 'CheckpointStateError';
-  }
-}
 
 /**
  * Thrown by `ctx.checkpoint` when its attempt is not the step's current running attempt any
@@ -75,16 +65,12 @@ export class CheckpointWriter {
     this.count = saved;
   }
 
-  save(state: unknown): Promise<void> {
-    let json: string;
-    try {
-      // Serialized now, so that the state saved is the one passed, even if the caller mutates it
-      // before the write's turn comes.
-      json = serializeState(state);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    // Writes go one at a time in call order: numbers and created_at then follow the calls.
+  /**
+   * Saves a state the isolate already serialized with `serializeCheckpointState` (so the state
+   * saved is the one passed, even if the caller mutates it before the write's turn comes).
+   * Writes go one at a time in call order: numbers and created_at then follow the calls.
+   */
+  saveJson(json: string): Promise<void> {
     const written = this.queue.then(() => this.write(json));
     this.queue = written.catch(() => undefined);
     return written;
@@ -181,17 +167,5 @@ export async function loadResumeState(
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`could not read the checkpoint to resume from (${row.stateRef.uri}): ${reason}`, { cause: error });
-  }
-}
-
-function serializeState(state: unknown): string {
-  if (state === undefined) throw new CheckpointStateError('it is undefined (pass null to record "no progress")');
-  try {
-    return serializeJson(state);
-  } catch (error) {
-    if (!(error instanceof PayloadSerializationError)) throw error;
-    // serializeJson words its errors for outputs; keep what it found and where.
-    const found = /^Cannot serialize the output as JSON: (.*?)\. Return JSON-serializable/s.exec(error.message);
-    throw new CheckpointStateError(found?.[1] ?? `${error.path} cannot be stored as JSON`, error);
   }
 }

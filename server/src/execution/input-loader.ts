@@ -1,11 +1,10 @@
 import { In, type EntityManager } from 'typeorm';
 import type { AssetGraph, MappedInput } from '../graph/asset-graph.js';
-import { decodeOutput } from '../io/payload-codec.js';
-import type { ObjectStore } from '../io/object-store.port.js';
 import { sortPartitionKeys, timeKeySpace } from '../partitions/partition-keys.js';
 import { readsMany, upstreamPartitionKeys } from '../partitions/partition-mapping.js';
 import { NonRetryableError } from '../sdk/retry.js';
 import type { ObservationInput } from '../sdk/source-asset.js';
+import type { InputDescriptor, StoredValue } from './isolate/step-task.js';
 import { readDynamicPartitions } from '../storage/dynamic-partitions.js';
 import { MaterializationEntity } from '../storage/entities/materialization.entity.js';
 import { ObservationEntity } from '../storage/entities/observation.entity.js';
@@ -74,21 +73,20 @@ async function latestObservation(manager: EntityManager, key: string, partitionK
 }
 
 /**
- * Loads the `inputs` argument of a step: each upstream's output decoded into the shape it was
- * produced in (streams are opened lazily as streams, never read whole). An input reading many
- * partitions gets a record of them by partition key, in partition order.
+ * Finds what the `inputs` argument of a step is made of: each upstream's stored output (the
+ * isolate decodes it into the shape it was produced in, opening streams lazily). An input
+ * reading many partitions lists them in partition order.
  */
 export async function loadInputs(
   manager: EntityManager,
-  store: ObjectStore,
   graph: AssetGraph,
   step: { runId: string; assetKey: string; partitionKey: string },
-): Promise<Record<string, unknown>> {
-  const inputs: Record<string, unknown> = {};
+): Promise<Record<string, InputDescriptor>> {
+  const inputs: Record<string, InputDescriptor> = {};
   for (const input of graph.mappedInputsOf(step.assetKey)) {
     const { name, key } = input;
     if (graph.get(key).kind === 'source') {
-      inputs[name] = await latestObservation(manager, key, '');
+      inputs[name] = { kind: 'value', value: await latestObservation(manager, key, '') };
       continue;
     }
     const wanted = upstreamPartitionKeys(
@@ -100,10 +98,13 @@ export async function loadInputs(
     const rows = await upstreamMaterializations(manager, step.runId, key, wanted);
     const missing = wanted?.filter((partition) => !rows.has(partition)) ?? [];
     if (missing.length > 0) throw missingInput(graph, step, input, missing);
-    const decode = (row: MaterializationEntity) =>
-      decodeOutput({ valueType: row.valueType, inline: row.outputInline, ref: row.outputRef }, store);
+    const stored = (row: MaterializationEntity): StoredValue => ({
+      valueType: row.valueType,
+      inline: row.outputInline,
+      ref: row.outputRef,
+    });
     if (!readsMany(input.mapping)) {
-      inputs[name] = await decode(rows.get(wanted![0]!)!);
+      inputs[name] = { kind: 'stored', stored: stored(rows.get(wanted![0]!)!) };
       continue;
     }
     const definition = graph.partitionsOf(key)!;
@@ -111,12 +112,11 @@ export async function loadInputs(
       definition.kind === 'dynamic'
         ? await readDynamicPartitions(manager, [definition.name])
         : new Map<string, string[]>();
-    const record: Record<string, unknown> = {};
-    for (const partition of sortPartitionKeys(definition, [...rows.keys()], {
-      dynamicKeys: (s) => dynamic.get(s) ?? [],
-    }))
-      record[partition] = await decode(rows.get(partition)!);
-    inputs[name] = Object.freeze(record);
+    const ordered = sortPartitionKeys(definition, [...rows.keys()], { dynamicKeys: (s) => dynamic.get(s) ?? [] });
+    inputs[name] = {
+      kind: 'partitions',
+      partitions: ordered.map((partition) => [partition, stored(rows.get(partition)!)]),
+    };
   }
   return inputs;
 }

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { AssetLogger, LogFields } from '../sdk/context.js';
 import type { EventLevel } from '../storage/entities/event.entity.js';
 import { appendEvents, type NewEvent } from '../storage/event-log.js';
+import { toJsonSafe } from '../io/json-safe.js';
 
 interface StepIds {
   readonly runId: string;
@@ -50,24 +51,13 @@ export class StepLogger implements AssetLogger {
     await this.writing;
   }
 
-  private add(level: EventLevel, message: string, fields?: LogFields): void {
-    this.buffer.push({
-      type: 'log',
-      level,
-      message: String(message),
-      ...this.ids,
-      data: fields ? toJsonSafe(fields) : {},
-    });
+  /** Adds a line whose fields were already made JSON-safe (sent by an isolate). */
+  addSafe(level: EventLevel, message: string, data: Record<string, unknown>): void {
+    this.buffer.push({ type: 'log', level, message, ...this.ids, data });
     this.timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_EVERY_MS);
   }
-}
 
-function toJsonSafe(fields: LogFields): Record<string, unknown> {
-  try {
-    return JSON.parse(
-      JSON.stringify(fields, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
-    ) as Record<string, unknown>;
-  } catch {
-    return { unserializable: String(fields) };
+  private add(level: EventLevel, message: string, fields?: LogFields): void {
+    this.addSafe(level, String(message), fields ? toJsonSafe(fields) : {});
   }
 }

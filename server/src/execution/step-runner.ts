@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { ObjectStore } from '../io/object-store.port.js';
-import { encodeOutput } from '../io/payload-codec.js';
 import type { RetryPolicySpec } from '../sdk/retry.js';
 import type { AnyAsset } from '../sdk/asset.js';
 import type { Clock } from '../runs/clock.js';
@@ -18,11 +17,14 @@ import {
 } from '../runs/step-transitions.js';
 import type { AttemptErrorKind } from '../storage/entities/attempt.entity.js';
 import type { StepJob } from './executor.port.js';
-import { runChecks } from './check-runner.js';
-import { loadResumeState } from './checkpoint-store.js';
+import { CheckpointWriter, loadResumeState } from './checkpoint-store.js';
 import { loadInputs } from './input-loader.js';
-import { createStepContext } from './step-context.js';
+import { PlannedDefinitions } from './planned-definitions.js';
 import { StepLogger } from './step-logger.js';
+import { IsolateFailure } from './isolate/isolate-failure.js';
+import type { RunningTask, StepSandbox } from './isolate/step-sandbox.port.js';
+import type { SerializedError, StepTaskResult } from './isolate/step-task.js';
+import type { StopKind } from './isolate/task-supervisor.js';
 
 /**
  * A committed materialization, as announced to listeners (automation, freshness). Not announced
@@ -66,34 +68,61 @@ export interface StepRunnerOptions {
   readonly random?: () => number;
   /** Concurrency pool limits (`WEIR_POOLS`). */
   readonly pools?: Readonly<Record<string, number>>;
+  /** Where `materialize` and the checks run. */
+  readonly sandbox: StepSandbox;
+  /** Project defaults of the attempt limits (`WEIR_STEP_TIMEOUT`, `WEIR_STEP_MEMORY`). */
+  readonly stepTimeoutMs?: number;
+  readonly stepMemoryBytes?: number;
 }
 
 /**
- * Runs one step attempt: claims the step, loads its inputs, calls `materialize`, stores the
- * output, and commits the materialization with the step's success in one transaction; or
- * records the failure and the retry decision. Safe to call twice for the same job: only the
- * delivery that claims the queued step does anything.
+ * Runs one step attempt: claims the step, finds its inputs, has the sandbox run `materialize`
+ * and the checks (in an isolate, which stores the output itself), and commits the
+ * materialization with the step's success in one transaction; or records the failure and the
+ * retry decision. Safe to call twice for the same job: only the delivery that claims the
+ * queued step does anything.
  */
 export class StepRunner {
-  private readonly controllers = new Map<string, { runId: string; controller: AbortController }>();
+  /** This process's attempts; a stop asked for before the task started is applied when it does. */
+  private readonly running = new Map<string, RunningAttempt>();
 
-  constructor(private readonly options: StepRunnerOptions) {}
+  private readonly planned: PlannedDefinitions;
 
-  /** Aborts `ctx.signal` of every running attempt (shutdown, cancellation). */
-  abortAll(reason: string): void {
-    for (const { controller } of this.controllers.values()) controller.abort(new Error(reason));
+  constructor(private readonly options: StepRunnerOptions) {
+    this.planned = new PlannedDefinitions(options.dataSource);
   }
 
-  /** Aborts `ctx.signal` of this process's running attempts of a run (it is being cancelled). */
+  /**
+   * Stops every running attempt (shutdown): `ctx.signal` aborts now, and an attempt still
+   * running after the grace period has its isolate terminated.
+   */
+  abortAll(reason: string): void {
+    for (const entry of this.running.values()) this.stop(entry, 'canceled', reason);
+  }
+
+  /** Stops this process's running attempts of a run (it is being cancelled). */
   abortRun(runId: string): void {
-    for (const entry of this.controllers.values()) {
-      if (entry.runId === runId) entry.controller.abort(new Error(`run ${runId} was canceled`));
+    for (const entry of this.running.values()) {
+      if (entry.runId === runId) this.stop(entry, 'canceled', `run ${runId} was canceled`);
     }
   }
 
-  /** Aborts `ctx.signal` of the given attempts, if they run here. */
+  /** Stops the given attempts, if they run here. */
   abortAttempts(attemptIds: readonly string[], reason: string): void {
-    for (const id of attemptIds) this.controllers.get(id)?.controller.abort(new Error(reason));
+    for (const id of attemptIds) {
+      const entry = this.running.get(id);
+      if (entry) this.stop(entry, 'canceled', reason);
+    }
+  }
+
+  private stop(entry: RunningAttempt, kind: StopKind, message: string): void {
+    entry.stopped ??= { kind, message };
+    entry.task?.stop(kind, message);
+  }
+
+  /** Attempts running in this process now. */
+  runningAttempts(): string[] {
+    return [...this.running.keys()];
   }
 
   async run(job: StepJob): Promise<StepSettlement> {
@@ -111,8 +140,8 @@ export class StepRunner {
       attemptId: attempt.id,
       assetKey: step.assetKey,
     });
-    const controller = new AbortController();
-    this.controllers.set(attempt.id, { runId: step.runId, controller });
+    const entry: RunningAttempt = { runId: step.runId };
+    this.running.set(attempt.id, entry);
     let definition: AnyAsset | undefined;
     try {
       const graph = this.options.graph();
@@ -122,34 +151,55 @@ export class StepRunner {
       if (found.kind !== 'asset')
         throw new SystemError(`${step.assetKey} is a source asset and cannot be materialized`);
       definition = found;
+      const incompatible = await this.planned.incompatibility(step.runId, graph, found);
+      if (incompatible) throw new SystemError(incompatible);
       const inputs =
         graph.inputsOf(step.assetKey).length === 0
           ? {}
-          : await dataSource.transaction((m) => loadInputs(m, this.options.objectStore, graph, step));
+          : await dataSource.transaction((m) => loadInputs(m, graph, step));
       const resume = await loadResumeState(dataSource, this.options.objectStore, step.id, attempt);
-      const { ctx, metadata } = createStepContext({
-        assetKey: step.assetKey,
-        runId: step.runId,
-        stepId: step.id,
-        attemptId: attempt.id,
-        attemptNumber: attempt.number,
-        partitionKey: step.partitionKey,
-        logger,
-        signal: controller.signal,
-        objectStore: this.options.objectStore,
-        keyPrefix,
-        dataSource,
-        inlineLimit: this.options.inlineLimit,
-        resume,
-      });
-      const value = await definition.materialize(ctx, inputs as never);
-      const output = await encodeOutput(value, {
-        store: this.options.objectStore,
-        keyPrefix,
-        inlineLimit: this.options.inlineLimit,
-      });
-      // On the output as stored, before anything commits, so results commit with it.
-      const checks = await runChecks(definition.checks, ctx, output, this.options.objectStore);
+      const checkpoints = new CheckpointWriter(
+        {
+          dataSource,
+          objectStore: this.options.objectStore,
+          inlineLimit: this.options.inlineLimit,
+          keyPrefix,
+          runId: step.runId,
+          stepId: step.id,
+          attemptId: attempt.id,
+          attemptNumber: attempt.number,
+          assetKey: step.assetKey,
+        },
+        resume.saved,
+        () => logger.flush(),
+      );
+      const task = this.options.sandbox.runStep(
+        {
+          assetKey: step.assetKey,
+          runId: step.runId,
+          stepId: step.id,
+          attemptId: attempt.id,
+          attemptNumber: attempt.number,
+          partitionKey: step.partitionKey,
+          keyPrefix,
+          inlineLimit: this.options.inlineLimit,
+          inputs,
+          resume: resume.state,
+        },
+        {
+          log: (level, message, data) => logger.addSafe(level, message, data),
+          checkpoint: (json) => checkpoints.saveJson(json),
+        },
+        {
+          timeoutMs: definition.timeoutMs ?? this.options.stepTimeoutMs,
+          memoryBytes: definition.memoryBytes ?? this.options.stepMemoryBytes,
+        },
+      );
+      entry.task = task;
+      if (entry.stopped) task.stop(entry.stopped.kind, entry.stopped.message);
+      const result = await task.outcome;
+      if (!result.ok) throw new IsolatedError(result.error);
+      const { output, metadata, checks } = result;
       await logger.flush();
       const codeVersion = definition.codeVersion;
       // The materialization, the step's success, the release of its dependents and the end of
@@ -195,7 +245,7 @@ export class StepRunner {
       const outcome = await this.recordFailure(step.id, attempt.id, attempt.number, definition, error);
       return settlementOf(outcome, job);
     } finally {
-      this.controllers.delete(attempt.id);
+      this.running.delete(attempt.id);
     }
   }
 
@@ -207,25 +257,60 @@ export class StepRunner {
     error: unknown,
   ): Promise<FailureOutcome> {
     const policy = resolveRetryPolicy(definition?.retry, this.options.retryDefaults);
-    const errorKind: AttemptErrorKind =
-      error instanceof SystemError ? 'system' : isNonRetryable(error, policy) ? 'non_retryable' : 'user';
-    const decision =
-      error instanceof SystemError
-        ? { retry: false as const, reason: 'the step cannot run' }
+    const system = error instanceof SystemError || (error instanceof IsolatedError && error.system);
+    const nonRetryable = error instanceof IsolatedError ? error.nonRetryable : isNonRetryable(error, policy);
+    const errorKind: AttemptErrorKind = system
+      ? 'system'
+      : error instanceof IsolateFailure
+        ? error.kind
+        : nonRetryable
+          ? 'non_retryable'
+          : 'user';
+    const decision = system
+      ? { retry: false as const, reason: 'the step cannot run' }
+      : nonRetryable
+        ? { retry: false as const, reason: 'the error is marked non-retryable' }
         : decideRetry(policy, attemptNumber, error, this.options.random);
     const { message, stack } = describeError(error);
     return this.options.dataSource.transaction(async (m) => {
       const now = this.options.clock.now();
       // Whatever the error (usually the abort of ctx.signal), a step of a run being cancelled
       // ends as canceled, without a retry.
-      if (await isRunCanceling(m, stepId)) return cancelAttempt(m, { stepId, attemptId, now });
+      if (await isRunCanceling(m, stepId)) {
+        return cancelAttempt(m, {
+          stepId,
+          attemptId,
+          now,
+          message: error instanceof IsolateFailure ? message : undefined,
+        });
+      }
       return failAttempt(m, { stepId, attemptId, errorKind, message, stack, decision, now });
     });
   }
 }
 
+/** An attempt of this process, and the stop asked for it (kept until its task has started). */
+interface RunningAttempt {
+  readonly runId: string;
+  task?: RunningTask<StepTaskResult>;
+  stopped?: { kind: StopKind; message: string };
+}
+
 /** A failure of Weir's own making around the step, not of the asset code: never retried. */
 class SystemError extends Error {}
+
+/** What the asset code threw in its isolate, as it crossed back. */
+class IsolatedError extends Error {
+  readonly nonRetryable: boolean;
+  readonly system: boolean;
+  constructor(error: SerializedError) {
+    super(error.message);
+    this.name = error.name;
+    this.stack = error.stack ?? undefined;
+    this.nonRetryable = error.nonRetryable;
+    this.system = error.system ?? false;
+  }
+}
 
 export function settlementOf(outcome: FailureOutcome, job: StepJob): StepSettlement {
   if (outcome.kind === 'retry') return { kind: 'retry', ...job, at: outcome.at };
@@ -234,6 +319,7 @@ export function settlementOf(outcome: FailureOutcome, job: StepJob): StepSettlem
 }
 
 export function describeError(error: unknown): { message: string; stack: string | null } {
+  if (error instanceof IsolateFailure) return { message: error.message, stack: error.isolateStack };
   if (error instanceof Error) return { message: error.message || error.name, stack: error.stack ?? null };
   return { message: `non-Error value thrown: ${String(error)}`, stack: null };
 }

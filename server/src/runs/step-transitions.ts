@@ -316,7 +316,7 @@ export async function isRunCanceling(manager: EntityManager, stepId: string): Pr
 /** Ends a running attempt of a run being cancelled: the attempt and the step are canceled. */
 export async function cancelAttempt(
   manager: EntityManager,
-  input: { stepId: string; attemptId: string; now: Date },
+  input: { stepId: string; attemptId: string; now: Date; message?: string },
 ): Promise<FailureOutcome> {
   const step = await lockStep(manager, input.stepId);
   const attempt = await manager.getRepository(AttemptEntity).findOneBy({ id: input.attemptId });
@@ -324,7 +324,8 @@ export async function cancelAttempt(
   await manager.update(AttemptEntity, attempt.id, {
     status: 'canceled',
     endedAt: input.now,
-    errorMessage: 'run canceled',
+    errorKind: 'canceled',
+    errorMessage: input.message ?? 'run canceled',
   });
   await manager.update(StepEntity, step.id, {
     status: 'canceled',
@@ -335,7 +336,7 @@ export async function cancelAttempt(
     {
       type: 'step.canceled',
       level: 'warn',
-      message: `attempt ${attempt.number} aborted: the run was canceled`,
+      message: `attempt ${attempt.number} aborted: ${input.message ?? 'the run was canceled'}`,
       runId: step.runId,
       stepId: step.id,
       attemptId: attempt.id,

@@ -7,6 +7,8 @@ import { assertValidKey, normalizeTags, type AssetMetadata } from './asset-metad
 import { callerLocation } from './caller-location.js';
 import type { PayloadRef } from './payload-ref.js';
 import type { RetryPolicySpec } from './retry.js';
+import { parseByteSize, type ByteSize } from './byte-size.js';
+import { parseDuration, type Duration } from './duration.js';
 import { validateRetryPolicy } from './retry-validation.js';
 import { freshnessProblem, type FreshnessPolicy } from './freshness.js';
 import type { ObservationInput, SourceAsset } from './source-asset.js';
@@ -107,6 +109,19 @@ export interface AssetSpec<
   /** How failed attempts are retried; merged over the project-wide default. */
   readonly retry?: RetryPolicySpec;
   /**
+   * Longest an attempt may run, e.g. `'10m'` (default `WEIR_STEP_TIMEOUT`, none when unset).
+   * At the limit `ctx.signal` aborts; after `WEIR_CANCEL_GRACE` the attempt's isolate is
+   * terminated. The attempt fails with error kind `timeout` and the retry policy applies.
+   */
+  readonly timeout?: Duration;
+  /**
+   * Heap limit of the isolate the attempt runs in, e.g. `'512MiB'` (default `WEIR_STEP_MEMORY`,
+   * Node's own limit when unset). Going over it fails the attempt with error kind
+   * `out_of_memory`; the next attempt gets a fresh isolate. Buffers and streams count only
+   * while V8 tracks them: stream large data rather than holding it.
+   */
+  readonly memory?: ByteSize;
+  /**
    * How fresh the asset must stay: `maxLag('2h', { warn: '90m' })` or
    * `deadline({ cron: '0 9 * * *', maxLag: '30m' })`. Weir tracks it and alerts on changes.
    */
@@ -139,6 +154,10 @@ export interface Asset<Out = unknown, Partitioned extends boolean = boolean> {
   readonly pool: string | undefined;
   readonly automation: AutomationCondition | undefined;
   readonly retry: RetryPolicySpec | undefined;
+  /** Longest an attempt may run, in milliseconds (`undefined`: the project default). */
+  readonly timeoutMs: number | undefined;
+  /** Heap limit of the attempt's isolate, in bytes (`undefined`: the project default). */
+  readonly memoryBytes: number | undefined;
   readonly freshness: FreshnessPolicy | undefined;
   /** How the asset is partitioned, or `undefined`. */
   readonly partitions: PartitionsDefinition | undefined;
@@ -220,6 +239,10 @@ export function asset<
     const problem = validateRetryPolicy(spec.retry);
     if (problem) throw new AssetDefinitionError(`asset '${spec.key}' has an invalid retry policy: ${problem}`, culprit);
   }
+  const timeoutMs =
+    spec.timeout === undefined ? undefined : limitOf(spec.key, definedAt, 'timeout', spec.timeout, parseDuration);
+  const memoryBytes =
+    spec.memory === undefined ? undefined : limitOf(spec.key, definedAt, 'memory', spec.memory, parseByteSize);
   const freshness = spec.freshness === undefined ? undefined : freshnessProblem(spec.freshness);
   if (freshness)
     throw new AssetDefinitionError(`asset '${spec.key}' has an invalid freshness policy: ${freshness}`, culprit);
@@ -237,6 +260,8 @@ export function asset<
     pool: spec.pool,
     automation: spec.automation,
     retry: spec.retry,
+    timeoutMs,
+    memoryBytes,
     freshness: spec.freshness,
     partitions: spec.partitions,
     checks: Object.freeze([...(checks as readonly AssetCheck<never>[])]),
@@ -250,4 +275,18 @@ export function asset<
 export function dependencyKey(dep: Dependency): string {
   if (isMappedDependency(dep)) return dependencyKey(dep.upstream);
   return typeof dep === 'string' ? dep : dep.key;
+}
+
+/** Parses a `timeout` or `memory` option, or fails naming the asset and where it is defined. */
+function limitOf<T>(key: string, definedAt: string, option: string, value: T, parse: (value: T) => number): number {
+  const culprit = [{ key, definedAt }];
+  let parsed: number;
+  try {
+    parsed = parse(value);
+  } catch (error) {
+    throw new AssetDefinitionError(`asset '${key}' has an invalid ${option}: ${(error as Error).message}`, culprit);
+  }
+  if (parsed <= 0)
+    throw new AssetDefinitionError(`asset '${key}' has an invalid ${option}: it must be above 0`, culprit);
+  return parsed;
 }

@@ -40,7 +40,7 @@ export function registerDev(program: Command): void {
         );
       }
       const project = await loadProject(config.projectPath);
-      const weir = await openWeir(config, project.graph);
+      const weir = await openWeir(config, project.graph, { entry: project.entry });
       const log = timestampedLog();
       // Before the API listens (and the lock names its port): the CLI finds its token ready.
       const auth = new AuthService(weir.database.dataSource);

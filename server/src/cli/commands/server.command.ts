@@ -30,7 +30,7 @@ export function registerServer(program: Command): void {
         throw new CliError(`--port must be a port number (got ${options.port})`);
       const log = timestampedLog();
       const project = await loadProject(config.projectPath);
-      const weir = await openWeir(config, project.graph, { role: 'server' });
+      const weir = await openWeir(config, project.graph, { role: 'server', entry: project.entry });
       // Replicas starting together on a new database print one token between them.
       const auth = new AuthService(weir.database.dataSource);
       await announceFirstAdminToken(auth);

@@ -21,7 +21,7 @@ export function registerWorker(program: Command): void {
       }
       const log = timestampedLog();
       const project = await loadProject(config.projectPath);
-      const weir = await openWeir(config, project.graph, { role: 'worker' });
+      const weir = await openWeir(config, project.graph, { role: 'worker', entry: project.entry });
       log(
         `${bold('Weir worker')} ${weir.engine.workerId} · ${project.graph.keys.length} assets · ${config.concurrency} at a time · queue ${config.queue?.kind}`,
       );

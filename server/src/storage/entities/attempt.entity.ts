@@ -5,7 +5,15 @@ export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'lost' | 'cance
  * user: the asset code threw; timeout: it ran too long; lost: its worker died; non_retryable: see
  * NonRetryableError; check: the output was stored but a blocking asset check failed on it.
  */
-export type AttemptErrorKind = 'user' | 'timeout' | 'lost' | 'non_retryable' | 'system' | 'check';
+/**
+ * Why an attempt failed: `user` (the asset threw), `non_retryable` (it threw a non-retryable
+ * error), `timeout` (over its time limit), `out_of_memory` (over its isolate's heap limit),
+ * `crashed` (its isolate died: process.exit(), an uncaught error), `canceled` (its run was
+ * cancelled, or it was terminated at shutdown), `lost` (its worker stopped heartbeating),
+ * `check` (a blocking check failed), `system` (Weir could not run it).
+ */
+export type AttemptErrorKind =
+  'user' | 'timeout' | 'out_of_memory' | 'crashed' | 'canceled' | 'lost' | 'non_retryable' | 'system' | 'check';
 
 @Entity({ name: 'attempts' })
 @Unique('attempts_step_number_uq', ['stepId', 'number'])

@@ -1,0 +1,115 @@
+import { decodeOutput, encodeOutput, writeAssetFile } from '../../io/payload-codec.js';
+import type { ObjectStore } from '../../io/object-store.port.js';
+import type { AnyAsset } from '../../sdk/asset.js';
+import type { AssetContext, AssetStore, MetadataValue } from '../../sdk/context.js';
+import type { Sensor } from '../../sdk/sensor.js';
+import { isNonRetryable, resolveRetryPolicy } from '../../runs/retry-policy.js';
+import { runChecks } from '../check-runner.js';
+import { serializeCheckpointState } from '../checkpoint-state.js';
+import type { IsolateChannel } from './isolate-channel.js';
+import {
+  serializeError,
+  type InputDescriptor,
+  type SensorTask,
+  type SensorTaskResult,
+  type StepTaskResult,
+} from './step-task.js';
+import type { StepRequest } from './step-sandbox.port.js';
+
+/**
+ * Runs one attempt inside the isolate: decodes the inputs (streams stay streams), calls
+ * `materialize` with a context that talks to the engine over the channel, stores the output
+ * and runs the checks on it. Nothing is committed here: the engine commits the result.
+ */
+export async function runStepInIsolate(
+  task: StepRequest,
+  definition: AnyAsset,
+  store: ObjectStore,
+  channel: IsolateChannel,
+): Promise<StepTaskResult> {
+  try {
+    const metadata: Record<string, MetadataValue> = {};
+    const ctx = stepContext(task, store, channel, metadata);
+    const inputs = await decodeInputs(task.inputs, store);
+    const value = await definition.materialize(ctx, inputs as never);
+    const output = await encodeOutput(value, { store, keyPrefix: task.keyPrefix, inlineLimit: task.inlineLimit });
+    // On the output as stored, before anything commits, so results commit with it.
+    const checks = await runChecks(definition.checks, ctx, output, store);
+    return { ok: true, output, metadata, checks };
+  } catch (error) {
+    return { ok: false, error: serializeError(error, isNonRetryable(error, resolveRetryPolicy(definition.retry, {}))) };
+  }
+}
+
+/** Evaluates a sensor inside the isolate. */
+export async function runSensorInIsolate(
+  task: Pick<SensorTask, 'cursor'>,
+  sensor: Sensor,
+  channel: IsolateChannel,
+): Promise<SensorTaskResult> {
+  try {
+    const result = await sensor.evaluate({ cursor: task.cursor, log: channel.log, signal: channel.signal });
+    // Cloned here so that a result holding something that cannot cross fails with its cause.
+    return { ok: true, result: JSON.parse(JSON.stringify(result ?? {})) };
+  } catch (error) {
+    return { ok: false, error: serializeError(error) };
+  }
+}
+
+function stepContext(
+  task: StepRequest,
+  store: ObjectStore,
+  channel: IsolateChannel,
+  metadata: Record<string, MetadataValue>,
+): AssetContext {
+  const assetStore: AssetStore = {
+    write: (name, body, options) => writeAssetFile(store, task.keyPrefix, name, body, options?.contentType),
+    open: (ref) => store.open(ref),
+  };
+  return {
+    assetKey: task.assetKey,
+    runId: task.runId,
+    stepId: task.stepId,
+    attemptId: task.attemptId,
+    attemptNumber: task.attemptNumber,
+    partition: task.partitionKey === '' ? undefined : task.partitionKey,
+    log: channel.log,
+    signal: channel.signal,
+    store: assetStore,
+    resume: task.resume,
+    checkpoint(state: unknown): Promise<void> {
+      let json: string;
+      try {
+        json = serializeCheckpointState(state);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+      return channel.checkpoint(json);
+    },
+    metadata(values) {
+      for (const [key, value] of Object.entries(values)) {
+        if (!['number', 'string', 'boolean'].includes(typeof value)) {
+          throw new TypeError(`ctx.metadata: '${key}' must be a number, string or boolean (got ${typeof value})`);
+        }
+        metadata[key] = value;
+      }
+    },
+  };
+}
+
+async function decodeInputs(
+  descriptors: Readonly<Record<string, InputDescriptor>>,
+  store: ObjectStore,
+): Promise<Record<string, unknown>> {
+  const inputs: Record<string, unknown> = {};
+  for (const [name, input] of Object.entries(descriptors)) {
+    if (input.kind === 'value') inputs[name] = input.value;
+    else if (input.kind === 'stored') inputs[name] = await decodeOutput(input.stored, store);
+    else {
+      const record: Record<string, unknown> = {};
+      for (const [partition, stored] of input.partitions) record[partition] = await decodeOutput(stored, store);
+      inputs[name] = Object.freeze(record);
+    }
+  }
+  return inputs;
+}
