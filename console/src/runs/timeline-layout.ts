@@ -9,6 +9,7 @@
  * yet gets a gap up to `nextAttemptAt`.
  */
 import { formatDuration } from '../components/common/format-duration';
+import { errorKindLabel } from './error-kinds';
 import type { Attempt, AttemptStatus, Step } from './run-types';
 
 export interface AttemptSegment {
@@ -105,7 +106,9 @@ function describeAttempt(attempt: Attempt, durationMs: number, running: boolean)
   const length = formatDuration(durationMs);
   if (running) return `Attempt ${attempt.number}: running for ${length}`;
   const outcome = attempt.status.toLowerCase();
-  const why = attempt.errorKind || attempt.errorMessage ? `: ${attempt.errorKind ?? attempt.errorMessage}` : '';
+  // "failed after 2s: Timed out", or the message when the attempt has no kind.
+  const reason = errorKindLabel(attempt.errorKind) ?? attempt.errorMessage;
+  const why = reason ? `: ${reason}` : '';
   return `Attempt ${attempt.number}: ${outcome} after ${length}${why}`;
 }
 

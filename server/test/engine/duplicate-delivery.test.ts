@@ -38,6 +38,7 @@ describe.each(STORAGE_BACKENDS)('a step job delivered more than once (%s)', (bac
       retryDefaults: { maxAttempts: 1 },
       clock: systemClock,
       workerId: 'other-worker',
+      sandbox: harness.engine.sandbox,
     });
     const [whileRunning, alsoWhileRunning] = await Promise.all([
       otherWorker.run({ runId: run.id, stepId, attempt: 1 }),
