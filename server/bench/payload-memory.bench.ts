@@ -7,21 +7,25 @@
  *   WEIR_BENCH_PAYLOAD_MB=200 npx tsx bench/payload-memory.bench.ts
  *   node dist/bench/payload-memory.bench.js           # compiled
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FilesystemObjectStore } from '../src/io/filesystem-object-store.js';
+import { isMainModule } from './bench-support.js';
+import {
+  childMeasurementName,
+  kibToMib,
+  MIB,
+  payloadMiB,
+  reportMeasurement,
+  runChildMeasurement,
+  seconds,
+  sha256Of,
+  sizeLabel,
+} from './child-measurement.js';
 import { generatedPayload, peakRssKiB } from './generated-payload.js';
-
-const MIB = 1024 * 1024;
-const RESULT_MARKER = 'WEIR_BENCH_RESULT ';
-const CHILD_FLAG = '--child=';
 
 type Measurement = 'store' | 'baseline';
 
@@ -59,46 +63,14 @@ export async function benchPayloadMemory(): Promise<void> {
   }
 }
 
-function payloadMiB(): number {
-  const raw = process.env.WEIR_BENCH_PAYLOAD_MB;
-  if (raw === undefined || raw === '') return 1024;
-  const mib = Number(raw);
-  if (!Number.isSafeInteger(mib) || mib <= 0) {
-    throw new Error(`WEIR_BENCH_PAYLOAD_MB must be a positive whole number of MiB, got "${raw}"`);
-  }
-  return mib;
-}
-
 /** Runs one measurement in a fresh process: the same file, the same loader (tsx or none). */
 async function runChild(measurement: Measurement, dir: string, mib: number): Promise<ChildResult> {
-  const child = spawn(
-    process.execPath,
-    [...childExecArgv(), fileURLToPath(import.meta.url), `${CHILD_FLAG}${measurement}`],
-    {
-      env: { ...process.env, WEIR_BENCH_DIR: dir, WEIR_BENCH_PAYLOAD_MB: String(mib) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  await rm(dir, { recursive: true, force: true });
-  const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
-  if (code !== 0 || line === undefined) {
-    throw new Error(`payload bench child "${measurement}" failed (exit code ${code}); output:\n${stdout}`);
+  try {
+    const env = { WEIR_BENCH_DIR: dir, WEIR_BENCH_PAYLOAD_MB: String(mib) };
+    return (await runChildMeasurement<ChildResult>(import.meta.url, measurement, env)).result;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return JSON.parse(line.slice(RESULT_MARKER.length)) as ChildResult;
-}
-
-function childExecArgv(): string[] {
-  // Run from source without a TypeScript loader inherited (e.g. imported by a test runner), the
-  // child needs one to load this .ts file.
-  const fromSource = import.meta.url.endsWith('.ts');
-  if (!fromSource || process.execArgv.some((arg) => arg.includes('tsx'))) return process.execArgv;
-  return [...process.execArgv, '--import', import.meta.resolve('tsx')];
 }
 
 async function runMeasurement(measurement: Measurement): Promise<void> {
@@ -138,38 +110,20 @@ async function runMeasurement(measurement: Measurement): Promise<void> {
   }
 
   const result: ChildResult = { measurement, bytes, writeMs, readMs, maxRssKiB: peakRssKiB() };
-  process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
-}
-
-async function sha256Of(stream: Readable): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  reportMeasurement(result);
 }
 
 function check(condition: boolean, problem: string): void {
   if (!condition) throw new Error(`payload bench: ${problem}`);
 }
 
-function sizeLabel(mib: number): string {
-  return mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
 function rate(result: ChildResult): string {
   return `${Math.round(result.bytes / MIB / (result.writeMs / 1000))} MiB/s`;
 }
 
-function kibToMib(kib: number): string {
-  return `${Math.round(kib / 1024)} MiB`;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const child = process.argv.find((arg) => arg.startsWith(CHILD_FLAG))?.slice(CHILD_FLAG.length);
+if (isMainModule(import.meta.url)) {
+  const child = childMeasurementName();
   if (child === 'store' || child === 'baseline') await runMeasurement(child);
-  else if (child !== undefined) throw new Error(`Unknown ${CHILD_FLAG}${child}; expected store or baseline`);
+  else if (child !== undefined) throw new Error(`Unknown --child=${child}; expected store or baseline`);
   else await benchPayloadMemory();
 }

@@ -10,17 +10,23 @@
  *   WEIR_BENCH_PAYLOAD_MB=200 npx tsx bench/payload-s3-memory.bench.ts
  *   node dist/bench/payload-s3-memory.bench.js            # compiled (needs `npm run build`)
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createObjectStore } from '../src/io/object-store.factory.js';
 import { startS3rver } from '../test/object-store/s3rver-process.js';
+import { isMainModule } from './bench-support.js';
+import {
+  childMeasurementName,
+  kibToMib,
+  MIB,
+  payloadMiB,
+  reportMeasurement,
+  runChildMeasurement,
+  seconds,
+  sha256Of,
+  sizeLabel,
+} from './child-measurement.js';
 import { generatedPayload, peakRssKiB, type GeneratedPayload } from './generated-payload.js';
 
-const MIB = 1024 * 1024;
-const RESULT_MARKER = 'WEIR_BENCH_RESULT ';
-const CHILD_FLAG = '--child=';
 const BUCKET = 'weir-bench';
 const KEY = 'runs/bench/step/attempt/output.bin';
 /** The store's defaults, given to the baseline too so both buffer the same. */
@@ -60,56 +66,20 @@ export async function benchPayloadS3Memory(): Promise<void> {
   console.log('  (peak RSS of the measured process only: s3rver runs in a separate process, not counted)');
 }
 
-function payloadMiB(): number {
-  const raw = process.env.WEIR_BENCH_PAYLOAD_MB;
-  if (raw === undefined || raw === '') return 1024;
-  const mib = Number(raw);
-  if (!Number.isSafeInteger(mib) || mib <= 0) {
-    throw new Error(`WEIR_BENCH_PAYLOAD_MB must be a positive whole number of MiB, got "${raw}"`);
-  }
-  return mib;
-}
-
 /** Runs one measurement in a fresh process against a fresh s3rver, which is stopped (and its data deleted) after. */
 async function runChild(measurement: Measurement, mib: number): Promise<ChildResult> {
   const server = await startS3rver(BUCKET);
   try {
-    const child = spawn(
-      process.execPath,
-      [...childExecArgv(), fileURLToPath(import.meta.url), `${CHILD_FLAG}${measurement}`],
-      {
-        env: {
-          ...process.env,
-          ...server.env,
-          WEIR_BENCH_PAYLOAD_MB: String(mib),
-          // The SDK's notice that it will drop Node 20 in 2027 says nothing about this benchmark.
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', resolve);
-    });
-    const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
-    if (code !== 0 || line === undefined) {
-      throw new Error(`S3 payload bench child "${measurement}" failed (exit code ${code}); output:\n${stdout}`);
-    }
-    return JSON.parse(line.slice(RESULT_MARKER.length)) as ChildResult;
+    const env = {
+      ...server.env,
+      WEIR_BENCH_PAYLOAD_MB: String(mib),
+      // The SDK's notice that it will drop Node 20 in 2027 says nothing about this benchmark.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    return (await runChildMeasurement<ChildResult>(import.meta.url, measurement, env)).result;
   } finally {
     await server.stop();
   }
-}
-
-function childExecArgv(): string[] {
-  // Run from source without a TypeScript loader inherited (e.g. imported by a test runner), the
-  // child needs one to load this .ts file.
-  const fromSource = import.meta.url.endsWith('.ts');
-  if (!fromSource || process.execArgv.some((arg) => arg.includes('tsx'))) return process.execArgv;
-  return [...process.execArgv, '--import', import.meta.resolve('tsx')];
 }
 
 async function runMeasurement(measurement: Measurement): Promise<void> {
@@ -117,7 +87,7 @@ async function runMeasurement(measurement: Measurement): Promise<void> {
   const payload = generatedPayload(mib);
   const timings = measurement === 'store' ? await throughStore(payload) : await throughRawSdk(payload);
   const result: ChildResult = { measurement, bytes: mib * MIB, ...timings, maxRssKiB: peakRssKiB() };
-  process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
+  reportMeasurement(result);
 }
 
 /** Weir's path: its object-store factory loading `@weir/object-store-s3`, as `WEIR_OBJECT_STORE=s3://…` does. */
@@ -172,35 +142,17 @@ async function throughRawSdk(payload: GeneratedPayload): Promise<{ writeMs: numb
   }
 }
 
-async function sha256Of(stream: Readable): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 function check(condition: boolean, problem: string): void {
   if (!condition) throw new Error(`S3 payload bench: ${problem}`);
-}
-
-function sizeLabel(mib: number): string {
-  return mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function rate(bytes: number, ms: number): string {
   return `${Math.round(bytes / MIB / (ms / 1000))} MiB/s`;
 }
 
-function kibToMib(kib: number): string {
-  return `${Math.round(kib / 1024)} MiB`;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const child = process.argv.find((arg) => arg.startsWith(CHILD_FLAG))?.slice(CHILD_FLAG.length);
+if (isMainModule(import.meta.url)) {
+  const child = childMeasurementName();
   if (child === 'store' || child === 'baseline') await runMeasurement(child);
-  else if (child !== undefined) throw new Error(`Unknown ${CHILD_FLAG}${child}; expected store or baseline`);
+  else if (child !== undefined) throw new Error(`Unknown --child=${child}; expected store or baseline`);
   else await benchPayloadS3Memory();
 }

@@ -10,6 +10,8 @@ import { benchFreshnessEvaluation } from './freshness-evaluation.bench.js';
 import { benchConsoleLineage } from './console-lineage.bench.js';
 import { benchGraphLoad } from './graph-load.bench.js';
 import { benchGraphQLApi } from './graphql-api.bench.js';
+import { benchIsolatedPayloadMemory } from './isolated-payload-memory.bench.js';
+import { benchIsolationOverhead } from './isolation-overhead.bench.js';
 import { benchMaterializeThroughput } from './materialize-throughput.bench.js';
 import { benchPayloadMemory } from './payload-memory.bench.js';
 import { benchPayloadS3Memory } from './payload-s3-memory.bench.js';
@@ -27,6 +29,11 @@ const BENCHES: readonly Bench[] = [
     title: 'no-op materialization throughput',
     file: 'bench/materialize-throughput.bench.ts',
     run: benchMaterializeThroughput,
+  },
+  {
+    title: 'isolation overhead: no-op steps in worker-thread isolates vs a direct call',
+    file: 'bench/isolation-overhead.bench.ts',
+    run: benchIsolationOverhead,
   },
   {
     title: 'distributed throughput (weir server + workers, BullMQ on Redis)',
@@ -54,6 +61,11 @@ const BENCHES: readonly Bench[] = [
     run: benchConsoleLineage,
   },
   { title: 'payload memory', file: 'bench/payload-memory.bench.ts', run: benchPayloadMemory },
+  {
+    title: 'payload memory through isolated steps (whole process tree)',
+    file: 'bench/isolated-payload-memory.bench.ts',
+    run: benchIsolatedPayloadMemory,
+  },
   { title: 'payload memory, S3 store', file: 'bench/payload-s3-memory.bench.ts', run: benchPayloadS3Memory },
 ];
 

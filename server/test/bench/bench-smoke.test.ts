@@ -19,10 +19,10 @@ function runBench(file: string, env: Record<string, string>): Promise<{ code: nu
   });
 }
 
-// The benchmarks that drive real `weir` processes through the API: a change to the API (auth,
-// routes) once broke one without any test noticing. Tiny sizes: this checks they run and print
-// their figures, never what the figures are.
-describe('benchmarks that start weir processes still run', () => {
+// The benchmarks that drive real `weir` processes through the API (a change to the API once broke
+// one without any test noticing) or the isolates (which load the bench project from disk). Tiny
+// sizes: this checks they run and print their figures, never what the figures are.
+describe('benchmarks that start weir processes or isolates still run', () => {
   it('distributed throughput: weir server + a worker on Redis, beside raw BullMQ', { timeout: 240_000 }, async () => {
     const { code, output } = await runBench('dist/bench/distributed-throughput.bench.js', {
       WEIR_BENCH_DIST_STEPS: '20',
@@ -45,5 +45,31 @@ describe('benchmarks that start weir processes still run', () => {
     expect(code, output).toBe(0);
     expect(output).toMatch(/→ downstream run created\s+p50 [\d.]+ ms\s+p99 [\d.]+ ms/);
     expect(output).toMatch(/scheduler with 200 cron schedules/);
+  });
+
+  it(
+    'isolation overhead: isolated vs direct no-op steps, engine steps/s isolated vs inline',
+    { timeout: 180_000 },
+    async () => {
+      const { code, output } = await runBench('dist/bench/isolation-overhead.bench.js', {
+        WEIR_BENCH_ISOLATED_CALLS: '50',
+        WEIR_BENCH_ISOLATED_STEPS: '10',
+      });
+      expect(code, output).toBe(0);
+      expect(output).toMatch(/isolated \d+ µs\/step, direct call \d+ µs\/step \(overhead -?\d+ µs\/step/);
+      expect(output).toMatch(/engine, PostgreSQL\s+10 no-op steps.*isolated \d+ steps\/s, inline \d+ steps\/s/);
+      expect(output).toMatch(/engine, embedded PGlite 10 no-op steps.*isolated \d+ steps\/s, inline \d+ steps\/s/);
+    },
+  );
+
+  it('payload memory through isolated steps: the whole process tree', { timeout: 180_000 }, async () => {
+    const { code, output } = await runBench('dist/bench/isolated-payload-memory.bench.js', {
+      WEIR_BENCH_PAYLOAD_MB: '4',
+    });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(
+      /payload 4 MiB upstream .* peak RSS of the process tree \d+ MiB .*baseline raw stream \d+ MiB/,
+    );
+    expect(output).toMatch(/embedded PGlite \(weir dev\): .* of which \d+ MiB before the run/);
   });
 });
