@@ -1,6 +1,8 @@
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, type GraphQLSchema } from 'graphql';
 import type { ListSizeEstimate } from './query-cost.js';
 
+const PER_STEP_LIST_SIZE = 3;
+
 /** How big the loaded asset graph is: the unpaged asset lists return this many items. */
 export interface GraphSize {
   readonly assets: number;
@@ -8,8 +10,9 @@ export interface GraphSize {
 }
 
 /**
- * Sizes of the unpaged lists whose length is known: the asset lists (from the loaded graph,
- * read on every call since definitions reload) and the introspection lists (from the schema:
+ * Sizes of the unpaged lists whose length is known or bounded: the asset lists (from the
+ * loaded graph, read on every call since definitions reload), a step's attempts and checks,
+ * and the introspection lists (from the schema:
  * its type count, and the average fields, arguments and values per type, rounded up).
  */
 export function listSizeEstimates(schema: GraphQLSchema, graphSize: () => GraphSize): ListSizeEstimate {
@@ -22,6 +25,13 @@ export function listSizeEstimates(schema: GraphQLSchema, graphSize: () => GraphS
         return Math.max(1, graphSize().assets);
       case 'AssetGraph.edges':
         return Math.max(1, graphSize().edges);
+      // Per step, a few: attempts are bounded by retry policies, checks by the asset's definition.
+      case 'Step.attempts':
+      case 'Step.checkpoints':
+      case 'Step.checks':
+      case 'Materialization.checks':
+      case 'Asset.checks':
+        return PER_STEP_LIST_SIZE;
       default:
         return typeName.startsWith('__') ? introspection.get(`${typeName}.${fieldName}`) : undefined;
     }
