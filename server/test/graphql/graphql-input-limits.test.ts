@@ -46,8 +46,7 @@ function minimal(type: GraphQLInputType): unknown {
  */
 function stringSlots(type: GraphQLInputType, bad: string, path: string): Array<[unknown, string]> {
   const inner = isNonNullType(type) ? type.ofType : type;
-  if (isListType(inner))
-    return stringSlots(inner.ofType, bad, `${path}[0]`).map(([value, where]) => [[value], where]);
+  if (isListType(inner)) return stringSlots(inner.ofType, bad, `${path}[0]`).map(([value, where]) => [[value], where]);
   if (isInputObjectType(inner)) {
     const base = minimal(inner) as Record<string, unknown>;
     return Object.values(inner.getFields()).flatMap((field) =>
