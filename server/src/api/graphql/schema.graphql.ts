@@ -3,7 +3,8 @@
  *
  * Errors: expected failures carry `extensions.code`: UNAUTHENTICATED (no/invalid/revoked
  * token), FORBIDDEN (role too weak), NOT_FOUND, BAD_USER_INPUT (invalid selection, partition,
- * page size...), CONFLICT (e.g. run not cancellable), RATE_LIMITED, QUERY_TOO_COMPLEX (depth or
+ * page size...), CONFLICT (e.g. run not cancellable), RATE_LIMITED, TOO_MANY_REQUESTS (too many expensive operations of one token at once),
+ * BAD_REQUEST (malformed request, e.g. a persisted-query hash mismatch), QUERY_TOO_COMPLEX (depth or
  * complexity over the limits). Anything else is INTERNAL_SERVER_ERROR, without a stack trace.
  */
 export const typeDefs = /* GraphQL */ `
