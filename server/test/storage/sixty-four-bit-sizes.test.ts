@@ -34,9 +34,9 @@ describe.each(STORAGE_BACKENDS)('64-bit sizes on %s', (backend: StorageBackend) 
           return { materializationId: materialization.id, attemptId: attempt.id };
         });
         // The failure this migration fixes, for the record.
-        await expect(
-          old.dataSource.query(`UPDATE materializations SET output_size = $1`, [THREE_GB]),
-        ).rejects.toThrow(/out of range for type integer/);
+        await expect(old.dataSource.query(`UPDATE materializations SET output_size = $1`, [THREE_GB])).rejects.toThrow(
+          /out of range for type integer/,
+        );
       } finally {
         await old.close();
       }
@@ -84,9 +84,7 @@ describe.each(STORAGE_BACKENDS)('64-bit sizes on %s', (backend: StorageBackend) 
 
       const saved = await materializations.save(newMaterialization(step, attempt, { outputSize: 1 }));
       // Written behind the entity's back (another tool, a hand-edited row): 2^53 + 1.
-      await db.dataSource.query(`UPDATE materializations SET output_size = 9007199254740993 WHERE id = $1`, [
-        saved.id,
-      ]);
+      await db.dataSource.query(`UPDATE materializations SET output_size = 9007199254740993 WHERE id = $1`, [saved.id]);
       await expect(materializations.findOneByOrFail({ id: saved.id })).rejects.toMatchObject({
         name: 'UnsafeIntegerError',
         message: expect.stringContaining('materializations.output_size is 9007199254740993'),
