@@ -85,6 +85,7 @@ describe('the weir CLI on its own data directory', () => {
       ['logs'],
       ['reexecute'],
       ['cancel'],
+      ['gc'],
     ]) {
       const result = await runWeir([...command, '--help'], env);
       expect(result.code, command.join(' ')).toBe(0);

@@ -188,7 +188,8 @@ export const typeDefs = /* GraphQL */ `
   "A stored output: inline JSON (uri null) or an object-store URI."
   type Output {
     valueType: String!
-    size: Int!
+    "Bytes; a Float because sizes pass 2^31 (a GraphQL Int is 32-bit); always a whole number."
+    size: Float!
     uri: String
     sha256: String
     metadata: JSON!
@@ -358,7 +359,7 @@ export const typeDefs = /* GraphQL */ `
     errorMessage: String
     errorStack: String
     "The backoff before the next attempt (set when this attempt failed and a retry was scheduled)."
-    retryDelayMs: Int
+    retryDelayMs: Float
   }
 
   type Checkpoint {
