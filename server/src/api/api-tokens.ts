@@ -8,10 +8,10 @@ export const WEIR_AUTH = Symbol('WEIR_AUTH');
 /** Injection token of the backfill runner (undefined: this process does not run backfills). */
 export const WEIR_BACKFILLS = Symbol('WEIR_BACKFILLS');
 
-/** Injection token of the process description shown by /healthz. */
+/** Injection token of the process description shown by /readyz to authenticated callers. */
 export const WEIR_PROCESS_INFO = Symbol('WEIR_PROCESS_INFO');
 
-/** What /healthz reports about this process. */
+/** What /readyz reports about this process to authenticated callers. */
 export interface ProcessInfo {
   readonly mode: 'embedded' | 'distributed';
   readonly role: string;

@@ -16,8 +16,22 @@ export function consoleDirectory(): string {
 // Paths the API owns: never answered with the console's index.html.
 const API_PATH = /^\/(api|graphql|healthz|readyz|metrics)(\/|$|\?)/;
 
+// Built files the static handler did not find: a 404, not index.html (a script that gets HTML
+// fails with a MIME-type error that hides the missing file).
+const BUILT_FILE = /\.(js|mjs|css|map|png|svg|ico|woff2?|json|txt|wasm)$/i;
+
 /**
- * Serves the console (static files, and index.html for any other GET that asks for HTML, so
+ * Whether a GET wants the app: browsers navigating ask for text/html; a client that takes
+ * anything (`Accept: *\/*`, curl's and fetch's default, or no Accept) gets it too, unless it
+ * asked for a built file.
+ */
+function wantsApp(path: string, accept: string): boolean {
+  if (accept.includes('text/html')) return true;
+  return (accept === '' || accept.includes('*/*')) && !BUILT_FILE.test(path);
+}
+
+/**
+ * Serves the console (static files, and index.html for any other GET that accepts HTML, so
  * shareable links like /runs/abc open the app). The files are public: they hold no data; the
  * app signs in before it reads anything. Returns false when the console was not built.
  */
@@ -32,7 +46,7 @@ export function serveConsole(app: NestExpressApplication, directory = consoleDir
       next: () => void,
     ) => {
       const accept = String(req.headers.accept ?? '');
-      if (req.method !== 'GET' || API_PATH.test(req.path) || !accept.includes('text/html')) return next();
+      if (req.method !== 'GET' || API_PATH.test(req.path) || !wantsApp(req.path, accept)) return next();
       res.setHeader('cache-control', 'no-cache');
       res.sendFile(index);
     },

@@ -1,25 +1,18 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { PublicRoute } from '../auth/public-route.js';
-import type { WeirEngine } from '../engine/weir-engine.js';
-import { WEIR_ENGINE, WEIR_PROCESS_INFO, type ProcessInfo } from './api-tokens.js';
 
 @Controller()
 export class HealthController {
-  constructor(
-    @Inject(WEIR_ENGINE) private readonly engine: WeirEngine,
-    @Inject(WEIR_PROCESS_INFO) private readonly info: ProcessInfo,
-  ) {}
-
-  /** Liveness and a short description of what this process runs; public, for probes. */
+  /**
+   * Liveness: `ok` while the process serves HTTP. Public, for probes, so it says nothing else
+   * (no pid, path, database or definitions: authenticated callers read those on `/readyz`) and
+   * touches no dependency (a database outage is readiness's business, not a reason to restart).
+   */
   @Get('healthz')
   @PublicRoute()
-  health() {
-    return {
-      status: 'ok',
-      pid: process.pid,
-      ...this.info,
-      assets: this.engine.graph.keys.length,
-      definitionsHash: this.engine.graph.hash,
-    };
+  @Header('content-type', 'text/plain; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  health(): string {
+    return 'ok';
   }
 }

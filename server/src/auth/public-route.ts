@@ -5,6 +5,7 @@ export const PUBLIC_ROUTE = 'weir:public-route';
 
 /**
  * Marks a REST handler (or controller) as reachable without a token: only probes that reveal
- * nothing about the project (`/healthz`, `/readyz`) and the sign-in endpoint use it.
+ * nothing about the project to anonymous callers (`/healthz`, `/readyz`) and the session
+ * endpoints use it.
  */
 export const PublicRoute = () => SetMetadata(PUBLIC_ROUTE, true);

@@ -5,6 +5,7 @@ import { parseDuration } from '../sdk/duration.js';
 import type { RetryPolicySpec } from '../sdk/retry.js';
 import { validateRetryPolicy } from '../sdk/retry-validation.js';
 import type { QueueBackend } from '../execution/bullmq-executor.js';
+import { parseAllowedOrigins } from './allowed-origins.js';
 
 /** Every environment variable Weir reads, with what it means. The README's reference is built from this list. */
 export const CONFIG_KEYS = {
@@ -22,6 +23,8 @@ export const CONFIG_KEYS = {
   WEIR_RETRY_JITTER: "Default retry policy: 'full' (default), 'none' or a fraction 0..1",
   WEIR_LOG_LEVEL: "Server log level: 'debug', 'info' (default), 'warn', 'error'",
   WEIR_HOST: 'Address the HTTP API listens on. Default 127.0.0.1 (0.0.0.0 in containers)',
+  WEIR_ALLOWED_ORIGINS:
+    "Web origins besides the server's own (scheme://host:port as the browser shows it) whose pages may use a console session: comma-separated, e.g. 'https://weir.example.com'. Needed behind a proxy that changes the Host header or terminates TLS without X-Forwarded-Proto",
   WEIR_REDIS_URL: 'Redis URL; when set, steps run on BullMQ workers (`weir worker`) instead of in-process',
   WEIR_QUEUE:
     "Queue backend of the distributed mode: 'redis' (default when WEIR_REDIS_URL is set) or 'postgres' (BullMQ's PostgreSQL backend, in WEIR_DATABASE_URL)",
@@ -58,6 +61,8 @@ export interface WeirConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Address the HTTP API listens on. */
   readonly host: string;
+  /** Origins besides the server's own that may send cookie-authenticated requests (normalized). */
+  readonly allowedOrigins: readonly string[];
   /** Where distributed steps are queued; undefined in embedded mode. */
   readonly queue: QueueBackend | undefined;
   /** Concurrency pools and their limits, across all workers. */
@@ -181,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     retryDefaults: retryDefaults(env),
     logLevel: logLevel as WeirConfig['logLevel'],
     host: env.WEIR_HOST || '127.0.0.1',
+    allowedOrigins: allowedOrigins(env.WEIR_ALLOWED_ORIGINS),
     queue: queueBackend(env),
     pools: parsePools(env.WEIR_POOLS),
     heartbeatIntervalMs: duration(env, 'WEIR_HEARTBEAT_INTERVAL', '5s'),
@@ -203,6 +209,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   return { ...merged, projectPath: absolute(merged.projectPath), dataDir: absolute(merged.dataDir) };
+}
+
+function allowedOrigins(raw: string | undefined): string[] {
+  try {
+    return parseAllowedOrigins(raw);
+  } catch (error) {
+    throw new ConfigError(
+      'WEIR_ALLOWED_ORIGINS',
+      raw ?? '',
+      `comma-separated http(s) origins: ${(error as Error).message}`,
+    );
+  }
 }
 
 /** An http(s) URL holding a secret: an error shows its scheme and host only. */

@@ -70,8 +70,13 @@ describe('/readyz against dependencies that go away', () => {
     const base = `http://127.0.0.1:${server.port}`;
     const api: Api = {
       async readyz() {
-        const response = await fetch(`${base}/readyz`);
-        return { status: response.status, body: (await response.json()) as ReadyzBody };
+        // Anonymous probes get only the status; the details (which check fails, why) need a token.
+        const anonymous = await fetch(`${base}/readyz`);
+        const response = await fetch(`${base}/readyz`, { headers: { authorization: `Bearer ${token}` } });
+        const body = (await response.json()) as ReadyzBody;
+        expect(anonymous.status).toBe(response.status);
+        expect(await anonymous.json()).toEqual({ status: body.status });
+        return { status: response.status, body };
       },
       async metrics() {
         const response = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });

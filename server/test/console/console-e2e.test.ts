@@ -16,7 +16,8 @@ const CHROMIUM = '/usr/bin/chromium';
 // The console as an on-call engineer uses it, against a real `weir dev` on PostgreSQL with the
 // example project: sign in, lineage, click a node, materialize it and watch its status change
 // live, open the run and see the retry, re-execute a failed run from its failure, and read the
-// freshness board after a breach. Any browser console error fails the test.
+// freshness board after a breach. Any browser console error fails the test, and so does any
+// Content-Security-Policy violation: every page runs under the server's CSP.
 describe('the console in headless Chromium against weir dev on PostgreSQL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'weir-console-e2e-'));
   const dataDir = join(dir, '.weir');
@@ -49,6 +50,19 @@ describe('the console in headless Chromium against weir dev on PostgreSQL', () =
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // Chromium logs most refusals itself; the event also catches those it reports only there.
+    await context.addInitScript(() => {
+      // The violation event bubbles from the document to the window (no DOM types here).
+      const window = globalThis as unknown as {
+        addEventListener(
+          type: string,
+          listener: (event: { violatedDirective: string; blockedURI: string }) => void,
+        ): void;
+      };
+      window.addEventListener('securitypolicyviolation', (event) =>
+        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`),
+      );
+    });
     page = await context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
@@ -79,7 +93,9 @@ describe('the console in headless Chromium against weir dev on PostgreSQL', () =
     }, key);
 
   it('signs in with a token and shows the lineage', async () => {
-    await page.goto(`${base}/`);
+    const landing = await page.goto(`${base}/`);
+    expect(landing!.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(landing!.headers()['x-frame-options']).toBe('DENY');
     await page.waitForURL(/\/sign-in/);
     await screenshot('sign-in');
     await page.getByLabel(/token/i).fill(adminToken);
@@ -180,6 +196,27 @@ describe('the console in headless Chromium against weir dev on PostgreSQL', () =
     await row.waitFor();
     await expect(row.textContent()).resolves.toMatch(/Late/);
     await screenshot('freshness');
+  }, 60_000);
+
+  it('opens the runs list, an asset page and the backfills page under the CSP', async () => {
+    await page.goto(`${base}/runs`);
+    await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor();
+    await page
+      .getByRole('link', { name: /^Run [0-9a-f-]{36}$/ })
+      .first()
+      .waitFor();
+    await screenshot('runs');
+    await page.goto(`${base}/assets/bronze/orders`);
+    await page.getByRole('heading', { name: 'bronze/orders', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Materializations' }).waitFor();
+    await screenshot('asset');
+    await page.goto(`${base}/backfills`);
+    await page.getByRole('heading', { name: 'Backfills', level: 1 }).waitFor();
+    await page.goto(`${base}/`);
+    await page.waitForFunction(
+      () => (globalThis as { __weirLineage?: { ready?: boolean } }).__weirLineage?.ready === true,
+    );
+    await screenshot('lineage-again');
   }, 60_000);
 
   it('logged no error in the browser console', () => {

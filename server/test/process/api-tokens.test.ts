@@ -134,12 +134,14 @@ describe('API tokens: weir token and a running weir dev (PGlite)', () => {
     const me = await fetch(`${api}/api/session`, { headers: { cookie } });
     expect(await me.json()).toMatchObject({ signedIn: true, name: 'console', role: 'viewer' });
     expect((await fetch(`${api}/api/runs`, { headers: { cookie } })).status).toBe(200);
+    // The console's own origin (browsers send it): refused for the viewer's role, not the origin.
     const write = await fetch(`${api}/api/runs`, {
       method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { cookie, origin: api, 'content-type': 'application/json' },
       body: JSON.stringify({ selection: 'group:ok' }),
     });
     expect(write.status).toBe(403);
+    expect(((await write.json()) as { error: string }).error).toBe('ForbiddenRoleError');
 
     // Behind a proxy that terminated TLS, the cookie only ever travels over HTTPS.
     const behindTls = await fetch(`${api}/api/session`, {
@@ -149,7 +151,7 @@ describe('API tokens: weir token and a running weir dev (PGlite)', () => {
     });
     expect(behindTls.headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
 
-    const signOut = await fetch(`${api}/api/session`, { method: 'DELETE', headers: { cookie } });
+    const signOut = await fetch(`${api}/api/session`, { method: 'DELETE', headers: { cookie, origin: api } });
     expect(signOut.status).toBe(200);
     expect(signOut.headers.get('set-cookie')).toMatch(/^weir_session=;.*Max-Age=0$/);
     // Signed out: the session no longer authenticates anything; "who am I" says so with a 200.

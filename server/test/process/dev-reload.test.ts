@@ -29,7 +29,8 @@ describe('weir dev', () => {
     dev = spawnWeir(['dev', '--port', '0'], { WEIR_PROJECT: dir, WEIR_DATA_DIR: dataDir });
     const api = await waitForApi(dataDir, dev);
     const health = async () =>
-      (await (await fetch(`${api}/healthz`)).json()) as { assets: number; definitionsHash: string };
+      ((await (await apiFetch(api, '/readyz')).json()) as { process: { assets: number; definitionsHash: string } })
+        .process;
     const first = await health();
     expect(first.assets).toBe(1);
 

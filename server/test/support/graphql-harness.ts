@@ -41,7 +41,11 @@ export interface GraphQLHarness {
 export async function startGraphQL(
   backend: StorageBackend,
   assets: readonly AnyAssetDefinition[],
-  options: Parameters<typeof startEngine>[2] & { failuresPerMinute?: number; requestsPerMinute?: number } = {},
+  options: Parameters<typeof startEngine>[2] & {
+    failuresPerMinute?: number;
+    requestsPerMinute?: number;
+    allowedOrigins?: readonly string[];
+  } = {},
 ): Promise<GraphQLHarness> {
   const engine = await startEngine(backend, assets, options);
   const auth = new AuthService(engine.database.dataSource, { failuresPerMinute: options.failuresPerMinute ?? 1000 });
@@ -50,7 +54,14 @@ export async function startGraphQL(
   const server = await startHttpServer(
     engine.engine,
     { mode: 'embedded', role: 'embedded', project: 'test', database: backend === 'postgres' ? 'postgres' : 'pglite' },
-    { port: 0, host: '127.0.0.1', auth, backfills, requestsPerMinute: options.requestsPerMinute },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      auth,
+      backfills,
+      requestsPerMinute: options.requestsPerMinute,
+      allowedOrigins: options.allowedOrigins,
+    },
   );
   const tokens = {} as Record<Role | 'revoked', string>;
   for (const role of ['viewer', 'operator', 'admin'] as const)

@@ -60,6 +60,7 @@ export function registerDev(program: Command): void {
         {
           port: config.port,
           host: config.host,
+          allowedOrigins: config.allowedOrigins,
           automation: weir.automation,
           auth,
           backfills,

@@ -49,6 +49,7 @@ export function registerServer(program: Command): void {
         {
           port: config.port,
           host: config.host,
+          allowedOrigins: config.allowedOrigins,
           automation: weir.automation,
           auth,
           backfills,
