@@ -9,6 +9,7 @@ export {
   PayloadIntegrityError,
   PayloadUploadError,
   type ObjectStore,
+  type StoredObject,
 } from './io/object-store.port.js';
 export { InvalidObjectKeyError, validateObjectKey } from './io/object-key.js';
 export { toByteSource } from './io/body-kind.js';

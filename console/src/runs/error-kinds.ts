@@ -14,6 +14,7 @@ const LABELS: Readonly<Record<string, string>> = {
   lost: 'Lost (worker stopped heartbeating)',
   check: 'Blocking check failed',
   system: 'Weir could not run the step',
+  commit_failed: 'Output stored, but recording it failed',
 };
 
 const HINTS: Readonly<Record<string, string>> = {
@@ -22,6 +23,8 @@ const HINTS: Readonly<Record<string, string>> = {
   out_of_memory: "Raise the asset's memory limit (or WEIR_STEP_MEMORY), or stream the data instead of holding it all.",
   crashed:
     'The isolate died: look for process.exit() or an uncaught error thrown from a timer or an unawaited promise.',
+  commit_failed:
+    "Not the asset's fault: the database refused or lost the commit (see the message). The stored output was deleted and the step is retried per its retry policy; check the database if it persists.",
 };
 
 /**

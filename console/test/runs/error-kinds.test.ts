@@ -18,6 +18,7 @@ describe('errorKindLabel', () => {
     ['lost', 'Lost (worker stopped heartbeating)'],
     ['check', 'Blocking check failed'],
     ['system', 'Weir could not run the step'],
+    ['commit_failed', 'Output stored, but recording it failed'],
   ])('says %s in words', (kind, label) => {
     expect(errorKindLabel(kind)).toBe(label);
   });
@@ -36,6 +37,12 @@ describe('errorKindLabel', () => {
 });
 
 describe('errorKindHint', () => {
+  it("says a failed commit is not the asset's fault and that the step is retried", () => {
+    const hint = errorKindHint('commit_failed');
+    expect(hint).toContain("Not the asset's fault");
+    expect(hint).toContain('retried');
+  });
+
   it('tells what to do about a timeout', () => {
     const hint = errorKindHint('timeout');
     expect(hint).toContain('timeout');

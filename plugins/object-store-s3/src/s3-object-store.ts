@@ -8,6 +8,8 @@ import {
   type ObjectStore,
   type PayloadBody,
   type PayloadRef,
+  type StoredObject,
+  validateObjectKey,
 } from 'weir/plugin';
 import { withKeyLock } from './key-lock.js';
 import { destroyBody, HashingStream, toByteSource } from './payload-body.js';
@@ -158,6 +160,48 @@ export class S3ObjectStore implements ObjectStore {
     // In Node the SDK returns the HTTP response itself: streaming, never buffered.
     if (!(body instanceof Readable)) throw new Error(`Cannot open ${uri}: the S3 response has no body stream`);
     return body;
+  }
+
+  /** Pages through ListObjectsV2 (1000 keys a request); keys are given without the store's prefix. */
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    if (typeof prefix !== 'string') throw new TypeError(`list() needs a key prefix string, got ${String(prefix)}`);
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.#client.send(
+          new this.#sdk.ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix + prefix,
+            ...(token === undefined ? {} : { ContinuationToken: token }),
+          }),
+        );
+      } catch (error) {
+        throw new Error(`Cannot list s3://${this.bucket}/${this.prefix}${prefix}: ${describeSdkError(error)}`, {
+          cause: error,
+        });
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined || !object.Key.startsWith(this.prefix)) continue;
+        yield {
+          key: object.Key.slice(this.prefix.length),
+          size: object.Size ?? 0,
+          lastModified: object.LastModified ?? new Date(0),
+        };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  }
+
+  /** S3 answers a delete of a missing key with success too, which is what the port asks. */
+  async delete(key: string): Promise<void> {
+    validateObjectKey(key);
+    try {
+      await this.#client.send(new this.#sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+    } catch (error) {
+      if (isMissingKey(error)) return;
+      throw new Error(`Cannot delete ${this.uriFor(key)}: ${describeSdkError(error)}`, { cause: error });
+    }
   }
 
   /** Closes the client's idle connections. The store must not be used afterwards. */

@@ -5,6 +5,7 @@
  */
 import type {
   AbortMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -19,6 +20,7 @@ export interface S3Sdk {
   readonly GetObjectCommand: typeof GetObjectCommand;
   readonly AbortMultipartUploadCommand: typeof AbortMultipartUploadCommand;
   readonly ListObjectsV2Command: typeof ListObjectsV2Command;
+  readonly DeleteObjectCommand: typeof DeleteObjectCommand;
   readonly Upload: typeof Upload;
 }
 
@@ -33,6 +35,7 @@ export function loadS3Sdk(): Promise<S3Sdk> {
       GetObjectCommand: client.GetObjectCommand,
       AbortMultipartUploadCommand: client.AbortMultipartUploadCommand,
       ListObjectsV2Command: client.ListObjectsV2Command,
+      DeleteObjectCommand: client.DeleteObjectCommand,
       Upload: storage.Upload,
     }),
     (error: unknown) => {

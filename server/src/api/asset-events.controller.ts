@@ -7,6 +7,7 @@ import {
   NotFoundException,
   Param,
   Post,
+  UsePipes,
 } from '@nestjs/common';
 import type { AutomationService } from '../automation/automation-service.js';
 import type { WeirEngine } from '../engine/weir-engine.js';
@@ -14,6 +15,7 @@ import { didYouMean } from '../graph/closest-key.js';
 import { RequireRole } from '../auth/require-role.js';
 import { reportObservation } from './report-observation.js';
 import { WEIR_AUTOMATION, WEIR_ENGINE } from './api-tokens.js';
+import { InputLimitsPipe } from './input-limits.pipe.js';
 
 interface ExternalEvent {
   dataVersion?: string;
@@ -28,6 +30,8 @@ interface ExternalEvent {
  * transaction, which are then evaluated at once. A bad token, key or body is refused before
  * anything is written.
  */
+// NUL bytes and over-long strings are refused before any handler (see input-limits.ts).
+@UsePipes(new InputLimitsPipe())
 @Controller('api/assets')
 export class AssetEventsController {
   constructor(

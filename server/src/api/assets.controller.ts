@@ -1,9 +1,12 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query, UsePipes } from '@nestjs/common';
 import { didYouMean } from '../graph/closest-key.js';
 import { computeStaleness } from '../automation/staleness.js';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import { WEIR_ENGINE } from './api-tokens.js';
+import { InputLimitsPipe } from './input-limits.pipe.js';
 
+// NUL bytes and over-long strings are refused before any handler (see input-limits.ts).
+@UsePipes(new InputLimitsPipe())
 @Controller('api/assets')
 export class AssetsController {
   constructor(@Inject(WEIR_ENGINE) private readonly engine: WeirEngine) {}

@@ -9,15 +9,19 @@ import {
   Post,
   Query,
   ServiceUnavailableException,
+  UsePipes,
 } from '@nestjs/common';
 import type { BackfillRunner } from '../backfills/backfill-runner.js';
 import type { BackfillSummary, BackfillView } from '../backfills/backfill-store.js';
 import { WEIR_BACKFILLS } from './api-tokens.js';
 import { parseRequestedPartitions } from './request-partitions.js';
+import { InputLimitsPipe } from './input-limits.pipe.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** REST for backfills: `weir backfill` creates one here and follows it. */
+// NUL bytes and over-long strings are refused before any handler (see input-limits.ts).
+@UsePipes(new InputLimitsPipe())
 @Controller('api/backfills')
 export class BackfillsController {
   constructor(@Inject(WEIR_BACKFILLS) private readonly backfills: BackfillRunner | undefined) {}

@@ -1,10 +1,13 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Post, UsePipes } from '@nestjs/common';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import { didYouMean } from '../graph/closest-key.js';
 import type { AssetPartitionsView } from '../runs/partition-queries.js';
 import { WEIR_ENGINE } from './api-tokens.js';
+import { InputLimitsPipe } from './input-limits.pipe.js';
 
 /** REST for partitions: dynamic partition keys, and an asset's partitions with their state. */
+// NUL bytes and over-long strings are refused before any handler (see input-limits.ts).
+@UsePipes(new InputLimitsPipe())
 @Controller('api')
 export class PartitionsController {
   constructor(@Inject(WEIR_ENGINE) private readonly engine: WeirEngine) {}

@@ -1,10 +1,23 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UsePipes,
+} from '@nestjs/common';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Principal, Role } from '../auth/principal.js';
 import { PublicRoute } from '../auth/public-route.js';
 import { arrivedOverHttps } from '../auth/session-cookie.js';
 import { WEIR_AUTH } from './api-tokens.js';
+import { InputLimitsPipe } from './input-limits.pipe.js';
 
 /** Who a session or token belongs to, as the console shows it. */
 export interface SessionView {
@@ -23,6 +36,8 @@ interface CookieResponse {
  * cookie, which then authenticates REST and GraphQL requests in place of the token. Behind a
  * TLS-terminating proxy that sets `X-Forwarded-Proto: https` (or over TLS), the cookie is `Secure`.
  */
+// NUL bytes and over-long strings are refused before any handler (see input-limits.ts).
+@UsePipes(new InputLimitsPipe())
 @Controller('api/session')
 export class SessionController {
   constructor(@Inject(WEIR_AUTH) private readonly auth: AuthService | undefined) {}

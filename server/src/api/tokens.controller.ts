@@ -1,10 +1,13 @@
-import { Body, Controller, Delete, Get, Header, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, Inject, Param, Post, UsePipes } from '@nestjs/common';
 import type { ApiTokenView, AuthService } from '../auth/auth-service.js';
 import type { Role } from '../auth/principal.js';
 import { RequireRole } from '../auth/require-role.js';
 import { WEIR_AUTH } from './api-tokens.js';
+import { InputLimitsPipe } from './input-limits.pipe.js';
 
 /** REST for API tokens, what `weir token` uses while `weir dev` holds the data directory. Admins only. */
+// NUL bytes and over-long strings are refused before any handler (see input-limits.ts).
+@UsePipes(new InputLimitsPipe())
 @Controller('api/tokens')
 @RequireRole('admin')
 export class TokensController {

@@ -1,4 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import { loggableError } from '../storage/statement-logger.js';
+import { truncateEchoes } from './echo-input.js';
 
 // Errors that mean "your request is wrong" rather than "Weir broke"; recognised by name so
 // that copies of the classes from another module instance still match.
@@ -36,7 +38,9 @@ export class WeirErrorFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const body = error.getResponse();
       const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
-      response.status(error.getStatus()).json({ statusCode: error.getStatus(), error: error.name, message });
+      response
+        .status(error.getStatus())
+        .json({ statusCode: error.getStatus(), error: error.name, message: echoed(message) });
       return;
     }
     const name = (error as Error)?.name ?? 'Error';
@@ -44,9 +48,15 @@ export class WeirErrorFilter implements ExceptionFilter {
     if (name === 'AuthError') response.setHeader('WWW-Authenticate', 'Bearer');
     if (name === 'RateLimitedError')
       response.setHeader('Retry-After', String((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 60));
-    if (status === 500) console.error('weir: request failed:', error);
+    if (status === 500) console.error('weir: request failed:', loggableError(error));
     response
       .status(status)
-      .json({ statusCode: status, error: name, message: (error as Error)?.message ?? String(error) });
+      .json({ statusCode: status, error: name, message: echoed((error as Error)?.message ?? String(error)) });
   }
+}
+
+// Messages that quote the caller's input (an unknown key) quote at most a few hundred characters of it.
+function echoed(message: unknown): unknown {
+  if (typeof message === 'string') return truncateEchoes(message);
+  return Array.isArray(message) ? message.map(echoed) : message;
 }

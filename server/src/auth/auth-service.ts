@@ -35,7 +35,7 @@ type Headers = Record<string, string | string[] | undefined>;
 export interface AuthServiceOptions {
   /** Time as the service sees it; tests pass a fake. */
   readonly clock?: () => Date;
-  /** Failed authentications a client address may make per minute before it is refused. Default 10. */
+  /** Failed authentications per minute, per client address and token claimed, before it is refused. Default 10. */
   readonly failuresPerMinute?: number;
   /** How long a console session lasts. Default 12 hours. */
   readonly sessionTtlMs?: number;
@@ -58,7 +58,7 @@ export const FIRST_ADMIN_TOKEN_NAME = 'admin (first start)';
  * stored as a salted scrypt hash; a console session is an httpOnly cookie whose secret is
  * stored as a SHA-256. Every authentication checks in the database that the token is not
  * revoked, so a revocation holds at once in every process. Failed authentications are limited
- * per client address. Tokens and secrets are never logged nor written to the event log.
+ * per client address and token id prefix (see {@link failureKey}). Tokens and secrets are never logged nor written to the event log.
  */
 export class AuthService {
   private readonly clock: () => Date;
@@ -178,38 +178,47 @@ export class AuthService {
   private async verifyToken(token: string, ip: string): Promise<Principal> {
     const manager = this.dataSource.manager;
     const key = sha256(token);
+    const prefix = tokenPrefix(token);
     const cachedId = this.verified.get(key);
     if (cachedId !== undefined) {
       const principal = await livePrincipal(manager, cachedId);
       if (principal) return this.used(principal);
       this.verified.forgetToken(cachedId);
-      return this.fail(ip, INVALID);
+      return this.fail(failureKey(ip, `token:${prefix}`), INVALID);
     }
-    this.admit(ip);
-    const prefix = tokenPrefix(token);
     // The prefix is no secret (it is part of the token id), so an unknown one may answer faster.
-    for (const row of prefix ? await liveTokensWithPrefix(manager, prefix) : []) {
+    const rows = prefix ? await liveTokensWithPrefix(manager, prefix) : [];
+    // Failures count per address and per token claimed: guessing one token's secret locks that
+    // token out from that address, never the valid tokens of others behind the same proxy.
+    // Guesses at no live token share one key per address (so they cannot flood the limiter).
+    const limited = failureKey(ip, rows.length > 0 ? `token:${prefix}` : 'unknown token');
+    this.admit(limited);
+    for (const row of rows) {
       if (await verifySecret(token, row.salt, row.hash)) {
         this.verified.set(key, row.id);
         return this.used({ tokenId: row.id, tokenName: row.name, role: row.role });
       }
     }
-    return this.fail(ip, INVALID);
+    return this.fail(limited, INVALID);
   }
 
   private async verifySession(secret: string, ip: string): Promise<Principal> {
-    this.admit(ip);
+    // A session lookup is one indexed read of a SHA-256 (no scrypt): a valid session is never
+    // refused, and only the address's failed lookups are limited.
     const principal = await sessionPrincipal(this.dataSource.manager, sha256(secret), this.clock());
-    return principal ? this.used(principal) : this.fail(ip, INVALID_SESSION);
+    if (principal) return this.used(principal);
+    const limited = failureKey(ip, 'session');
+    this.admit(limited);
+    return this.fail(limited, INVALID_SESSION);
   }
 
-  private admit(ip: string): void {
-    const decision = this.limiter.check(ip);
+  private admit(limited: string): void {
+    const decision = this.limiter.check(limited);
     if (!decision.allowed) throw new RateLimitedError(Math.ceil(decision.retryAfterMs / 1000));
   }
 
-  private fail(ip: string, message: string): never {
-    this.limiter.recordFailure(ip);
+  private fail(limited: string, message: string): never {
+    this.limiter.recordFailure(limited);
     throw new AuthError(message);
   }
 
@@ -257,6 +266,14 @@ export class AuthService {
     ]);
     return view;
   }
+}
+
+/**
+ * What failed authentications are counted under: the client address and what the attempt
+ * claimed (a token id prefix, "unknown token", "session"), never the secret itself.
+ */
+export function failureKey(ip: string, claimed: string): string {
+  return `${ip} ${claimed}`;
 }
 
 interface PreparedToken {

@@ -3,6 +3,7 @@ import { addGlobalOptions } from './cli-options.js';
 import { registerBackfill } from './commands/backfill.command.js';
 import { registerDev } from './commands/dev.command.js';
 import { registerFreshness } from './commands/freshness.command.js';
+import { registerGc } from './commands/gc.command.js';
 import { registerGraph } from './commands/graph.command.js';
 import { registerLogs } from './commands/logs.command.js';
 import { registerMaterialize } from './commands/materialize.command.js';
@@ -32,6 +33,7 @@ const USER_ERRORS = new Set([
   'RateLimitedError',
   'TokenNotFoundError',
   'TokenInputError',
+  'GcUnsupportedError',
 ]);
 
 export function buildProgram(): Command {
@@ -57,6 +59,7 @@ export function buildProgram(): Command {
   registerCancel(program);
   registerReport(program);
   registerToken(program);
+  registerGc(program);
   return program;
 }
 

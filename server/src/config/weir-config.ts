@@ -41,6 +41,10 @@ export const CONFIG_KEYS = {
   WEIR_API_TOKEN:
     'API token the CLI sends to a running `weir dev` (overrides <data dir>/cli-token), e.g. an operator token for `weir report`. Secret',
   WEIR_ALERT_SLACK_WEBHOOK_URL: 'Slack incoming-webhook URL for alerts (plugin @weir/alert-slack). Secret',
+  WEIR_GC_INTERVAL:
+    "How often the leading `weir server` (or `weir dev`) deletes orphaned objects (see `weir gc`); 'off' disables it. Default 1h",
+  WEIR_GC_SAFETY_WINDOW:
+    'Orphaned objects younger than this are kept by `weir gc` (an attempt may be about to commit them). Default 24h',
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -77,6 +81,10 @@ export interface WeirConfig {
   readonly alertWebhookUrl: string | undefined;
   /** Slack incoming webhook for alerts (a secret: never logged). */
   readonly alertSlackWebhookUrl: string | undefined;
+  /** How often the leader collects orphaned objects; `undefined`: never (`WEIR_GC_INTERVAL=off`). */
+  readonly gcIntervalMs: number | undefined;
+  /** Orphans younger than this are kept. */
+  readonly gcSafetyWindowMs: number;
 }
 
 /** A configuration value that does not parse; the message names the variable and the value. */
@@ -193,6 +201,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apiToken: env.WEIR_API_TOKEN?.trim() || undefined,
     alertWebhookUrl: secretUrl(env, 'WEIR_ALERT_WEBHOOK_URL'),
     alertSlackWebhookUrl: secretUrl(env, 'WEIR_ALERT_SLACK_WEBHOOK_URL'),
+    gcIntervalMs:
+      env.WEIR_GC_INTERVAL?.trim() === 'off'
+        ? undefined
+        : positive('WEIR_GC_INTERVAL', env.WEIR_GC_INTERVAL || '1h', parseDuration),
+    gcSafetyWindowMs: positive('WEIR_GC_SAFETY_WINDOW', env.WEIR_GC_SAFETY_WINDOW || '24h', parseDuration),
   };
   const merged = { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   return { ...merged, projectPath: absolute(merged.projectPath), dataDir: absolute(merged.dataDir) };

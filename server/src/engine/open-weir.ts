@@ -89,24 +89,31 @@ export async function openWeir(
   const role = options.role ?? 'embedded';
   const concurrency = options.concurrency ?? config.concurrency;
   const executor = executorFor(config, role, concurrency);
-  const database = await openDatabase(databaseTarget(config));
+  const sandbox = options.entry
+    ? new WorkerPoolSandbox({
+        entry: options.entry,
+        graphHash: graph.hash,
+        objectStore: { url: config.objectStoreUrl, defaultRoot: join(config.dataDir, 'objects') },
+        // A server only evaluates sensors: one isolate is enough.
+        concurrency: role === 'server' ? 1 : concurrency,
+        graceMs: config.cancelGraceMs,
+      })
+    : undefined;
+  // The isolates load the project while the database opens (both take seconds); awaited before
+  // the first step, so that they hold the code this process loaded.
+  const warmed = sandbox?.warm();
+  warmed?.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase(databaseTarget(config));
+  } catch (error) {
+    await executor.stop().catch(() => {});
+    await sandbox?.close();
+    throw error;
+  }
   try {
     const objectStore = await createObjectStore(config.objectStoreUrl, join(config.dataDir, 'objects'));
-    const sandbox = options.entry
-      ? new WorkerPoolSandbox({
-          entry: options.entry,
-          graphHash: graph.hash,
-          objectStore: { url: config.objectStoreUrl, defaultRoot: join(config.dataDir, 'objects') },
-          // A server only evaluates sensors: one isolate is enough.
-          concurrency: role === 'server' ? 1 : concurrency,
-          graceMs: config.cancelGraceMs,
-        })
-      : undefined;
-    // Before the first step: the isolates then hold the code this process loaded.
-    await sandbox?.warm().catch(async (error: unknown) => {
-      await sandbox.close();
-      throw error;
-    });
+    await warmed;
     const engine = new WeirEngine({
       dataSource: database.dataSource,
       objectStore,
@@ -162,6 +169,7 @@ export async function openWeir(
     };
   } catch (error) {
     await executor.stop().catch(() => {});
+    await sandbox?.close();
     await database.close();
     throw error;
   }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { ObjectStore } from '../io/object-store.port.js';
+import type { EncodedOutput } from '../io/payload-codec.js';
 import type { RetryPolicySpec } from '../sdk/retry.js';
 import type { AnyAsset } from '../sdk/asset.js';
 import type { Clock } from '../runs/clock.js';
@@ -18,6 +19,7 @@ import {
 import type { AttemptErrorKind } from '../storage/entities/attempt.entity.js';
 import type { StepJob } from './executor.port.js';
 import { CheckpointWriter, loadResumeState } from './checkpoint-store.js';
+import { CommitFailedError, discardUncommittedObjects } from './commit-failure.js';
 import { loadInputs } from './input-loader.js';
 import { PlannedDefinitions } from './planned-definitions.js';
 import { StepLogger } from './step-logger.js';
@@ -204,36 +206,42 @@ export class StepRunner {
       const codeVersion = definition.codeVersion;
       // The materialization, the step's success, the release of its dependents and the end of
       // the run (if this was the last step) commit together.
-      const outcome = await dataSource.transaction(async (m) => {
-        const now = clock.now();
-        const completed = await completeStep(m, {
-          stepId: step.id,
-          attemptId: attempt.id,
-          output,
-          metadata,
-          codeVersion,
-          checks,
-          now,
-        });
-        if (!completed) return undefined;
-        // A blocking check failed: the output is recorded, but neither automation nor the
-        // downstream steps get it; the engine then moves the run on as for any failed step.
-        if (completed.blocked) return 'blocked' as const;
-        const { materializationId } = completed;
-        await deliverUpstreamEvent(m, graph, {
-          assetKey: step.assetKey,
-          partitionKey: step.partitionKey,
-          materializationId,
-        });
-        const materialization: MaterializedEvent = {
-          id: materializationId,
-          assetKey: step.assetKey,
-          partitionKey: step.partitionKey,
-          runId: step.runId,
-          at: now,
-        };
-        return { materialization, ready: await releaseDependents(m, step.dependents, step.runId) };
-      });
+      const outcome = await this.commit(
+        async () =>
+          dataSource.transaction(async (m) => {
+            const now = clock.now();
+            const completed = await completeStep(m, {
+              stepId: step.id,
+              attemptId: attempt.id,
+              output,
+              metadata,
+              codeVersion,
+              checks,
+              now,
+            });
+            if (!completed) return undefined;
+            // A blocking check failed: the output is recorded, but neither automation nor the
+            // downstream steps get it; the engine then moves the run on as for any failed step.
+            if (completed.blocked) return 'blocked' as const;
+            const { materializationId } = completed;
+            await deliverUpstreamEvent(m, graph, {
+              assetKey: step.assetKey,
+              partitionKey: step.partitionKey,
+              materializationId,
+            });
+            const materialization: MaterializedEvent = {
+              id: materializationId,
+              assetKey: step.assetKey,
+              partitionKey: step.partitionKey,
+              runId: step.runId,
+              at: now,
+            };
+            return { materialization, ready: await releaseDependents(m, step.dependents, step.runId) };
+          }),
+        { id: attempt.id, keyPrefix },
+        output,
+        logger,
+      );
       if (!outcome) return { kind: 'ignored', ...job };
       if (outcome === 'blocked') return { kind: 'failed', ...job };
       // After the commit, so that of two last steps ending together at least the later one
@@ -246,6 +254,36 @@ export class StepRunner {
       return settlementOf(outcome, job);
     } finally {
       this.running.delete(attempt.id);
+    }
+  }
+
+  /**
+   * Runs the commit; when it fails, the attempt's stored objects are deleted (they would be
+   * orphans: the next attempt writes its own) and the failure becomes a {@link CommitFailedError}.
+   */
+  private async commit<T>(
+    transaction: () => Promise<T>,
+    attempt: { id: string; keyPrefix: string },
+    output: EncodedOutput,
+    logger: StepLogger,
+  ): Promise<T> {
+    try {
+      return await transaction();
+    } catch (error) {
+      const discarded = await discardUncommittedObjects(
+        this.options.dataSource,
+        this.options.objectStore,
+        attempt,
+        output,
+      );
+      logger.addSafe(
+        discarded.left ? 'warn' : 'info',
+        discarded.left
+          ? `the commit failed; ${discarded.deleted} stored object(s) deleted, the rest left for weir gc: ${discarded.left}`
+          : `the commit failed; the ${discarded.deleted} object(s) the attempt stored (${discarded.bytes} bytes) were deleted`,
+        { deleted: discarded.deleted, bytes: discarded.bytes },
+      );
+      throw new CommitFailedError(error);
     }
   }
 
@@ -263,9 +301,11 @@ export class StepRunner {
       ? 'system'
       : error instanceof IsolateFailure
         ? error.kind
-        : nonRetryable
-          ? 'non_retryable'
-          : 'user';
+        : error instanceof CommitFailedError
+          ? 'commit_failed'
+          : nonRetryable
+            ? 'non_retryable'
+            : 'user';
     const decision = system
       ? { retry: false as const, reason: 'the step cannot run' }
       : nonRetryable

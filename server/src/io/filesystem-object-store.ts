@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
-import { access, link, mkdir, open, rm, stat } from 'node:fs/promises';
+import { access, link, mkdir, open, opendir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +10,13 @@ import type { PayloadRef } from '../sdk/payload-ref.js';
 import { toByteSource } from './body-kind.js';
 import { HashingStream } from './hashing-stream.js';
 import { InvalidObjectKeyError, validateObjectKey } from './object-key.js';
-import { ObjectExistsError, ObjectNotFoundError, PayloadUploadError, type ObjectStore } from './object-store.port.js';
+import {
+  ObjectExistsError,
+  ObjectNotFoundError,
+  PayloadUploadError,
+  type ObjectStore,
+  type StoredObject,
+} from './object-store.port.js';
 
 /** Uploads in progress live here, inside the root so that `link` never crosses filesystems. */
 const TMP_DIR = '.tmp';
@@ -95,7 +101,7 @@ export class FilesystemObjectStore implements ObjectStore {
     }
 
     try {
-      await link(tmpPath, finalPath);
+      await linkCreatingParents(tmpPath, finalPath);
     } catch (error) {
       if (errorCode(error) === 'EEXIST') throw new ObjectExistsError(key, uri);
       throw new PayloadUploadError(key, uri, error);
@@ -123,6 +129,56 @@ export class FilesystemObjectStore implements ObjectStore {
       throw error;
     }
     return handle.createReadStream();
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    if (typeof prefix !== 'string') throw new TypeError(`list() needs a key prefix string, got ${String(prefix)}`);
+    // Walk only the deepest folder the prefix names; the rest of the prefix filters names in it.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    if (folder !== '') validateObjectKey(folder);
+    yield* this.#walk(folder, prefix);
+  }
+
+  async *#walk(folder: string, prefix: string): AsyncIterable<StoredObject> {
+    let dir;
+    try {
+      dir = await opendir(folder === '' ? this.rootDir : path.join(this.rootDir, ...folder.split('/')));
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    for await (const entry of dir) {
+      const key = folder === '' ? entry.name : `${folder}/${entry.name}`;
+      if (key === TMP_DIR) continue;
+      if (entry.isDirectory()) {
+        // A folder can hold matches only if it is inside the prefix or the prefix goes into it.
+        if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.#walk(key, prefix);
+      } else if (entry.isFile() && key.startsWith(prefix)) {
+        try {
+          const info = await stat(path.join(this.rootDir, ...key.split('/')));
+          yield { key, size: info.size, lastModified: info.mtime };
+        } catch (error) {
+          // Deleted while listing: it is simply not there any more.
+          if (!isMissing(error)) throw error;
+        }
+      }
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const filePath = this.#pathFor(key);
+    await rm(filePath, { force: true });
+    // Folders emptied by the delete go too, up to (not including) the root, so collected runs
+    // leave no tree of empty directories behind. A put racing into one recreates it.
+    let dir = path.dirname(filePath);
+    while (dir !== this.rootDir && dir.startsWith(this.rootDir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        break; // not empty (or already gone): its ancestors are not empty either
+      }
+      dir = path.dirname(dir);
+    }
   }
 
   #pathFor(key: string): string {
@@ -162,6 +218,22 @@ function errorCode(error: unknown): string | undefined {
 function isMissing(error: unknown): boolean {
   const code = errorCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * `link`, recreating the target's folders when they vanish in between: a delete emptying the same
+ * folder (gc of an older attempt's objects) may remove it right after the put made it.
+ */
+async function linkCreatingParents(from: string, to: string): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      await link(from, to);
+      return;
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT' || tries === 3) throw error;
+      await mkdir(path.dirname(to), { recursive: true });
+    }
+  }
 }
 
 /** Makes the new directory entry durable; best effort, as some platforms cannot fsync a directory. */

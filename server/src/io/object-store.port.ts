@@ -6,8 +6,10 @@ import type { PayloadRef } from '../sdk/payload-ref.js';
  * Where payloads too large for the metadata database live. One implementation per backend:
  * the filesystem store (embedded mode, the default) and S3-compatible stores (a plugin).
  *
- * Objects are immutable: a key is written once and never overwritten or deleted by Weir, so a
- * {@link PayloadRef} stored in a materialization always points at the bytes it was hashed from.
+ * Objects are immutable: a key is written once and never overwritten, so a {@link PayloadRef}
+ * stored in a materialization always points at the bytes it was hashed from. Weir deletes only
+ * objects nothing in the database references: those of an attempt whose commit failed, and
+ * orphans `weir gc` finds (older than its safety window).
  * Keys are relative slash-separated paths such as `runs/<runId>/<stepId>/<attemptId>/output.json`
  * (see `validateObjectKey`).
  */
@@ -44,8 +46,29 @@ export interface ObjectStore {
    */
   ping?(): Promise<void>;
 
-  // No delete: objects are immutable, and lineage relies on old outputs staying readable.
-  // Retention, if ever needed, belongs to the backend (an S3 lifecycle rule), not to Weir.
+  /**
+   * Every object whose key starts with `prefix` (a plain string prefix, as in S3: pass
+   * `runs/<id>/` for a folder), in no particular order, streamed page by page. Uploads in
+   * progress are not objects and are never listed. Optional so that stores built against an
+   * older `weir/plugin` still load; without it `weir gc` reports the store as not collectable.
+   */
+  list?(prefix: string): AsyncIterable<StoredObject>;
+
+  /**
+   * Deletes the object at `key`; deleting a missing object succeeds (a retried or concurrent
+   * delete is not an error). Only for objects no materialization or checkpoint references.
+   * Optional for the same reason as {@link list}.
+   */
+  delete?(key: string): Promise<void>;
+}
+
+/** One listed object. */
+export interface StoredObject {
+  readonly key: string;
+  /** Length in bytes. */
+  readonly size: number;
+  /** When it was written (the file's mtime; S3's LastModified). */
+  readonly lastModified: Date;
 }
 
 /** Thrown by {@link ObjectStore.put} when an object already exists at the key: keys are never overwritten. */

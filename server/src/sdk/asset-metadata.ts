@@ -16,8 +16,20 @@ export interface AssetMetadata {
 
 const KEY_PATTERN = /^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*$/;
 
-/** Throws unless `key` is a well-formed asset key. */
+/**
+ * The longest asset key: keys travel in URLs, object-store paths and every API call, and the
+ * API refuses longer ones before they reach the database.
+ */
+export const MAX_ASSET_KEY_LENGTH = 512;
+
+/** Throws unless `key` is a well-formed asset key of at most {@link MAX_ASSET_KEY_LENGTH} characters. */
 export function assertValidKey(key: unknown, definedAt: string): asserts key is string {
+  if (typeof key === 'string' && key.length > MAX_ASSET_KEY_LENGTH) {
+    throw new AssetDefinitionError(
+      `asset key '${key.slice(0, 60)}…' is ${key.length} characters long; the limit is ${MAX_ASSET_KEY_LENGTH}`,
+      [{ key: `${key.slice(0, 60)}…`, definedAt }],
+    );
+  }
   if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
     throw new AssetDefinitionError(
       `invalid asset key ${JSON.stringify(key)}: use lowercase words joined by '/', e.g. 'silver/orders'`,

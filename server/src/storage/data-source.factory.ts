@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { pgliteDriverModule } from './pglite-pool.js';
+import { StatementLogger } from './statement-logger.js';
 
 /** Where the metadata lives: a PGlite directory (embedded) or a PostgreSQL URL. */
 export type DatabaseTarget = { kind: 'pglite'; dataDir: string | undefined } | { kind: 'postgres'; url: string };
@@ -31,6 +32,8 @@ export async function openDatabase(
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     logging: ['error'] as 'error'[],
+    // Statements by shape only: the default logger prints bound parameters (user input, secrets).
+    logger: new StatementLogger(),
   };
   let pglite: PGlite | undefined;
   let config: DataSourceOptions;

@@ -120,7 +120,7 @@ describe.each(STORAGE_BACKENDS)('API tokens and sessions on %s', (backend: Stora
     });
   });
 
-  it('limits failed attempts per client address; successes do not count; the window passes', async () => {
+  it('limits failed attempts per client address and token; successes do not count; the window passes', async () => {
     const { token } = await auth.createToken({ name: 'ok', role: 'viewer' });
     const wrong = `weir_${token.slice(5, 13)}_${'A'.repeat(43)}`;
     // Successes from the attacker's address are not failures.
@@ -131,14 +131,18 @@ describe.each(STORAGE_BACKENDS)('API tokens and sessions on %s', (backend: Stora
       status: 429,
       retryAfterSeconds: 60,
     });
-    // A token never verified in this process is refused too while the address is blocked…
+    // A token never verified in this process is not refused for someone else's failures from
+    // the same address (everyone behind one proxy shares it), nor is its sign-in…
     const fresh = (await auth.createToken({ name: 'fresh', role: 'viewer' })).token;
-    await expect(auth.authenticate(bearer(fresh))).rejects.toMatchObject({ name: 'RateLimitedError' });
-    await expect(auth.createSession(fresh, IP)).rejects.toMatchObject({ name: 'RateLimitedError' });
-    // …but not from another address.
-    expect((await auth.authenticate({ ...bearer(fresh), ip: '198.51.100.1' })).tokenName).toBe('fresh');
-    clock.advance(60_000);
     expect((await auth.authenticate(bearer(fresh))).tokenName).toBe('fresh');
+    expect((await auth.createSession(fresh, IP)).principal.tokenName).toBe('fresh');
+    // …while the guessed token stays locked from that address, and only from it.
+    await expect(auth.authenticate(bearer(`${wrong.slice(0, -1)}B`))).rejects.toMatchObject({
+      name: 'RateLimitedError',
+    });
+    await expect(auth.authenticate({ ...bearer(wrong), ip: '198.51.100.1' })).rejects.toMatchObject({ status: 401 });
+    clock.advance(60_000);
+    await expect(auth.authenticate(bearer(wrong))).rejects.toMatchObject({ status: 401 });
   });
 
   it('sessions: a cookie authenticates until it expires, is ended or its token is revoked', async () => {

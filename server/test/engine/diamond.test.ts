@@ -154,7 +154,7 @@ describe.each(STORAGE_BACKENDS)('engine on a diamond graph (%s)', (backend) => {
     expect(calls.filter((c) => c.startsWith('b'))).toEqual(['b#1', 'b#2', 'b#3']);
     const attempts: Array<{ number: number; status: string; retry_delay_ms: number | null }> =
       await harness.database.dataSource.query(
-        `SELECT a.number, a.status, a.retry_delay_ms FROM attempts a JOIN steps s ON s.id = a.step_id WHERE s.asset_key = 'b' ORDER BY a.number`,
+        `SELECT a.number, a.status, a.retry_delay_ms::float8 AS retry_delay_ms FROM attempts a JOIN steps s ON s.id = a.step_id WHERE s.asset_key = 'b' ORDER BY a.number`,
       );
     expect(attempts).toEqual([
       { number: 1, status: 'failed', retry_delay_ms: 10_000 },

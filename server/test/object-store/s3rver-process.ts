@@ -37,9 +37,23 @@ export async function startS3rver(bucket: string): Promise<S3rverProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'weir-s3rver-'));
   const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
   // Port 0: the kernel picks a free port, which s3rver prints once it listens.
+  // s3rver encrypts its ListObjectsV2 continuation tokens with DES, which OpenSSL 3 keeps in its
+  // legacy provider: without it every truncated listing (over 1000 keys) answers 500.
   const child = spawn(
     process.execPath,
-    [bin, '--directory', dataDir, '--address', '127.0.0.1', '--port', '0', '--silent', '--configure-bucket', bucket],
+    [
+      '--openssl-legacy-provider',
+      bin,
+      '--directory',
+      dataDir,
+      '--address',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--silent',
+      '--configure-bucket',
+      bucket,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -122,7 +122,8 @@ describe('weir backfill and weir partitions on their own data directory', () => 
     };
     expect(view.partitions[0]!.key).toBe('2025-01-01');
     expect(view.partitions.filter((p) => p.materializedAt).map((p) => p.key)).toHaveLength(10 + 3 + 3 + 2); // February's failed day was retried
-  });
+    // Seven `weir` processes in a row, each opening the data directory (and isolates to run steps).
+  }, 150_000);
 
   it('prints --help for the new commands', async () => {
     for (const command of [['backfill'], ['partitions'], ['partitions', 'add'], ['partitions', 'list']]) {

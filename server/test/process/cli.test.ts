@@ -85,12 +85,14 @@ describe('the weir CLI on its own data directory', () => {
       ['logs'],
       ['reexecute'],
       ['cancel'],
+      ['gc'],
     ]) {
       const result = await runWeir([...command, '--help'], env);
       expect(result.code, command.join(' ')).toBe(0);
       expect(result.output).toContain('Usage: weir');
     }
-  });
+    // A dozen CLI starts in a row (each imports the whole CLI): slow on a busy 2-core machine.
+  }, 150_000);
 
   it('names a bad configuration value', async () => {
     const result = await runWeir(['runs'], { ...env, WEIR_INLINE_LIMIT: 'lots' });

@@ -124,5 +124,6 @@ describe.each(STORAGE_BACKENDS)('a weir process killed with SIGKILL (%s)', (back
     } finally {
       await database.close();
     }
-  });
+    // Three cold starts of `weir dev` (database, project, isolates) on a 2-core machine.
+  }, 150_000);
 });

@@ -67,7 +67,8 @@ describe('the example project under weir dev (embedded defaults)', () => {
     expect(checks.length).toBeGreaterThanOrEqual(3);
     expect(checks.filter((c) => !c.passed)).toEqual([]);
     expect(run.steps.some((step) => step.attempts > 1)).toBe(true);
-    expect(run.steps.some((step) => step.output?.uri?.startsWith('file://'))).toBe(true);
+    // Through the running server's API: store-relative, never the server's filesystem path.
+    expect(run.steps.some((step) => step.output?.uri?.startsWith('weir-store://runs/'))).toBe(true);
     expect(run.steps.every((step) => typeof step.output?.metadata.rows === 'number')).toBe(true);
 
     const logs = await runWeir(['logs', run.id], env, REPO);
@@ -75,7 +76,7 @@ describe('the example project under weir dev (embedded defaults)', () => {
     expect(logs.code, logs.output).toBe(0);
     expect(logs.output).toMatch(/attempt 1 failed \(user\): .*503/);
     expect(logs.output).toMatch(/retry 2 scheduled in/);
-    expect(logs.output).toMatch(/materialized \(json, \d+ bytes, stored at file:\/\/\//);
+    expect(logs.output).toMatch(/materialized \(json, \d+ bytes, stored at weir-store:\/\/runs\//);
 
     const runs = await runWeir(['runs'], env, REPO);
     mark('runs');

@@ -8,6 +8,9 @@ import { waitFor } from './engine-harness.js';
 import { freePort, RedisProcess } from './redis-process.js';
 import { killHard, spawnWeir, type WeirProcess } from './weir-process.js';
 
+/** A process start loads the project and warms its isolates: seconds on a busy 2-core machine. */
+const PROCESS_START_MS = 90_000;
+
 /**
  * A distributed Weir of real processes on this machine: a Redis of its own, a fresh
  * PostgreSQL database, one `weir server` and any number of `weir worker`s.
@@ -53,6 +56,7 @@ export class DistributedCluster {
         /API http:\/\/([\d.]+:\d+)/.exec(server.output())?.[1] ??
         (server.child.exitCode !== null ? 'exited' : undefined),
       'weir server to listen',
+      PROCESS_START_MS,
     );
     if (host === 'exited') throw new Error(`weir server exited:\n${server.output()}`);
     return { process: server, api: `http://${host}` };
@@ -64,6 +68,7 @@ export class DistributedCluster {
     await waitFor(
       async () => worker.output().includes('Weir worker') || worker.child.exitCode !== null,
       'a worker to start',
+      PROCESS_START_MS,
     );
     if (worker.child.exitCode !== null) throw new Error(`weir worker exited:\n${worker.output()}`);
     return worker;

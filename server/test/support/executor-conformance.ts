@@ -90,7 +90,8 @@ export function describeExecutorConformance(name: string, create: () => Promise<
       subject = await create();
       const seen: string[] = [];
       await subject.startConsumer(async (j) => void seen.push(j.stepId), 1);
-      await subject.dispatcher.dispatch(job(1), { delayMs: 400 });
+      // Long enough that the two undelayed jobs are dispatched first on a loaded machine.
+      await subject.dispatcher.dispatch(job(1), { delayMs: 2_000 });
       await subject.dispatcher.dispatch(job(2));
       await subject.dispatcher.dispatch(job(3));
       expect(await subject.dispatcher.isPending(job(1))).toBe(true);

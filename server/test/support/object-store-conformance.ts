@@ -10,7 +10,7 @@ import { hashWhileSampling, MemoryProbe, MIB, sampledPayload } from './memory-pr
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ObjectStore } from '../../src/io/object-store.port.js';
+import type { ObjectStore, StoredObject } from '../../src/io/object-store.port.js';
 import type { PayloadRef } from '../../src/sdk/payload-ref.js';
 
 /** What `open` hands the suite. */
@@ -241,7 +241,77 @@ export function describeObjectStoreConformance(name: string, open: () => Promise
         allowance,
       );
     });
+
+    it('lists the objects under a prefix with their size and write time, and nothing else', async () => {
+      const base = `conformance/${run}/list-${++next}`;
+      const before = Date.now();
+      await store.put(`${base}/a/output.bin`, Buffer.alloc(1234, 1), { contentType: 'application/octet-stream' });
+      await store.put(`${base}/a/files/deep/part.csv`, 'x,y\n', { contentType: 'text/csv' });
+      await store.put(`${base}/b/output.json`, '{}', { contentType: 'application/json' });
+      // Shares the string prefix `${base}/a` but not the folder `${base}/a/`.
+      await store.put(`${base}/ab/output.bin`, 'z', { contentType: 'text/plain' });
+      const list = requireListing(store);
+
+      const underA = await collect(list(`${base}/a/`));
+      expect(underA.map((o) => o.key).sort()).toEqual([`${base}/a/files/deep/part.csv`, `${base}/a/output.bin`]);
+      const output = underA.find((o) => o.key.endsWith('output.bin'))!;
+      expect(output.size).toBe(1234);
+      expect(output.lastModified).toBeInstanceOf(Date);
+      // Second-granular on S3: allow for the truncation.
+      expect(output.lastModified.getTime()).toBeGreaterThanOrEqual(before - 2000);
+      expect(output.lastModified.getTime()).toBeLessThanOrEqual(Date.now() + 2000);
+      expect((await collect(list(`${base}/a`))).map((o) => o.key).sort()).toEqual([
+        `${base}/a/files/deep/part.csv`,
+        `${base}/a/output.bin`,
+        `${base}/ab/output.bin`,
+      ]);
+      expect(await collect(list(`${base}/b/`))).toMatchObject([{ key: `${base}/b/output.json`, size: 2 }]);
+      expect(await collect(list(`${base}/missing/`))).toEqual([]);
+      // The whole store's listing includes these and never an upload in progress.
+      const all = (await collect(list(''))).map((o) => o.key);
+      expect(all).toEqual(expect.arrayContaining([`${base}/a/output.bin`, `${base}/b/output.json`]));
+      expect(all.some((key) => key.startsWith('.tmp'))).toBe(false);
+    });
+
+    it('pages through more objects than one listing request returns', async () => {
+      const base = `conformance/${run}/many-${++next}`;
+      const keys = Array.from({ length: 1100 }, (_, i) => `${base}/${String(i).padStart(4, '0')}.txt`);
+      for (let i = 0; i < keys.length; i += 50) {
+        await Promise.all(keys.slice(i, i + 50).map((key) => store.put(key, 'x', { contentType: 'text/plain' })));
+      }
+      const listed = await collect(requireListing(store)(`${base}/`));
+      expect(listed.map((o) => o.key).sort()).toEqual(keys);
+    });
+
+    it('deletes an object (and deleting it again succeeds); its neighbours stay', async () => {
+      const base = `conformance/${run}/delete-${++next}`;
+      const doomed = await store.put(`${base}/x/output.bin`, 'bye', { contentType: 'text/plain' });
+      const kept = await store.put(`${base}/y/output.bin`, 'stay', { contentType: 'text/plain' });
+      expect(store.delete).toBeTypeOf('function');
+
+      await store.delete!(`${base}/x/output.bin`);
+      expect(await store.exists(`${base}/x/output.bin`)).toBe(false);
+      expect(await rejection(store.open(doomed))).toMatchObject({ name: 'ObjectNotFoundError' });
+      await store.delete!(`${base}/x/output.bin`);
+      expect((await readAll(await store.open(kept))).toString()).toBe('stay');
+      expect((await collect(requireListing(store)(`${base}/`))).map((o) => o.key)).toEqual([`${base}/y/output.bin`]);
+      // A key freed by a delete can be written again (gc never races a live attempt's keys).
+      await store.put(`${base}/x/output.bin`, 'again', { contentType: 'text/plain' });
+      expect(await store.exists(`${base}/x/output.bin`)).toBe(true);
+      await expect(store.delete!('../escape')).rejects.toMatchObject({ name: 'InvalidObjectKeyError' });
+    });
   });
+}
+
+function requireListing(store: ObjectStore): (prefix: string) => AsyncIterable<StoredObject> {
+  expect(store.list, 'the store implements list()').toBeTypeOf('function');
+  return (prefix) => store.list!(prefix);
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }
 
 /** Awaits a promise that must reject, and returns its error. */

@@ -1,20 +1,30 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloDriver } from '@nestjs/apollo';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Principal } from '../../auth/principal.js';
 import { RateLimiter } from '../../auth/rate-limiter.js';
 import { codeOf } from './api-errors.js';
 import { enumResolvers } from './enum-values.js';
 import type { ApiServices, GraphQLContext } from './graphql-context.js';
-import { queryLimitRules, type QueryLimits } from './query-limits.js';
+import type { AssetGraph } from '../../graph/asset-graph.js';
+import {
+  DEFAULT_EXPENSIVE_OPERATION_LIMITS,
+  expensiveOperationsPlugin,
+  type ExpensiveOperationLimits,
+} from './expensive-operations.plugin.js';
+import { formatApiError } from './format-api-error.js';
+import { inputLimitsPlugin } from './input-limits.plugin.js';
+import type { GraphSize } from './list-size-estimates.js';
+import { DEFAULT_QUERY_LIMITS, queryLimitRules, type QueryLimits } from './query-limits.js';
 import { createRequestLoaders } from './request-loaders.js';
 import { assetFieldResolvers, assetQueryResolvers } from './resolvers/asset-resolvers.js';
 import { backfillFieldResolvers, miscQueryResolvers } from './resolvers/misc-query-resolvers.js';
 import { mutationResolvers } from './resolvers/mutation-resolvers.js';
 import {
+  checkpointFieldResolvers,
   materializationFieldResolvers,
+  outputFieldResolvers,
   runEventFieldResolvers,
   runFieldResolvers,
   runQueryResolvers,
@@ -24,59 +34,7 @@ import { subscriptionResolvers } from './resolvers/subscription-resolvers.js';
 import { DateTimeScalar, JsonScalar } from './scalars.js';
 import { typeDefs } from './schema.graphql.js';
 
-/** Codes that are the client's business: returned with their message. */
-const EXPECTED_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'CONFLICT',
-  'RATE_LIMITED',
-  'QUERY_TOO_COMPLEX',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
-
 const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429 };
-
-/**
- * Expected failures keep their message and code (never a stack); anything else becomes an
- * opaque INTERNAL_SERVER_ERROR with an id, and the details go to the server's log.
- */
-export function formatApiError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = (error as { originalError?: unknown })?.originalError ?? error;
-  const given = formatted.extensions?.code as string | undefined;
-  const mapped = codeOf(original);
-  // Apollo relabels every validation error GRAPHQL_VALIDATION_FAILED; the query-limit rules'
-  // own extensions survive and say which it was.
-  const limit = formatted.extensions?.maxDepth !== undefined || formatted.extensions?.maxCost !== undefined;
-  const code = limit ? 'QUERY_TOO_COMPLEX' : (mapped ?? given);
-  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-  if (code && EXPECTED_CODES.has(code)) {
-    const {
-      stacktrace: _stack,
-      exception: _exception,
-      ...extensions
-    } = (formatted.extensions ?? {}) as Record<string, unknown>;
-    const retryAfter = (original as { retryAfterSeconds?: number })?.retryAfterSeconds;
-    return {
-      ...base,
-      message: mapped ? (original as Error).message : formatted.message,
-      extensions: { ...extensions, code, ...(retryAfter ? { retryAfterSeconds: retryAfter } : {}) },
-    };
-  }
-  const id = randomUUID().slice(0, 8);
-  console.error(`weir: GraphQL request failed (error ${id}):`, original);
-  return {
-    ...base,
-    message: `internal error ${id}: see the server log`,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
-  };
-}
 
 /** The request's headers and client address, however it arrived. */
 function requestOf(message: IncomingMessage & { ip?: string }) {
@@ -101,8 +59,21 @@ function authFailure(error: unknown): GraphQLError {
   });
 }
 
+// Edges are counted once per loaded graph (definitions reload as a new graph).
+const graphSizes = new WeakMap<AssetGraph, GraphSize>();
+function graphSizeOf(graph: AssetGraph): GraphSize {
+  let size = graphSizes.get(graph);
+  if (!size) {
+    const edges = graph.keys.reduce((sum, key) => sum + graph.upstreamOf(key).length, 0);
+    graphSizes.set(graph, (size = { assets: graph.size, edges }));
+  }
+  return size;
+}
+
 export interface GraphQLApiOptions {
   readonly limits?: QueryLimits;
+  /** Expensive operations (by estimated cost) one token may run at once. */
+  readonly expensiveOperations?: ExpensiveOperationLimits;
   /** Operations one token may run per minute in this process (default 1,200). */
   readonly requestsPerMinute?: number;
 }
@@ -110,6 +81,7 @@ export interface GraphQLApiOptions {
 /** The Apollo configuration of Weir's API: schema, resolvers, auth context, limits, subscriptions. */
 export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions = {}): ApolloDriverConfig {
   const { engine } = services;
+  const graphSize = () => graphSizeOf(engine.graph);
   // Per token, not per address: a script that loops on the API slows only itself down.
   const requests = new RateLimiter({ limit: options.requestsPerMinute ?? 1_200, windowMs: 60_000 });
   const contextFor = (principal: Principal): GraphQLContext => {
@@ -153,13 +125,19 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
       Step: stepFieldResolvers,
       Materialization: materializationFieldResolvers,
       RunEvent: runEventFieldResolvers,
+      Output: outputFieldResolvers,
+      Checkpoint: checkpointFieldResolvers,
       Backfill: backfillFieldResolvers,
     },
     path: '/graphql',
     graphiql: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    validationRules: queryLimitRules(options.limits),
+    validationRules: queryLimitRules(options.limits ?? DEFAULT_QUERY_LIMITS, graphSize),
+    plugins: [
+      inputLimitsPlugin(),
+      expensiveOperationsPlugin(options.expensiveOperations ?? DEFAULT_EXPENSIVE_OPERATION_LIMITS, graphSize),
+    ],
     formatError: formatApiError,
     context: async ({ req }: { req: IncomingMessage }) => contextFor(await authenticate(req)),
     subscriptions: {

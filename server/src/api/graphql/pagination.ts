@@ -3,6 +3,18 @@ import { apiError } from './api-errors.js';
 /** The largest page any list field returns: a bigger `first` is refused, not truncated. */
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * Fields whose size argument allows more than {@link MAX_PAGE_SIZE} ("Type.field"): the
+ * resolvers pass these to {@link pageSize}, and the cost estimate assumes them for a variable.
+ */
+export const PAGE_MAXIMA: Readonly<Record<string, number>> = {
+  'Run.events': 1000,
+  'Run.logs': 1000,
+  'Asset.metadataSeries': 1000,
+  'Asset.freshnessHistory': 500,
+  'Asset.decisions': 500,
+};
+
 /** Validates a `first` argument: an integer from 1 to `max`. */
 export function pageSize(first: unknown, max = MAX_PAGE_SIZE, argument = 'first'): number {
   if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > max)

@@ -1,55 +1,48 @@
-import { MAX_PAGE_SIZE } from './pagination.js';
-import {
-  getNamedType,
-  getNullableType,
-  GraphQLError,
-  isInterfaceType,
-  isListType,
-  isObjectType,
-  Kind,
-  type ArgumentNode,
-  type GraphQLNamedType,
-  type ASTVisitor,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-} from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type ValidationContext } from 'graphql';
+import { listSizeEstimates, type GraphSize } from './list-size-estimates.js';
+import { operationCost } from './query-cost.js';
 
 /** Limits on the shape of a query, checked before anything executes. */
 export interface QueryLimits {
   /** Deepest field nesting (the standard introspection query needs 13). */
   readonly maxDepth: number;
-  /** Highest estimated cost: every field costs 1 times the sizes of the lists around it. */
+  /** Nodes any operation may return, whatever the size of the graph (see {@link nodeBudget}). */
   readonly maxCost: number;
+  /** Nodes added to the budget per asset and per edge of the loaded graph. */
+  readonly costPerGraphItem: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 15, maxCost: 50_000 };
-
-// A list field without a `first` argument is assumed to hold this many items: enough to make
-// nested unpaged lists expensive, small enough for a 10k-asset graph's flat node list.
-const UNPAGED_LIST_SIZE = 10;
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 15, maxCost: 50_000, costPerGraphItem: 30 };
 
 /**
- * Validation rules that refuse too-deep or too-costly operations with QUERY_TOO_COMPLEX.
- * Fragments are expanded (a fragment cycle is already an error of the standard rules).
+ * The node budget of one operation: a fixed part, plus enough for the console to read the
+ * whole asset graph once with every field it shows (the graph's lists are costed at its real
+ * size, so a 10,000-asset lineage page must still fit).
  */
-export function queryLimitRules(limits: QueryLimits = DEFAULT_QUERY_LIMITS) {
-  return [(context: ValidationContext): ASTVisitor => limitVisitor(context, limits)];
+export function nodeBudget(limits: QueryLimits, graph: GraphSize): number {
+  return limits.maxCost + limits.costPerGraphItem * (graph.assets + graph.edges);
 }
 
-function limitVisitor(context: ValidationContext, limits: QueryLimits): ASTVisitor {
+const NO_GRAPH: () => GraphSize = () => ({ assets: 0, edges: 0 });
+
+/**
+ * Validation rules that refuse too-deep or too-costly operations with QUERY_TOO_COMPLEX: they
+ * run before any resolver, so a refused operation sends no SQL. Fragments are expanded (a
+ * fragment cycle is already an error of the standard rules).
+ */
+export function queryLimitRules(limits: QueryLimits = DEFAULT_QUERY_LIMITS, graphSize: () => GraphSize = NO_GRAPH) {
+  return [(context: ValidationContext): ASTVisitor => limitVisitor(context, limits, graphSize)];
+}
+
+function limitVisitor(context: ValidationContext, limits: QueryLimits, graphSize: () => GraphSize): ASTVisitor {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of context.getDocument().definitions)
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const estimate = listSizeEstimates(context.getSchema(), graphSize);
   return {
     OperationDefinition(operation) {
-      const root =
-        operation.operation === 'query'
-          ? context.getSchema().getQueryType()
-          : operation.operation === 'mutation'
-            ? context.getSchema().getMutationType()
-            : context.getSchema().getSubscriptionType();
-      const measured = measure(operation.selectionSet, root ?? undefined, context, fragments, 0, new Set());
+      const measured = operationCost(operation, context.getSchema(), fragments, estimate);
+      const maxCost = nodeBudget(limits, graphSize());
       const name = operation.name?.value ?? 'anonymous operation';
       if (measured.depth > limits.maxDepth)
         context.reportError(
@@ -58,88 +51,13 @@ function limitVisitor(context: ValidationContext, limits: QueryLimits): ASTVisit
             extensions: { code: 'QUERY_TOO_COMPLEX', depth: measured.depth, maxDepth: limits.maxDepth },
           }),
         );
-      else if (measured.cost > limits.maxCost)
+      else if (measured.cost > maxCost)
         context.reportError(
           new GraphQLError(
-            `${name} costs an estimated ${measured.cost} (fields times list sizes); the limit is ${limits.maxCost}: ask for fewer fields or smaller pages`,
-            {
-              nodes: [operation],
-              extensions: { code: 'QUERY_TOO_COMPLEX', cost: measured.cost, maxCost: limits.maxCost },
-            },
+            `${name} costs an estimated ${measured.cost} nodes (fields times list sizes: page arguments, their defaults, every alias); the limit is ${maxCost}: ask for fewer fields, fewer aliases or smaller pages`,
+            { nodes: [operation], extensions: { code: 'QUERY_TOO_COMPLEX', cost: measured.cost, maxCost } },
           ),
         );
     },
   };
-}
-
-interface Measured {
-  readonly depth: number;
-  readonly cost: number;
-}
-
-function measure(
-  selectionSet: SelectionSetNode,
-  parentType: GraphQLNamedType | undefined,
-  context: ValidationContext,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  depth: number,
-  visiting: ReadonlySet<string>,
-): Measured {
-  let deepest = depth;
-  let cost = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      const field =
-        isObjectType(parentType) || isInterfaceType(parentType)
-          ? parentType.getFields()[selection.name.value]
-          : undefined;
-      if (!selection.selectionSet) {
-        cost += 1;
-        deepest = Math.max(deepest, depth + 1);
-        continue;
-      }
-      const inner = measure(
-        selection.selectionSet,
-        field ? getNamedType(field.type) : undefined,
-        context,
-        fragments,
-        depth + 1,
-        visiting,
-      );
-      const size = field && isListType(getNullableType(field.type)) ? listSize(selection.arguments ?? []) : 1;
-      cost += 1 + size * inner.cost;
-      deepest = Math.max(deepest, inner.depth);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const type = selection.typeCondition
-        ? context.getSchema().getType(selection.typeCondition.name.value)
-        : parentType;
-      const inner = measure(selection.selectionSet, type ?? undefined, context, fragments, depth, visiting);
-      cost += inner.cost;
-      deepest = Math.max(deepest, inner.depth);
-    } else {
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      if (!fragment || visiting.has(name)) continue; // unknown or cyclic: the standard rules report it
-      const type = context.getSchema().getType(fragment.typeCondition.name.value);
-      const inner = measure(
-        fragment.selectionSet,
-        type ?? undefined,
-        context,
-        fragments,
-        depth,
-        new Set([...visiting, name]),
-      );
-      cost += inner.cost;
-      deepest = Math.max(deepest, inner.depth);
-    }
-  }
-  return { depth: deepest, cost };
-}
-
-/** `first: N` when given as a literal, the page cap when it is a variable, else the assumed size. */
-function listSize(args: readonly ArgumentNode[]): number {
-  const first = args.find((arg) => arg.name.value === 'first');
-  if (!first) return UNPAGED_LIST_SIZE;
-  if (first.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
-  return MAX_PAGE_SIZE;
 }

@@ -4,6 +4,7 @@ import { readBackfillPartitions, type BackfillView } from '../../backfills/backf
 import type { AssetGraph } from '../../graph/asset-graph.js';
 import { loadAssetStates, type AssetState } from '../read-models/asset-states.js';
 import { RUN_COLUMNS, toRunRow, type RawRunRow, type RunRow } from '../read-models/run-rows.js';
+import { toSafeInteger } from '../../storage/safe-integer.js';
 
 /**
  * Per-request batching: every loader turns the N lookups of one GraphQL level (the steps of
@@ -124,7 +125,8 @@ interface RawMaterialization {
   data_version: string;
   value_type: string;
   output_ref: { uri?: string; sha256?: string } | null;
-  output_size: number;
+  /** int8: a string from the driver. */
+  output_size: string | number;
   metadata: Record<string, unknown>;
 }
 
@@ -141,7 +143,7 @@ export function toMaterializationRow(raw: RawMaterialization): MaterializationRo
     cursorAt: raw.cursor_at,
     output: {
       valueType: raw.value_type,
-      size: raw.output_size,
+      size: toSafeInteger(raw.output_size, 'materializations.output_size'),
       uri: raw.output_ref?.uri ?? null,
       sha256: raw.output_ref?.sha256 ?? raw.data_version ?? null,
       metadata: raw.metadata ?? {},

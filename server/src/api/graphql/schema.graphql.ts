@@ -3,7 +3,8 @@
  *
  * Errors: expected failures carry `extensions.code`: UNAUTHENTICATED (no/invalid/revoked
  * token), FORBIDDEN (role too weak), NOT_FOUND, BAD_USER_INPUT (invalid selection, partition,
- * page size...), CONFLICT (e.g. run not cancellable), RATE_LIMITED, QUERY_TOO_COMPLEX (depth or
+ * page size...), CONFLICT (e.g. run not cancellable), RATE_LIMITED, TOO_MANY_REQUESTS (too many expensive operations of one token at once),
+ * BAD_REQUEST (malformed request, e.g. a persisted-query hash mismatch), QUERY_TOO_COMPLEX (depth or
  * complexity over the limits). Anything else is INTERNAL_SERVER_ERROR, without a stack trace.
  */
 export const typeDefs = /* GraphQL */ `
@@ -187,7 +188,8 @@ export const typeDefs = /* GraphQL */ `
   "A stored output: inline JSON (uri null) or an object-store URI."
   type Output {
     valueType: String!
-    size: Int!
+    "Bytes; a Float because sizes pass 2^31 (a GraphQL Int is 32-bit); always a whole number."
+    size: Float!
     uri: String
     sha256: String
     metadata: JSON!
@@ -357,7 +359,7 @@ export const typeDefs = /* GraphQL */ `
     errorMessage: String
     errorStack: String
     "The backoff before the next attempt (set when this attempt failed and a retry was scheduled)."
-    retryDelayMs: Int
+    retryDelayMs: Float
   }
 
   type Checkpoint {

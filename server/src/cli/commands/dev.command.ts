@@ -8,6 +8,7 @@ import { EmbeddedReconcileLoop } from '../../engine/embedded-reconcile-loop.js';
 import { openWeir } from '../../engine/open-weir.js';
 import { schedulingDuties } from '../../engine/scheduling-duties.js';
 import { BackfillRunner } from '../../backfills/backfill-runner.js';
+import { objectGcDuty } from '../../gc/object-gc-duty.js';
 import { loadProject } from '../../project/project-loader.js';
 import { watchProject } from '../../project/project-watcher.js';
 import { acquireDataDirLock } from '../../storage/data-dir-lock.js';
@@ -83,7 +84,11 @@ export function registerDev(program: Command): void {
       // One process: it schedules (cron, freshness deadlines, sensors) and reacts at once.
       let current = project;
       // Started here, on the one process: it also resumes every unfinished backfill.
-      const duties = schedulingDuties(weir, { sensors: () => current.sensors, log, extra: [backfills] });
+      const duties = schedulingDuties(weir, {
+        sensors: () => current.sensors,
+        log,
+        extra: [backfills, objectGcDuty(weir, config, log)],
+      });
       await duties.start();
       await weir.automation.evaluateAll();
       const reconciling = new EmbeddedReconcileLoop(weir.engine, {

@@ -6,6 +6,7 @@ import { databaseTarget, openWeir } from '../../engine/open-weir.js';
 import { LeaderLoop } from '../../engine/leader-loop.js';
 import { schedulingDuties } from '../../engine/scheduling-duties.js';
 import { BackfillRunner } from '../../backfills/backfill-runner.js';
+import { objectGcDuty } from '../../gc/object-gc-duty.js';
 import { loadProject } from '../../project/project-loader.js';
 import { LeaderLease } from '../../storage/leader-lease.js';
 import { configFor } from '../cli-options.js';
@@ -59,7 +60,7 @@ export function registerServer(program: Command): void {
         sensors: () => project.sensors,
         log,
         freshnessRecheckMs: config.heartbeatIntervalMs,
-        extra: [backfills],
+        extra: [backfills, objectGcDuty(weir, config, log)],
       });
       const lease = new LeaderLease(databaseTarget(config), () => {
         duties.stop();

@@ -35,6 +35,7 @@ export class InlineSandbox implements StepSandbox {
         const error = new Error(`asset ${request.assetKey} is not a materializable asset of the definitions`);
         return channel.finish({ ok: false, error: serializeError(error, true, true) });
       }
+      channel.started();
       channel.finish(await runStepInIsolate(request, definition, this.store, channel));
     })();
     return { outcome: supervisor.settle(running), stop: (kind, message) => supervisor.stop(kind, message) };
@@ -54,6 +55,7 @@ export class InlineSandbox implements StepSandbox {
           error: serializeError(new Error(`sensor ${sensorName} is not defined`), true, true),
         });
       }
+      channel.started();
       channel.finish(await runSensorInIsolate({ cursor }, sensor, channel));
     })();
     return { outcome: supervisor.settle(running), stop: (kind, message) => supervisor.stop(kind, message) };

@@ -72,6 +72,7 @@ export default async function runIsolateTask(task: IsolateTask): Promise<void> {
       channel.finish({ ok: false, error: serializeError(error, true, true) });
       return;
     }
+    channel.started();
     channel.finish(await runSensorInIsolate(task, sensor, channel));
     return;
   }
@@ -83,5 +84,7 @@ export default async function runIsolateTask(task: IsolateTask): Promise<void> {
     channel.finish({ ok: false, error: serializeError(error, true, true) });
     return;
   }
-  channel.finish(await runStepInIsolate(task, definition, await storeFor(task.objectStore), channel));
+  const store = await storeFor(task.objectStore);
+  channel.started();
+  channel.finish(await runStepInIsolate(task, definition, store, channel));
 }

@@ -111,6 +111,8 @@ export type SensorTaskResult =
 
 /** Isolate → engine, on the attempt's channel. */
 export type IsolateMessage =
+  /** The definitions are loaded and the user code starts: its time limit runs from here. */
+  | { readonly type: 'started' }
   | {
       readonly type: 'log';
       readonly level: EventLevel;

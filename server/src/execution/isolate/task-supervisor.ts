@@ -39,6 +39,7 @@ export class TaskSupervisor<Result> {
   private readonly port: MessagePort;
   private stopped: { kind: StopKind; message: string } | undefined;
   private timers: NodeJS.Timeout[] = [];
+  private clockStarted = false;
   private resolveResult!: (result: Result) => void;
   private readonly result = new Promise<Result>((resolve) => (this.resolveResult = resolve));
 
@@ -50,17 +51,22 @@ export class TaskSupervisor<Result> {
     this.port = port1;
     this.isolatePort = port2;
     port1.on('message', (message: IsolateMessage) => this.receive(message));
-    if (limits.timeoutMs !== undefined) {
-      const timer = setTimeout(
-        () =>
-          this.stop(
-            'timeout',
-            `${limits.what} timed out: it ran longer than its timeout of ${formatDuration(limits.timeoutMs!)} (timeout option or WEIR_STEP_TIMEOUT)`,
-          ),
-        limits.timeoutMs,
-      );
-      this.timers.push(timer);
-    }
+  }
+
+  /** The user code started (the isolate has its definitions): its time limit runs from now. */
+  private startClock(): void {
+    const { timeoutMs, what } = this.limits;
+    if (timeoutMs === undefined || this.clockStarted) return;
+    this.clockStarted = true;
+    const timer = setTimeout(
+      () =>
+        this.stop(
+          'timeout',
+          `${what} timed out: it ran longer than its timeout of ${formatDuration(timeoutMs)} (timeout option or WEIR_STEP_TIMEOUT)`,
+        ),
+      timeoutMs,
+    );
+    this.timers.push(timer);
   }
 
   /** Aborts the task's `ctx.signal` now and terminates its isolate after the grace period. */
@@ -96,7 +102,8 @@ export class TaskSupervisor<Result> {
   }
 
   private receive(message: IsolateMessage): void {
-    if (message.type === 'log') this.handlers.log(message.level, message.message, message.data);
+    if (message.type === 'started') this.startClock();
+    else if (message.type === 'log') this.handlers.log(message.level, message.message, message.data);
     else if (message.type === 'result') this.resolveResult(message.result as Result);
     else if (message.type === 'checkpoint') {
       this.handlers.checkpoint(message.json).then(

@@ -1,19 +1,27 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { safeIntegerColumn } from '../safe-integer.js';
 
 export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'lost' | 'canceled';
-/**
- * user: the asset code threw; timeout: it ran too long; lost: its worker died; non_retryable: see
- * NonRetryableError; check: the output was stored but a blocking asset check failed on it.
- */
 /**
  * Why an attempt failed: `user` (the asset threw), `non_retryable` (it threw a non-retryable
  * error), `timeout` (over its time limit), `out_of_memory` (over its isolate's heap limit),
  * `crashed` (its isolate died: process.exit(), an uncaught error), `canceled` (its run was
  * cancelled, or it was terminated at shutdown), `lost` (its worker stopped heartbeating),
- * `check` (a blocking check failed), `system` (Weir could not run it).
+ * `check` (a blocking check failed), `system` (Weir could not run it), `commit_failed` (the
+ * output was stored but recording it in the database failed: the engine's failure, not the
+ * asset's; the stored objects are deleted and the step is retried per its policy).
  */
 export type AttemptErrorKind =
-  'user' | 'timeout' | 'out_of_memory' | 'crashed' | 'canceled' | 'lost' | 'non_retryable' | 'system' | 'check';
+  | 'user'
+  | 'timeout'
+  | 'out_of_memory'
+  | 'crashed'
+  | 'canceled'
+  | 'lost'
+  | 'non_retryable'
+  | 'system'
+  | 'check'
+  | 'commit_failed';
 
 @Entity({ name: 'attempts' })
 @Unique('attempts_step_number_uq', ['stepId', 'number'])
@@ -56,7 +64,12 @@ export class AttemptEntity {
   @Column({ type: 'text', name: 'error_stack', nullable: true })
   errorStack!: string | null;
 
-  /** The wait chosen before the next attempt, or null when none follows. */
-  @Column({ type: 'integer', name: 'retry_delay_ms', nullable: true })
+  /** The wait chosen before the next attempt, or null when none follows. 64-bit: a `delay: '30d'` is over 2^31 ms. */
+  @Column({
+    type: 'bigint',
+    name: 'retry_delay_ms',
+    nullable: true,
+    transformer: safeIntegerColumn('attempts.retry_delay_ms'),
+  })
   retryDelayMs!: number | null;
 }

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { JsonValue } from '../json-value.js';
 import type { PayloadRef } from '../../sdk/payload-ref.js';
+import { safeIntegerColumn } from '../safe-integer.js';
 
 /** How the output was produced, so a downstream input is decoded into the same shape. */
 export type OutputValueType = 'json' | 'buffer' | 'stream' | 'ref' | 'none';
@@ -45,8 +46,8 @@ export class MaterializationEntity {
   @Column({ type: 'jsonb', name: 'output_ref', nullable: true })
   outputRef!: PayloadRef | null;
 
-  /** Size in bytes of the serialized output, inline or not. */
-  @Column({ type: 'integer', name: 'output_size' })
+  /** Size in bytes of the serialized output, inline or not. 64-bit: outputs of 2 GiB and more exist. */
+  @Column({ type: 'bigint', name: 'output_size', transformer: safeIntegerColumn('materializations.output_size') })
   outputSize!: number;
 
   @Column({ type: 'jsonb', default: () => "'{}'" })

@@ -7,6 +7,7 @@ import { Partitions1763726900000 } from './1763726900000-partitions.js';
 import { ApiTokens1763727000000 } from './1763727000000-api-tokens.js';
 import { ApiReadIndexes1763727100000 } from './1763727100000-api-read-indexes.js';
 import { BackfillRetries1763727200000 } from './1763727200000-backfill-retries.js';
+import { SixtyFourBitSizes1763727300000 } from './1763727300000-sixty-four-bit-sizes.js';
 
 /** Every migration, oldest first. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ApiTokens1763727000000,
   ApiReadIndexes1763727100000,
   BackfillRetries1763727200000,
+  SixtyFourBitSizes1763727300000,
 ];

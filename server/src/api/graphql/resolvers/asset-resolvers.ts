@@ -5,7 +5,7 @@ import { describeAutomation } from '../../read-models/describe-automation.js';
 import type { AssetState } from '../../read-models/asset-states.js';
 import { apiError } from '../api-errors.js';
 import type { GraphQLContext } from '../graphql-context.js';
-import { decodeCursor, encodeCursor, pageSize } from '../pagination.js';
+import { decodeCursor, encodeCursor, PAGE_MAXIMA, pageSize } from '../pagination.js';
 import { MATERIALIZATION_COLUMNS, toMaterializationRow } from '../request-loaders.js';
 
 /** The parent object of every Asset field: the key; fields read the loaded definitions. */
@@ -157,7 +157,7 @@ export const assetFieldResolvers = {
   },
 
   metadataSeries: async (asset: AssetParent, args: { limit?: number }, ctx: GraphQLContext) => {
-    const limit = pageSize(args.limit ?? 100, 1000, 'limit');
+    const limit = pageSize(args.limit ?? 100, PAGE_MAXIMA['Asset.metadataSeries'], 'limit');
     const rows: Array<{ created_at: Date | string; run_id: string; metadata: Record<string, unknown> }> =
       await ctx.services.engine.dataSource.query(
         `SELECT created_at, run_id, metadata FROM materializations WHERE asset_key = $1 ORDER BY created_at DESC LIMIT $2`,
@@ -240,7 +240,7 @@ export const assetFieldResolvers = {
   },
 
   freshnessHistory: async (asset: AssetParent, args: { first?: number }, ctx: GraphQLContext) => {
-    const first = pageSize(args.first ?? 50, 500);
+    const first = pageSize(args.first ?? 50, PAGE_MAXIMA['Asset.freshnessHistory']);
     const rows: Array<{
       id: string;
       created_at: Date | string;
@@ -265,7 +265,7 @@ export const assetFieldResolvers = {
   },
 
   decisions: async (asset: AssetParent, args: { first?: number }, ctx: GraphQLContext) => {
-    const first = pageSize(args.first ?? 50, 500);
+    const first = pageSize(args.first ?? 50, PAGE_MAXIMA['Asset.decisions']);
     const rows: Array<{
       id: string;
       created_at: Date | string;

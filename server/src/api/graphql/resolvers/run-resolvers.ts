@@ -1,10 +1,11 @@
 import { listRunEvents, type EventView } from '../../../storage/event-log.js';
 import { apiError } from '../api-errors.js';
 import type { GraphQLContext } from '../graphql-context.js';
-import { decodeCursor, encodeCursor, pageSize } from '../pagination.js';
+import { decodeCursor, encodeCursor, PAGE_MAXIMA, pageSize } from '../pagination.js';
 import type { StepRow } from '../request-loaders.js';
 import { listRunsPage, type RunFilter } from '../../read-models/run-list.js';
 import type { RunRow } from '../../read-models/run-rows.js';
+import { publicEvent, storeRelativeUri } from '../../store-relative-uri.js';
 
 const ENDED_RUN = new Set(['succeeded', 'failed', 'canceled']);
 const STEP_STATUS_FIELDS: Record<string, string> = {
@@ -30,7 +31,7 @@ export async function resolveRun(ctx: GraphQLContext, idOrPrefix: string): Promi
 }
 
 function runEvents(ctx: GraphQLContext, runId: string, args: { after?: string; first?: number; types?: string[] }) {
-  const first = pageSize(args.first ?? 500, 1000);
+  const first = pageSize(args.first ?? 500, PAGE_MAXIMA['Run.events']);
   if (args.after !== undefined && args.after !== null && !/^\d{1,19}$/.test(args.after))
     throw apiError('BAD_USER_INPUT', `'after' must be an event id (digits), got ${JSON.stringify(args.after)}`);
   return listRunEvents(ctx.services.engine.dataSource.manager, runId, args.after ?? undefined, first, args.types);
@@ -106,10 +107,20 @@ export const stepFieldResolvers = {
   },
 };
 
-/** Events are EventViews: the schema calls their timestamp `at`. */
+/** Events are EventViews: the schema calls their timestamp `at`; payload URIs are store-relative. */
 export const runEventFieldResolvers = {
   at: (event: EventView) => event.createdAt,
+  message: (event: EventView, _: unknown, ctx: GraphQLContext) =>
+    publicEvent(event, ctx.services.engine.objectStore).message,
+  data: (event: EventView, _: unknown, ctx: GraphQLContext) => publicEvent(event, ctx.services.engine.objectStore).data,
 };
+
+/** Where an output or checkpoint is stored, as its key in the store (never a server path). */
+const storeRelative = (stored: { uri: string | null }, _: unknown, ctx: GraphQLContext) =>
+  storeRelativeUri(stored.uri, ctx.services.engine.objectStore);
+
+export const outputFieldResolvers = { uri: storeRelative };
+export const checkpointFieldResolvers = { uri: storeRelative };
 
 export const materializationFieldResolvers = {
   checks: (materialization: { id: string }, _: unknown, ctx: GraphQLContext) =>

@@ -5,6 +5,7 @@ import type { FeedEvent } from '../../live/event-feed.js';
 import { listRunEvents } from '../../../storage/event-log.js';
 import { apiError } from '../api-errors.js';
 import type { GraphQLContext } from '../graphql-context.js';
+import { assertArgumentsWithinLimits } from '../input-limits.plugin.js';
 import { resolveRun } from './run-resolvers.js';
 
 const REPLAY_LIMIT = 10_000;
@@ -16,6 +17,7 @@ export const subscriptionResolvers = {
      * an event committed during the replay is delivered once (ids already sent are skipped).
      */
     subscribe: async (_: unknown, args: { runId: string; afterId?: string }, ctx: GraphQLContext) => {
+      assertArgumentsWithinLimits('runEvents', args);
       if (args.afterId !== undefined && args.afterId !== null && !/^\d{1,19}$/.test(args.afterId))
         throw apiError('BAD_USER_INPUT', `'afterId' must be an event id (digits), got ${JSON.stringify(args.afterId)}`);
       const run = await resolveRun(ctx, args.runId);
@@ -52,6 +54,7 @@ export const subscriptionResolvers = {
 
   assetStatusChanged: {
     subscribe: async (_: unknown, args: { keys?: string[] }, ctx: GraphQLContext) => {
+      assertArgumentsWithinLimits('assetStatusChanged', args);
       const graph = ctx.services.engine.graph;
       const unknown = (args.keys ?? []).filter((key) => !graph.has(key));
       if (unknown.length > 0) throw apiError('NOT_FOUND', `unknown asset(s): ${unknown.join(', ')}`);
