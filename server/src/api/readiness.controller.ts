@@ -6,6 +6,7 @@ import { authorizationOf, sessionSecretOf } from '../auth/session-cookie.js';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import { checkReadiness, type ReadinessReport } from '../observability/readiness.js';
 import { WEIR_AUTH, WEIR_ENGINE, WEIR_PROCESS_INFO, type ProcessInfo } from './api-tokens.js';
+import { ReadinessChangeLog } from './readiness-change-log.js';
 
 /** What an authenticated caller reads on `/readyz`: the checks and what this process runs. */
 export interface ReadinessDetails extends ReadinessReport {
@@ -14,6 +15,8 @@ export interface ReadinessDetails extends ReadinessReport {
 
 @Controller()
 export class ReadinessController {
+  private readonly changes = new ReadinessChangeLog();
+
   constructor(
     @Inject(WEIR_ENGINE) private readonly engine: WeirEngine,
     @Inject(WEIR_PROCESS_INFO) private readonly info: ProcessInfo,
@@ -24,7 +27,8 @@ export class ReadinessController {
    * Readiness: 200 when the metadata database, the queue and the object store all answer within
    * a couple of seconds, 503 otherwise. Public, for load balancers, which get only
    * `{ status }`; a caller with a valid token or session also gets each check (naming those that
-   * fail, and why) and the process's mode, role, project, database and definitions.
+   * fail, and why) and the process's mode, role, project, database and definitions. Each change
+   * is logged (see ReadinessChangeLog).
    */
   @Get('readyz')
   @PublicRoute()
@@ -42,6 +46,7 @@ export class ReadinessController {
       }),
       this.authenticated(request),
     ]);
+    this.changes.record(report);
     if (report.status !== 'ready') response.status(503);
     if (!authenticated) return { status: report.status };
     const { graph } = this.engine;
