@@ -2,9 +2,10 @@
 //
 // The container runs `node server/bin/weir.js <command> [flags]` (possibly under an init such as
 // `docker run --init`). `weir server` and `weir dev` serve GET /healthz (liveness: `ok`, nothing
-// else; readiness is /readyz): the check asks it, on the port and address the command listens on. Other commands (`weir worker`) serve no HTTP: the
-// check passes while the process runs; a dead worker ends the container, and the attempts it
-// held are declared lost from their heartbeats.
+// else; readiness is /readyz): the check asks it, on the port and address the command listens
+// on. Other commands (`weir worker`) serve no HTTP: the check passes while the process runs; a
+// dead worker ends the container, and the attempts it held are declared lost from their
+// heartbeats.
 //
 // Usage: node healthcheck.mjs [cmdline file]. The file defaults to /proc/1/cmdline (NUL-separated
 // arguments of the container's main process); tests pass another one.

@@ -129,6 +129,16 @@ describe.each(STORAGE_BACKENDS)('cross-origin REST requests on %s', (backend: St
         expect(response.status, `${path} with ${JSON.stringify(headers)}`).toBe(403);
       }
     }
+    // GraphQL over HTTP is checked the same way (a subscription-less page could post there too).
+    const graphql = await fetch(`${h.url}/graphql`, {
+      method: 'POST',
+      headers: { cookie, origin: foreign, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { createApiToken(name: "attacker", role: ADMIN) { token } }' }),
+    });
+    expect(graphql.status).toBe(403);
+    expect(((await graphql.json()) as { message: string }).message).toContain(
+      `POST /graphql: cross-origin request refused`,
+    );
     const missing = await fetch(`${h.url}/api/runs`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json' },

@@ -171,7 +171,9 @@ describe.each(STORAGE_BACKENDS)('/metrics and /readyz (%s)', (backend) => {
   });
 
   it('is ready when database, executor and object store answer, and names the object store when it breaks', async () => {
-    const ready = await fetch(url('/readyz'));
+    // The checks are shown to authenticated callers only; anonymous probes get the status.
+    expect(await (await fetch(url('/readyz'))).json()).toEqual({ status: 'ready' });
+    const ready = await fetch(url('/readyz'), { headers: viewer });
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
       status: 'ready',
@@ -187,7 +189,8 @@ describe.each(STORAGE_BACKENDS)('/metrics and /readyz (%s)', (backend) => {
     await rm(h.store.rootDir, { recursive: true, force: true });
     await writeFile(h.store.rootDir, 'not a directory');
     try {
-      const broken = await fetch(url('/readyz'));
+      expect(await (await fetch(url('/readyz'))).json()).toEqual({ status: 'not ready' });
+      const broken = await fetch(url('/readyz'), { headers: viewer });
       expect(broken.status).toBe(503);
       const body = (await broken.json()) as { status: string; failing: string[]; checks: Record<string, unknown> };
       expect(body).toMatchObject({ status: 'not ready', failing: ['objectStore'] });
