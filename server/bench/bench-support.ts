@@ -77,3 +77,13 @@ export async function dropScratchDatabase(databaseUrl: string, url = BENCH_PG_UR
   if (!name.startsWith(BENCH_DATABASE_PREFIX)) throw new Error(`refusing to drop non-bench database "${name}"`);
   await withAdminClient((client) => client.query(`drop database if exists "${name}" with (force)`), url);
 }
+
+/** A benchmark size from the environment (`fallback` when unset), a whole number from 1 to `max`. */
+export function sizeFromEnv(name: string, fallback: number, max = 9999): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max)
+    throw new Error(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  return value;
+}

@@ -36,7 +36,13 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { RunView } from '../src/runs/run-queries.js';
-import { checkPostgres, createScratchDatabase, dropScratchDatabase, isMainModule } from './bench-support.js';
+import {
+  checkPostgres,
+  createScratchDatabase,
+  dropScratchDatabase,
+  isMainModule,
+  sizeFromEnv,
+} from './bench-support.js';
 
 const BULLMQ_CONCURRENCY = 8;
 const WORKER_CONCURRENCY = 4;
@@ -912,15 +918,6 @@ async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, message: (
   } finally {
     clearTimeout(timer);
   }
-}
-
-function sizeFromEnv(name: string, fallback: number, max = 9999): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1 || value > max)
-    throw new Error(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
-  return value;
 }
 
 function listFromEnv(name: string, fallback: readonly number[]): readonly number[] {

@@ -23,7 +23,7 @@ import { WorkerPoolSandbox } from '../src/execution/isolate/worker-pool-sandbox.
 import { FilesystemObjectStore } from '../src/io/filesystem-object-store.js';
 import type { AssetGraph } from '../src/graph/asset-graph.js';
 import { loadProject } from '../src/project/project-loader.js';
-import { createScratchDatabase, dropScratchDatabase, isMainModule } from './bench-support.js';
+import { createScratchDatabase, dropScratchDatabase, isMainModule, sizeFromEnv } from './bench-support.js';
 import { isolationProjectEntry } from './isolation-project-entry.js';
 
 const WARMUP_CALLS = 200;
@@ -37,7 +37,7 @@ interface EngineFigures {
 
 /** Prints the per-step overhead of isolation and no-op steps/s with isolation on and off. */
 export async function benchIsolationOverhead(): Promise<void> {
-  const calls = sizeFromEnv('WEIR_BENCH_ISOLATED_CALLS', 5_000);
+  const calls = sizeFromEnv('WEIR_BENCH_ISOLATED_CALLS', 5_000, 1_000_000);
   const steps = sizeFromEnv('WEIR_BENCH_ISOLATED_STEPS', 500);
   // The isolates load the project from disk and must see the graph the engine loaded: the
   // size is in the environment they share.
@@ -166,14 +166,6 @@ async function engineRunMs(
     await opened.close();
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-function sizeFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
 }
 
 function micros(ms: number): string {

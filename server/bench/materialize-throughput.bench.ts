@@ -22,7 +22,13 @@ import { loadConfig } from '../src/config/weir-config.js';
 import { openWeir, type OpenedWeir } from '../src/engine/open-weir.js';
 import { AssetGraph } from '../src/graph/asset-graph.js';
 import { asset, type AnyAsset } from '../src/sdk/asset.js';
-import { checkPostgres, createScratchDatabase, dropScratchDatabase, isMainModule } from './bench-support.js';
+import {
+  checkPostgres,
+  createScratchDatabase,
+  dropScratchDatabase,
+  isMainModule,
+  sizeFromEnv,
+} from './bench-support.js';
 
 const RAW_INSERT_ROWS = 5_000;
 const WARMUP_STEPS = 20;
@@ -258,15 +264,6 @@ function chainAssets(prefix: string, n: number): AnyAsset[] {
     );
   }
   return assets;
-}
-
-function sizeFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1 || value > 9999)
-    throw new Error(`${name} must be a whole number from 1 to 9999, got "${raw}"`);
-  return value;
 }
 
 function perStep(run: RunFigures): string {

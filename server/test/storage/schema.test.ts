@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../src/storage/data-source.factory.js';
 import { CheckpointEntity } from '../../src/storage/entities/checkpoint.entity.js';
@@ -14,13 +11,7 @@ import { StepEntity } from '../../src/storage/entities/step.entity.js';
 import { AttemptEntity } from '../../src/storage/entities/attempt.entity.js';
 import { MIGRATIONS } from '../../src/storage/migrations/index.js';
 import type { PayloadRef } from '../../src/sdk/payload-ref.js';
-import {
-  createPostgresDatabase,
-  dropPostgresDatabase,
-  openTestDatabase,
-  STORAGE_BACKENDS,
-  type StorageBackend,
-} from '../support/databases.js';
+import { openTestDatabase, persistentTarget, STORAGE_BACKENDS, type StorageBackend } from '../support/databases.js';
 import { insertRunWithStep, newAttempt, newMaterialization, newRun, newStep } from '../support/storage-fixtures.js';
 
 const TABLES = [
@@ -267,16 +258,4 @@ describe.each(STORAGE_BACKENDS)('storage schema on %s', (backend: StorageBackend
 async function appliedMigrations(db: OpenedDatabase): Promise<string[]> {
   const rows = await db.dataSource.query<Array<{ name: string }>>(`select name from migrations order by id`);
   return rows.map((r) => r.name);
-}
-
-/** A database that outlives one `openDatabase`: a PGlite data dir or a fresh PostgreSQL database. */
-async function persistentTarget(
-  backend: StorageBackend,
-): Promise<{ target: OpenedDatabase['target']; cleanup: () => Promise<void> }> {
-  if (backend === 'pglite') {
-    const dataDir = await mkdtemp(join(tmpdir(), 'weir-pglite-'));
-    return { target: { kind: 'pglite', dataDir }, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
-  }
-  const url = await createPostgresDatabase();
-  return { target: { kind: 'postgres', url }, cleanup: () => dropPostgresDatabase(url) };
 }

@@ -1,17 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../src/storage/data-source.factory.js';
 import { AttemptEntity } from '../../src/storage/entities/attempt.entity.js';
 import { MaterializationEntity } from '../../src/storage/entities/materialization.entity.js';
 import { MIGRATIONS } from '../../src/storage/migrations/index.js';
-import {
-  createPostgresDatabase,
-  dropPostgresDatabase,
-  STORAGE_BACKENDS,
-  type StorageBackend,
-} from '../support/databases.js';
+import { persistentTarget, STORAGE_BACKENDS, type StorageBackend } from '../support/databases.js';
 import { insertRunWithStep, newAttempt, newMaterialization } from '../support/storage-fixtures.js';
 
 const THREE_GB = 3_000_000_000;
@@ -103,15 +95,4 @@ async function columnTypes(db: OpenedDatabase): Promise<Record<string, string>> 
          OR (table_name = 'attempts' AND column_name = 'retry_delay_ms')`,
   );
   return Object.fromEntries(rows.map((row) => [row.column_name, row.data_type]));
-}
-
-async function persistentTarget(
-  backend: StorageBackend,
-): Promise<{ target: OpenedDatabase['target']; cleanup: () => Promise<void> }> {
-  if (backend === 'pglite') {
-    const dataDir = await mkdtemp(join(tmpdir(), 'weir-pglite-'));
-    return { target: { kind: 'pglite', dataDir }, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
-  }
-  const url = await createPostgresDatabase();
-  return { target: { kind: 'postgres', url }, cleanup: () => dropPostgresDatabase(url) };
 }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../src/storage/data-source.factory.js';
@@ -58,4 +61,16 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
   } finally {
     await client.end();
   }
+}
+
+/** A database that outlives one `openDatabase`: a PGlite data dir or a fresh PostgreSQL database. */
+export async function persistentTarget(
+  backend: StorageBackend,
+): Promise<{ target: OpenedDatabase['target']; cleanup: () => Promise<void> }> {
+  if (backend === 'pglite') {
+    const dataDir = await mkdtemp(join(tmpdir(), 'weir-pglite-'));
+    return { target: { kind: 'pglite', dataDir }, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+  }
+  const url = await createPostgresDatabase();
+  return { target: { kind: 'postgres', url }, cleanup: () => dropPostgresDatabase(url) };
 }
