@@ -7,7 +7,7 @@ import type { AnyAsset } from '../sdk/asset.js';
 import type { Clock } from '../runs/clock.js';
 import { decideRetry, isNonRetryable, resolveRetryPolicy } from '../runs/retry-policy.js';
 import { deliverUpstreamEvent } from '../automation/upstream-events.js';
-import { endRunIfComplete, releaseDependents } from '../runs/run-completion.js';
+import { endRunIfComplete, holdRunForStepEnd, releaseDependents } from '../runs/run-completion.js';
 import {
   cancelAttempt,
   claimStep,
@@ -209,6 +209,7 @@ export class StepRunner {
       const outcome = await this.commit(
         async () =>
           dataSource.transaction(async (m) => {
+            await holdRunForStepEnd(m, step.runId);
             const now = clock.now();
             const completed = await completeStep(m, {
               stepId: step.id,

@@ -37,6 +37,18 @@ export async function releaseDependents(
     .map((row) => ({ runId, stepId: row.id, attempt: row.attempt_count + 1 }));
 }
 
+/**
+ * First statement of the transaction that records a step's success: a KEY SHARE lock on the
+ * run row. Successes do not block one another (they count after their commit, see
+ * {@link endRunIfComplete}), but they do wait for a re-evaluation holding the run (a failure's
+ * {@link finishRunIfDone}), and it for them. Without it a failure could count the run while a
+ * sibling's success was uncommitted, the success count after its commit while the failure's
+ * skips were uncommitted, and neither would end the run.
+ */
+export async function holdRunForStepEnd(manager: EntityManager, runId: string): Promise<void> {
+  await manager.query(`SELECT id FROM runs WHERE id = $1 FOR KEY SHARE`, [runId]);
+}
+
 /** Whether a run ended, and how. */
 export interface RunOutcome {
   readonly finished: boolean;
