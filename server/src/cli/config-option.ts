@@ -21,6 +21,8 @@ export function readConfigOption(value: string | undefined): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new CliError(`--config: ${inline ? 'the inline value' : value} is not valid JSON: ${(error as Error).message}`);
+    throw new CliError(
+      `--config: ${inline ? 'the inline value' : value} is not valid JSON: ${(error as Error).message}`,
+    );
   }
 }

@@ -5,9 +5,9 @@ import type { DataSource } from 'typeorm';
  * other than the planner's get exactly what the run was launched with.
  */
 export async function loadStepConfig(dataSource: DataSource, runId: string, assetKey: string): Promise<unknown> {
-  const rows: Array<{ entry: unknown }> = await dataSource.query(`SELECT config -> $2 AS entry FROM runs WHERE id = $1`, [
-    runId,
-    assetKey,
-  ]);
+  const rows: Array<{ entry: unknown }> = await dataSource.query(
+    `SELECT config -> $2 AS entry FROM runs WHERE id = $1`,
+    [runId, assetKey],
+  );
   return rows[0]?.entry ?? undefined;
 }

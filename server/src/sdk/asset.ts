@@ -151,10 +151,7 @@ export interface AssetSpec<
    * Produces the asset's value. Return JSON (stored inline when small), a `Buffer` or a
    * stream (always stored in the object store), or a {@link PayloadRef} from `ctx.store.write`.
    */
-  readonly materialize: (
-    ctx: AssetContext<ConfigOf<C>>,
-    inputs: InputsOf<D, IsPartitioned<P>>,
-  ) => Out | Promise<Out>;
+  readonly materialize: (ctx: AssetContext<ConfigOf<C>>, inputs: InputsOf<D, IsPartitioned<P>>) => Out | Promise<Out>;
 }
 
 /**

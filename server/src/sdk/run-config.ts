@@ -24,8 +24,7 @@ export interface ConfigIssue {
 
 /** What a {@link ConfigSchema} says about a value: the parsed value, or its issues. */
 export type ConfigValidation<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<ConfigIssue> };
+  { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<ConfigIssue> };
 
 /**
  * The type of `ctx.config` for a config schema: what the schema outputs (defaults filled in),

@@ -109,7 +109,10 @@ describe('the Materialize dialog in headless Chromium against weir dev', () => {
     // jsonb keeps its own key order: check each field.
     expect(await shown.textContent()).toContain('"sampleSize": 9');
     expect(await shown.textContent()).toContain('"region": "us"');
-    await page.getByText(/Succeeded/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/Succeeded/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await screenshot('03-run-page');
 
     // The isolate got it: the asset recorded its config as metadata.

@@ -95,7 +95,9 @@ describe.each(STORAGE_BACKENDS)('run config (%s)', (backend) => {
   it('refuses an invalid config naming the asset and every bad field, and writes no run', async () => {
     const before = await runCount();
     const bad = { 'cfg/ingest': { sampleSize: 0, window: { days: 'three' } } };
-    await expect(api.engine.engine.requestRun({ selection: 'cfg/ingest', trigger: 'manual', config: bad })).rejects.toThrow(
+    await expect(
+      api.engine.engine.requestRun({ selection: 'cfg/ingest', trigger: 'manual', config: bad }),
+    ).rejects.toThrow(
       /run config of asset 'cfg\/ingest' is invalid: sampleSize: .*>=1.*; window\.days: .*expected number/,
     );
     // A required field missing is refused too, though no config was given at all.
@@ -108,9 +110,9 @@ describe.each(STORAGE_BACKENDS)('run config (%s)', (backend) => {
     await expect(
       api.engine.engine.requestRun({ selection: 'cfg/plain', trigger: 'manual', config: { 'cfg/plain': { a: 1 } } }),
     ).rejects.toThrow(/'cfg\/plain', which declares no config schema/);
-    await expect(api.engine.engine.requestRun({ selection: 'cfg/plain', trigger: 'manual', config: [1] })).rejects.toThrow(
-      /must be a JSON object keyed by asset key.*got an array/,
-    );
+    await expect(
+      api.engine.engine.requestRun({ selection: 'cfg/plain', trigger: 'manual', config: [1] }),
+    ).rejects.toThrow(/must be a JSON object keyed by asset key.*got an array/);
     expect(await runCount()).toBe(before);
   });
 
@@ -136,11 +138,9 @@ describe.each(STORAGE_BACKENDS)('run config (%s)', (backend) => {
   });
 
   it('GraphQL: runConfigSchemas gives the JSON Schema of each configurable asset of a selection', async () => {
-    const result = await api.gql<{ runConfigSchemas: Array<{ assetKey: string; jsonSchema: Record<string, unknown> }> }>(
-      `{ runConfigSchemas(selection: "*") { assetKey jsonSchema } }`,
-      {},
-      api.tokens.viewer,
-    );
+    const result = await api.gql<{
+      runConfigSchemas: Array<{ assetKey: string; jsonSchema: Record<string, unknown> }>;
+    }>(`{ runConfigSchemas(selection: "*") { assetKey jsonSchema } }`, {}, api.tokens.viewer);
     expect(result.errors).toBeUndefined();
     const schemas = Object.fromEntries(result.data!.runConfigSchemas.map((s) => [s.assetKey, s.jsonSchema]));
     expect(Object.keys(schemas).sort()).toEqual(['cfg/ingest', 'cfg/report']);

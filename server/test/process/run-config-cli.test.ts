@@ -104,7 +104,9 @@ describe.each(STORAGE_BACKENDS)('weir materialize --config (%s)', (backend) => {
     expect(again.code, again.output).toBe(1);
     // The label reached the isolate again: its second attempt failed as the label asks.
     expect(again.output).toContain('asked to fail');
-    const runs = JSON.parse((await runWeir(['runs', '--json'], env)).output) as Array<RunJson & { parentRunId: string }>;
+    const runs = JSON.parse((await runWeir(['runs', '--json'], env)).output) as Array<
+      RunJson & { parentRunId: string }
+    >;
     const child = runs.find((run) => run.parentRunId === failed.id)!;
     expect(child.config).toEqual({ 'config/flaky': { label: 'fail' } });
   });

@@ -21,6 +21,8 @@ describe('asset({ config })', () => {
     expect(() => asset({ key: 'x/bad', config: { a: 1 } as never, materialize: () => 1 })).toThrow(
       AssetDefinitionError,
     );
-    expect(() => asset({ key: 'x/bad', config: { a: 1 } as never, materialize: () => 1 })).toThrow(/'x\/bad'.*Standard Schema/);
+    expect(() => asset({ key: 'x/bad', config: { a: 1 } as never, materialize: () => 1 })).toThrow(
+      /'x\/bad'.*Standard Schema/,
+    );
   });
 });
