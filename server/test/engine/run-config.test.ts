@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { planSteps } from '../../src/runs/run-planner.js';
 import { asset } from '../../src/sdk/asset.js';
 import { STORAGE_BACKENDS } from '../support/databases.js';
 import { startGraphQL, type GraphQLHarness } from '../support/graphql-harness.js';
@@ -185,5 +186,26 @@ describe.each(STORAGE_BACKENDS)('run config (%s)', (backend) => {
     expect(all.config).toEqual(config);
     const [row] = await api.engine.database.dataSource.query(`SELECT config FROM runs WHERE id = $1`, [all.id]);
     expect(row.config).toEqual(config);
+  });
+
+  it('a run planned without config (as automation plans) fails the attempt for good, naming the asset and field', async () => {
+    seen.length = 0;
+    const engine = api.engine.engine;
+    // Automation plans with planSteps, which takes the config as given (none here).
+    const run = await planSteps(
+      api.engine.database.dataSource,
+      engine.graph,
+      await engine.currentSnapshotId(),
+      { selection: 'cfg/ingest', trigger: 'automation' },
+      [{ assetKey: 'cfg/ingest', partitionKey: '' }],
+      new Map(),
+    );
+    await engine.startPlannedRun(run.id);
+    const final = await engine.waitForRun(run.id);
+    expect(final.status).toBe('failed');
+    // Not retried (maxAttempts is 2): the same config would fail the same way.
+    expect(final.steps[0]!.attempts).toBe(1);
+    expect(final.steps[0]!.error).toMatch(/run config of asset 'cfg\/ingest' is invalid: window: /);
+    expect(seen).toEqual([]);
   });
 });
