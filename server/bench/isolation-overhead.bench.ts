@@ -128,6 +128,7 @@ function noopRequest(): StepRequest {
     attemptId,
     attemptNumber: 1,
     partitionKey: '',
+    config: undefined,
     keyPrefix: `runs/${runId}/${stepId}/${attemptId}`,
     inlineLimit: 64 * 1024,
     inputs: {},

@@ -77,5 +77,12 @@ export type { AssetContext, AssetLogger, AssetStore, LogFields, MetadataValue, P
 export { isPayloadRef, type PayloadRef } from './sdk/payload-ref.js';
 export { NonRetryableError, type RetryPolicySpec } from './sdk/retry.js';
 export { AssetDefinitionError, type Culprit } from './sdk/definition-error.js';
+export {
+  RunConfigError,
+  type ConfigIssue,
+  type ConfigOf,
+  type ConfigSchema,
+  type ConfigValidation,
+} from './sdk/run-config.js';
 export { parseDuration, formatDuration, type Duration } from './sdk/duration.js';
 export { parseByteSize, formatByteSize, type ByteSize } from './sdk/byte-size.js';

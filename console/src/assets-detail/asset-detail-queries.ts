@@ -1,6 +1,7 @@
 /** The GraphQL documents of the asset page (and the Materialize button), with their result shapes. */
 import { gql } from '../api/graphql-client';
 import type { AssetKind, AssetStatus } from '../lineage/lineage-types';
+import type { JsonSchema } from './run-config-form';
 
 export type FreshnessStatus = 'FRESH' | 'WARNING' | 'LATE';
 export type PartitionStatus = 'MATERIALIZED' | 'MISSING' | 'RUNNING' | 'FAILED';
@@ -230,13 +231,27 @@ export interface MaterializationPage {
 }
 
 export const MATERIALIZE_MUTATION = gql`
-  mutation ConsoleMaterialize($selection: String!, $partitions: [String!]) {
-    materialize(selection: $selection, partitions: $partitions) {
+  mutation ConsoleMaterialize($selection: String!, $partitions: [String!], $config: JSON) {
+    materialize(selection: $selection, partitions: $partitions, config: $config) {
       id
       status
     }
   }
 `;
+
+/** The assets of a selection that take run config (the Materialize dialog's form). */
+export const RUN_CONFIG_SCHEMAS_QUERY = gql`
+  query ConsoleRunConfigSchemas($selection: String!) {
+    runConfigSchemas(selection: $selection) {
+      assetKey
+      jsonSchema
+    }
+  }
+`;
+
+export interface RunConfigSchemasResponse {
+  runConfigSchemas: Array<{ assetKey: string; jsonSchema: JsonSchema | null }>;
+}
 
 export interface MaterializeResponse {
   materialize: { id: string; status: string };

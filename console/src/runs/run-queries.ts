@@ -37,6 +37,7 @@ export const RUN_QUERY = gql`
     run(id: $id) {
       ${RUN_SUMMARY_FIELDS}
       triggerDetail
+      config
       parentRunId
       backfillId
       canReexecute

@@ -118,6 +118,8 @@ export interface Step {
 
 export interface RunDetail extends RunSummary {
   triggerDetail: unknown;
+  /** Run config given at launch, keyed by asset key; null when none was. */
+  config?: Record<string, unknown> | null;
   parentRunId: string | null;
   backfillId: string | null;
   canReexecute: boolean;

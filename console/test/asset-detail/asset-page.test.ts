@@ -120,6 +120,8 @@ function serve(role: 'viewer' | 'operator', detail: 'ok' | 'missing' = 'ok') {
         },
       };
     }
+    // The selection takes no run config: the button launches without the dialog.
+    if (query.includes('ConsoleRunConfigSchemas')) return { body: { data: { runConfigSchemas: [] } } };
     if (query.includes('ConsoleMaterialize'))
       return { body: { data: { materialize: { id: 'run-new-123456', status: 'QUEUED' } } } };
     return { status: 400, body: { errors: [{ message: 'unexpected', extensions: { code: 'BAD_USER_INPUT' } }] } };

@@ -21,6 +21,7 @@ describe('lineage and asset page queries', () => {
       'LINEAGE_GRAPH_QUERY',
       'LINEAGE_HASH_QUERY',
       'MATERIALIZE_MUTATION',
+      'RUN_CONFIG_SCHEMAS_QUERY',
     ]);
   });
 

@@ -25,17 +25,26 @@ import { publicEvent, publicRunView } from './store-relative-uri.js';
 export class RunsController {
   constructor(@Inject(WEIR_ENGINE) private readonly engine: WeirEngine) {}
 
-  /** Body `{ selection, partitions?: [keys] | { from, to } }`. */
+  /** Body `{ selection, partitions?: [keys] | { from, to }, config?: { "<asset key>": {...} } }`. */
   @Post()
   async create(@Body() body: unknown): Promise<RunView> {
-    const { selection, partitions } = (body ?? {}) as { selection?: unknown; partitions?: unknown };
+    const { selection, partitions, config } = (body ?? {}) as {
+      selection?: unknown;
+      partitions?: unknown;
+      config?: unknown;
+    };
     if (typeof selection !== 'string' || selection.trim() === '') {
       throw new BadRequestException(
         'body must be JSON with a non-empty string \'selection\', e.g. {"selection": "+gold/revenue"}',
       );
     }
     return this.shown(
-      await this.engine.requestRun({ selection, partitions: parseRequestedPartitions(partitions), trigger: 'manual' }),
+      await this.engine.requestRun({
+        selection,
+        partitions: parseRequestedPartitions(partitions),
+        config,
+        trigger: 'manual',
+      }),
     );
   }
 

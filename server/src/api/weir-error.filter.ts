@@ -10,6 +10,7 @@ const BAD_REQUEST = new Set([
   'AssetDefinitionError',
   'ConfigError',
   'PartitionError',
+  'RunConfigError',
   'TokenInputError',
 ]);
 

@@ -25,8 +25,12 @@ export class HttpClient implements WeirClient {
     private readonly token?: string,
   ) {}
 
-  requestRun(selection: string, partitions?: RequestedPartitions): Promise<RunView> {
-    return this.call('POST', '/api/runs', partitions ? { selection, partitions } : { selection });
+  requestRun(selection: string, partitions?: RequestedPartitions, config?: unknown): Promise<RunView> {
+    return this.call('POST', '/api/runs', {
+      selection,
+      ...(partitions ? { partitions } : {}),
+      ...(config === undefined ? {} : { config }),
+    });
   }
 
   createBackfill(request: BackfillRequest): Promise<BackfillView> {

@@ -30,9 +30,9 @@ export class LocalClient implements WeirClient {
     private readonly loadGraph?: () => Promise<AssetGraph>,
   ) {}
 
-  async requestRun(selection: string, partitions?: RequestedPartitions): Promise<RunView> {
+  async requestRun(selection: string, partitions?: RequestedPartitions, config?: unknown): Promise<RunView> {
     if (!this.engine) throw new Error('this client was opened without an engine');
-    return this.engine.requestRun({ selection, partitions, trigger: 'manual' });
+    return this.engine.requestRun({ selection, partitions, config, trigger: 'manual' });
   }
 
   /** Runs the backfill in this process (only this one: others resume under `weir dev` or `weir server`). */

@@ -28,6 +28,7 @@ const USER_ERRORS = new Set([
   'ProjectLoadError',
   'ConfigError',
   'PartitionError',
+  'RunConfigError',
   'AuthError',
   'ForbiddenRoleError',
   'RateLimitedError',

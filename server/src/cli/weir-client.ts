@@ -14,7 +14,8 @@ import type { AssetPartitionsView } from '../runs/partition-queries.js';
 export interface WeirClient {
   /** `local`: this process opened the database; `remote`: it talks to a running server. */
   readonly mode: 'local' | 'remote';
-  requestRun(selection: string, partitions?: RequestedPartitions): Promise<RunView>;
+  /** `config`: run config keyed by asset key, validated before the run is created. */
+  requestRun(selection: string, partitions?: RequestedPartitions, config?: unknown): Promise<RunView>;
   getRun(idOrPrefix: string): Promise<RunView>;
   listRuns(limit: number): Promise<RunView[]>;
   reexecute(idOrPrefix: string, mode: ReexecutionMode): Promise<RunView>;

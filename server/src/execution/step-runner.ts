@@ -22,6 +22,7 @@ import { CheckpointWriter, loadResumeState } from './checkpoint-store.js';
 import { CommitFailedError, discardUncommittedObjects } from './commit-failure.js';
 import { loadInputs } from './input-loader.js';
 import { PlannedDefinitions } from './planned-definitions.js';
+import { loadStepConfig } from './step-config.js';
 import { StepLogger } from './step-logger.js';
 import { IsolateFailure } from './isolate/isolate-failure.js';
 import type { RunningTask, StepSandbox } from './isolate/step-sandbox.port.js';
@@ -160,6 +161,7 @@ export class StepRunner {
           ? {}
           : await dataSource.transaction((m) => loadInputs(m, graph, step));
       const resume = await loadResumeState(dataSource, this.options.objectStore, step.id, attempt);
+      const config = await loadStepConfig(dataSource, step.runId, step.assetKey);
       const checkpoints = new CheckpointWriter(
         {
           dataSource,
@@ -187,6 +189,7 @@ export class StepRunner {
           inlineLimit: this.options.inlineLimit,
           inputs,
           resume: resume.state,
+          config,
         },
         {
           log: (level, message, data) => logger.addSafe(level, message, data),

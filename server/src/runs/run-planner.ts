@@ -6,6 +6,7 @@ import { StepEntity } from '../storage/entities/step.entity.js';
 import { appendEvents } from '../storage/event-log.js';
 import type { JsonObject } from '../storage/json-value.js';
 import { PartitionError } from '../partitions/partition-keys.js';
+import { checkRunConfig } from './run-config.js';
 import {
   loadPartitionContext,
   resolveStepTargets,
@@ -30,6 +31,11 @@ export interface RunRequest {
   readonly triggerDetail?: Record<string, unknown>;
   readonly parentRunId?: string;
   readonly idempotencyKey?: string;
+  /**
+   * Run config keyed by asset key (`{ "<asset key>": {...} }`). {@link planRun} validates it;
+   * callers of {@link planSteps} pass a config already validated.
+   */
+  readonly config?: unknown;
 }
 
 /** Raised when a run request selects nothing that can be materialized. */
@@ -59,6 +65,8 @@ export async function planRun(
   const selected = graph.select(request.selection);
   const keys = selected.filter((key) => graph.get(key).kind === 'asset');
   if (keys.length === 0) throw new EmptySelectionError(request.selection, selected.length > 0);
+  // Before the transaction: a refused config writes nothing.
+  const config = await checkRunConfig(graph, keys, request.config);
   try {
     return await dataSource.transaction(async (manager) => {
       // A repeated request finds its run even if the definitions changed since.
@@ -73,7 +81,7 @@ export async function planRun(
           `nothing to run: ${keys.join(', ')} ${keys.length === 1 ? 'has' : 'have'} no partition yet`,
         );
       }
-      return planStepsIn(manager, graph, snapshotId, request, targets, new Map());
+      return planStepsIn(manager, graph, snapshotId, { ...request, config }, targets, new Map());
     });
   } catch (error) {
     // Two processes delivered the same trigger at once: the unique key let one run through.
@@ -153,6 +161,7 @@ export async function planStepsIn(
     trigger: request.trigger,
     triggerDetail: (request.triggerDetail ?? {}) as JsonObject,
     selection: request.selection,
+    config: (request.config ?? null) as JsonObject | null,
     snapshotId,
     parentRunId: request.parentRunId ?? null,
     idempotencyKey: request.idempotencyKey ?? null,

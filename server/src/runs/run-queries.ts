@@ -32,6 +32,8 @@ export interface RunView {
   readonly status: RunEntity['status'];
   readonly trigger: RunEntity['trigger'];
   readonly selection: string;
+  /** The run config given at launch, keyed by asset key; null when none was. */
+  readonly config: Readonly<Record<string, unknown>> | null;
   readonly parentRunId: string | null;
   readonly createdAt: string;
   readonly startedAt: string | null;
@@ -88,6 +90,7 @@ async function toRunViews(manager: EntityManager, runs: RunEntity[]): Promise<Ru
     status: run.status,
     trigger: run.trigger,
     selection: run.selection,
+    config: run.config,
     parentRunId: run.parentRunId,
     createdAt: run.createdAt.toISOString(),
     startedAt: iso(run.startedAt),

@@ -5,6 +5,7 @@ import { RunEntity, type RunTrigger } from '../storage/entities/run.entity.js';
 import { StepEntity } from '../storage/entities/step.entity.js';
 import { planSteps } from './run-planner.js';
 import { stepTargetId } from './partition-plan.js';
+import { checkRunConfig } from './run-config.js';
 
 /** `from-failure`: reuse what succeeded, run the rest. `all`: run every step again. */
 export type ReexecutionMode = 'from-failure' | 'all';
@@ -59,6 +60,8 @@ export async function planReexecution(
   if (missing.length > 0) {
     throw new ReexecutionError(`run ${parentRunId} has assets that are no longer defined: ${missing.join(', ')}`);
   }
+  // The parent's config, checked against the schemas as they are now (they may have changed).
+  const config = await checkRunConfig(graph, [...new Set(steps.map((step) => step.assetKey))], parent.config);
   const reuse = new Map<string, string>();
   if (mode === 'from-failure') {
     const succeeded = steps.filter((step) => step.status === 'succeeded');
@@ -90,6 +93,7 @@ export async function planReexecution(
       triggerDetail: { ...options.triggerDetail, parentRunId, mode },
       parentRunId,
       idempotencyKey: options.idempotencyKey,
+      config,
     },
     targets,
     reuse,

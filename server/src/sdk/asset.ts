@@ -13,6 +13,7 @@ import { validateRetryPolicy } from './retry-validation.js';
 import { freshnessProblem, type FreshnessPolicy } from './freshness.js';
 import type { ObservationInput, SourceAsset } from './source-asset.js';
 import { partitionsProblem, type PartitionsDefinition } from './partitions.js';
+import { isConfigSchema, type ConfigOf, type ConfigSchema } from './run-config.js';
 import {
   isMappedDependency,
   mappingProblem,
@@ -88,6 +89,7 @@ export interface AssetSpec<
   D extends DependencyMap,
   Out,
   P extends PartitionsDefinition | undefined = undefined,
+  C extends ConfigSchema | undefined = undefined,
 > extends AssetMetadata {
   /** Upstream assets, by input name: `deps: { orders: rawOrders }`. */
   readonly deps?: D;
@@ -133,10 +135,23 @@ export interface AssetSpec<
    */
   readonly checks?: ReadonlyArray<AssetCheck<StoredOutput<Awaited<Out>>>>;
   /**
+   * The run config the asset accepts, as a Standard Schema (Zod 4, Valibot, ArkType…): given at
+   * launch (`weir materialize <sel> --config '{"<asset key>": {…}}'`, the API, the console's
+   * form), validated before the run is created, stored with the run and handed to every attempt
+   * as `ctx.config`, typed by the schema's output.
+   *
+   * @example
+   * ```ts
+   * config: z.object({ sampleSize: z.number().int().min(1).default(100) }),
+   * materialize: (ctx) => sample(rows, ctx.config.sampleSize),
+   * ```
+   */
+  readonly config?: C;
+  /**
    * Produces the asset's value. Return JSON (stored inline when small), a `Buffer` or a
    * stream (always stored in the object store), or a {@link PayloadRef} from `ctx.store.write`.
    */
-  readonly materialize: (ctx: AssetContext, inputs: InputsOf<D, IsPartitioned<P>>) => Out | Promise<Out>;
+  readonly materialize: (ctx: AssetContext<ConfigOf<C>>, inputs: InputsOf<D, IsPartitioned<P>>) => Out | Promise<Out>;
 }
 
 /**
@@ -163,11 +178,13 @@ export interface Asset<Out = unknown, Partitioned extends boolean = boolean> {
   readonly partitions: PartitionsDefinition | undefined;
   /** Data-quality checks, in the order they run. */
   readonly checks: readonly AssetCheck<never>[];
+  /** The run config schema (`ctx.config`), or `undefined` when the asset takes none. */
+  readonly config: ConfigSchema | undefined;
   /** Dependencies by input name, as given. */
   readonly deps: Readonly<Record<string, Dependency>>;
   /** `file:line` of the `asset(...)` call, used in error messages. */
   readonly definedAt: string;
-  readonly materialize: (ctx: AssetContext, inputs: never) => unknown;
+  readonly materialize: (ctx: AssetContext<unknown>, inputs: never) => unknown;
   /** Type-only marker carrying the output type; never set at run time. */
   readonly __output?: Out;
   /** Type-only marker: whether the asset is partitioned; never set at run time. */
@@ -203,7 +220,8 @@ export function asset<
   const D extends DependencyMap = Record<never, never>,
   Out = unknown,
   P extends PartitionsDefinition | undefined = undefined,
->(spec: AssetSpec<D, Out, P>): Asset<Awaited<Out>, IsPartitioned<P>> {
+  C extends ConfigSchema | undefined = undefined,
+>(spec: AssetSpec<D, Out, P, C>): Asset<Awaited<Out>, IsPartitioned<P>> {
   const definedAt = callerLocation();
   assertValidKey(spec.key, definedAt);
   const culprit = [{ key: spec.key, definedAt }];
@@ -249,6 +267,12 @@ export function asset<
   const checks = spec.checks ?? [];
   const checkProblem = checksProblem(checks);
   if (checkProblem) throw new AssetDefinitionError(`asset '${spec.key}' has invalid checks: ${checkProblem}`, culprit);
+  if (spec.config !== undefined && !isConfigSchema(spec.config)) {
+    throw new AssetDefinitionError(
+      `asset '${spec.key}' has a config that is not a Standard Schema: use e.g. z.object({...}) from zod 4`,
+      culprit,
+    );
+  }
   return Object.freeze({
     kind: 'asset' as const,
     key: spec.key,
@@ -265,6 +289,7 @@ export function asset<
     freshness: spec.freshness,
     partitions: spec.partitions,
     checks: Object.freeze([...(checks as readonly AssetCheck<never>[])]),
+    config: spec.config,
     deps: Object.freeze({ ...deps }),
     definedAt,
     materialize: spec.materialize as Asset['materialize'],

@@ -30,8 +30,11 @@ export interface AssetStore {
   open(ref: PayloadRef): Promise<Readable>;
 }
 
-/** What `materialize` receives besides its inputs. */
-export interface AssetContext {
+/**
+ * What `materialize` receives besides its inputs; `Config` is the type of
+ * {@link AssetContext.config} (`undefined` for an asset without a config schema).
+ */
+export interface AssetContext<Config = undefined> {
   /** Key of the asset being materialized. */
   readonly assetKey: string;
   /** Id of the run this step belongs to. */
@@ -50,6 +53,12 @@ export interface AssetContext {
   readonly signal: AbortSignal;
   /** The object store, for outputs that an asset writes itself. */
   readonly store: AssetStore;
+  /**
+   * The run config for this asset, as its `config` schema parsed it (defaults filled in);
+   * `undefined` when the asset declares no schema. The same for every attempt of the run and
+   * for its re-executions.
+   */
+  readonly config: Config;
   /**
    * The state passed to the most recent {@link AssetContext.checkpoint} of an earlier attempt
    * of this step, read back from storage (so it went through JSON: a `Date` is now a string).

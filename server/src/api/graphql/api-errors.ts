@@ -25,6 +25,7 @@ const CODE_BY_ERROR_NAME: Readonly<Record<string, ApiErrorCode>> = {
   AssetDefinitionError: 'BAD_USER_INPUT',
   ConfigError: 'BAD_USER_INPUT',
   PartitionError: 'BAD_USER_INPUT',
+  RunConfigError: 'BAD_USER_INPUT',
   ReexecutionError: 'CONFLICT',
   BackfillRetryError: 'CONFLICT',
   CancellationError: 'CONFLICT',

@@ -21,6 +21,7 @@ import { createRequestLoaders } from './request-loaders.js';
 import { assetFieldResolvers, assetQueryResolvers } from './resolvers/asset-resolvers.js';
 import { backfillFieldResolvers, miscQueryResolvers } from './resolvers/misc-query-resolvers.js';
 import { mutationResolvers } from './resolvers/mutation-resolvers.js';
+import { runConfigQueryResolvers } from './resolvers/run-config-resolvers.js';
 import {
   checkpointFieldResolvers,
   materializationFieldResolvers,
@@ -117,7 +118,7 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
       DateTime: DateTimeScalar,
       JSON: JsonScalar,
       ...enumResolvers,
-      Query: { ...assetQueryResolvers, ...runQueryResolvers, ...miscQueryResolvers },
+      Query: { ...assetQueryResolvers, ...runQueryResolvers, ...miscQueryResolvers, ...runConfigQueryResolvers },
       Mutation: mutationResolvers,
       Subscription: subscriptionResolvers,
       Asset: assetFieldResolvers,

@@ -309,6 +309,8 @@ export const typeDefs = /* GraphQL */ `
     status: RunStatus!
     trigger: RunTrigger!
     triggerDetail: JSON!
+    "The run config given at launch, keyed by asset key; null when none was."
+    config: JSON
     selection: String!
     parentRunId: String
     "The backfill this run belongs to, if any."
@@ -480,11 +482,20 @@ export const typeDefs = /* GraphQL */ `
     backfill(id: String!): Backfill!
     "Admin only."
     apiTokens: [ApiToken!]!
+    "The assets of the selection that declare a run config schema (in run order), for a launch form."
+    runConfigSchemas(selection: String!): [AssetConfigSchema!]!
+  }
+
+  "An asset's run config schema."
+  type AssetConfigSchema {
+    assetKey: String!
+    "JSON Schema (draft 2020-12) of the config the asset accepts; null when its schema library cannot describe it (give raw JSON then)."
+    jsonSchema: JSON
   }
 
   type Mutation {
-    "Operator. Partitions: explicit keys or a range (not both)."
-    materialize(selection: String!, partitions: [String!], partitionRange: PartitionRange): Run!
+    "Operator. Partitions: explicit keys or a range (not both). Config: run config keyed by asset key (one object per asset that declares a config schema), validated against each asset's schema before the run is created (BAD_USER_INPUT naming the asset and field)."
+    materialize(selection: String!, partitions: [String!], partitionRange: PartitionRange, config: JSON): Run!
     "Operator."
     backfill(
       selection: String!

@@ -4,6 +4,7 @@ export interface RunRow {
   readonly status: string;
   readonly trigger: string;
   readonly triggerDetail: unknown;
+  readonly config: unknown;
   readonly selection: string;
   readonly parentRunId: string | null;
   readonly createdAt: Date;
@@ -13,7 +14,7 @@ export interface RunRow {
   readonly cursorAt: string;
 }
 
-export const RUN_COLUMNS = `r.id, r.status, r.trigger, r.trigger_detail, r.selection, r.parent_run_id,
+export const RUN_COLUMNS = `r.id, r.status, r.trigger, r.trigger_detail, r.config, r.selection, r.parent_run_id,
   r.created_at, r.created_at::text AS cursor_at, r.started_at, r.ended_at`;
 
 export interface RawRunRow {
@@ -21,6 +22,7 @@ export interface RawRunRow {
   status: string;
   trigger: string;
   trigger_detail: unknown;
+  config: unknown;
   selection: string;
   parent_run_id: string | null;
   created_at: Date | string;
@@ -37,6 +39,7 @@ export function toRunRow(raw: RawRunRow): RunRow {
     status: raw.status,
     trigger: raw.trigger,
     triggerDetail: raw.trigger_detail ?? {},
+    config: raw.config ?? null,
     selection: raw.selection,
     parentRunId: raw.parent_run_id,
     createdAt: new Date(raw.created_at),

@@ -18,6 +18,7 @@ import { ProgressBar } from '../render/progress-bar.js';
 import { renderTable } from '../render/table.js';
 import type { WeirClient } from '../weir-client.js';
 import { addPartitionOptions, requestedPartitions, type PartitionFlags } from '../partition-options.js';
+import { readConfigOption } from '../config-option.js';
 
 /** Polls a run until it ends, feeding the progress display. */
 export async function followRun(client: WeirClient, runId: string, onUpdate: (run: RunView) => void): Promise<RunView> {
@@ -59,18 +60,27 @@ export function registerMaterialize(program: Command): void {
         "assets to run: key, +key (with upstream), key+ (with downstream), group:name, tag:name, '*' (all); comma-separated terms combine",
       ),
   )
+    .option(
+      '--config <json|file>',
+      'run config keyed by asset key, inline or a JSON file: \'{"silver/orders": {"sampleSize": 10}}\' (checked against the assets\' schemas before the run is created; exit code 2 if refused)',
+    )
     .option('--json', 'print the final run as JSON instead of a table')
     .option('--no-wait', 'print the run id and return at once (needs a running `weir dev`)')
     .addHelpText(
       'after',
-      "\nExamples:\n  weir materialize '*'\n  weir materialize +gold/daily_revenue\n  weir materialize 'group:silver,bronze/orders+'\n  weir materialize gold/daily_orders --from 2025-06-01 --to 2025-06-07",
+      "\nExamples:\n  weir materialize '*'\n  weir materialize +gold/daily_revenue\n  weir materialize 'group:silver,bronze/orders+'\n  weir materialize gold/daily_orders --from 2025-06-01 --to 2025-06-07\n  weir materialize silver/orders --config '{\"silver/orders\": {\"sampleSize\": 10}}'",
     )
     .action(
-      async (selection: string, options: PartitionFlags & { json?: boolean; wait: boolean }, command: Command) => {
+      async (
+        selection: string,
+        options: PartitionFlags & { json?: boolean; wait: boolean; config?: string },
+        command: Command,
+      ) => {
         const partitions = requestedPartitions(options);
+        const config = readConfigOption(options.config);
         const client = await connect(configFor(command), 'materialize', { withEngine: true });
         try {
-          const run = await client.requestRun(selection, partitions);
+          const run = await client.requestRun(selection, partitions, config);
           if (!options.wait && client.mode === 'remote') {
             process.stdout.write(`${run.id}\n`);
             return;

@@ -3,6 +3,8 @@ import type { ObjectStore } from '../../io/object-store.port.js';
 import type { AnyAsset } from '../../sdk/asset.js';
 import type { AssetContext, AssetStore, MetadataValue } from '../../sdk/context.js';
 import type { Sensor } from '../../sdk/sensor.js';
+import { parseAssetConfig } from '../../sdk/run-config.js';
+import { NonRetryableError } from '../../sdk/retry.js';
 import { isNonRetryable, resolveRetryPolicy } from '../../runs/retry-policy.js';
 import { runChecks } from '../check-runner.js';
 import { serializeCheckpointState } from '../checkpoint-state.js';
@@ -29,7 +31,8 @@ export async function runStepInIsolate(
 ): Promise<StepTaskResult> {
   try {
     const metadata: Record<string, MetadataValue> = {};
-    const ctx = stepContext(task, store, channel, metadata);
+    const config = await isolateConfig(task, definition);
+    const ctx = stepContext(task, store, channel, metadata, config);
     const inputs = await decodeInputs(task.inputs, store);
     const value = await definition.materialize(ctx, inputs as never);
     const output = await encodeOutput(value, { store, keyPrefix: task.keyPrefix, inlineLimit: task.inlineLimit });
@@ -61,7 +64,8 @@ function stepContext(
   store: ObjectStore,
   channel: IsolateChannel,
   metadata: Record<string, MetadataValue>,
-): AssetContext {
+  config: unknown,
+): AssetContext<unknown> {
   const assetStore: AssetStore = {
     write: (name, body, options) => writeAssetFile(store, task.keyPrefix, name, body, options?.contentType),
     open: (ref) => store.open(ref),
@@ -76,6 +80,7 @@ function stepContext(
     log: channel.log,
     signal: channel.signal,
     store: assetStore,
+    config,
     resume: task.resume,
     checkpoint(state: unknown): Promise<void> {
       let json: string;
@@ -95,6 +100,21 @@ function stepContext(
       }
     },
   };
+}
+
+/**
+ * The asset's config as its schema parses it. The engine validated the stored config when it
+ * planned the run; it is parsed again here because only the isolate may hand user code the
+ * schema's output (transforms, defaults), and because the definitions may have been reloaded
+ * since. Another attempt would parse the same value the same way, so a failure is final.
+ */
+async function isolateConfig(task: StepRequest, definition: AnyAsset): Promise<unknown> {
+  if (!definition.config) return undefined;
+  try {
+    return Object.freeze(await parseAssetConfig(task.assetKey, definition.config, task.config));
+  } catch (error) {
+    throw new NonRetryableError((error as Error).message);
+  }
 }
 
 async function decodeInputs(

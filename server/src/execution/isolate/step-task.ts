@@ -59,6 +59,8 @@ export interface StepTask {
   readonly inputs: Readonly<Record<string, InputDescriptor>>;
   /** What an earlier attempt checkpointed (`ctx.resume`). */
   readonly resume: unknown;
+  /** This asset's entry of the run's config, as stored (`undefined`: none given); parsed into `ctx.config`. */
+  readonly config: unknown;
   /** The isolate's end of the attempt's channel (logs, checkpoints, abort, the result). */
   readonly port: MessagePort;
 }

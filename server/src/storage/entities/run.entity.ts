@@ -27,6 +27,10 @@ export class RunEntity {
   @Column({ type: 'text' })
   selection!: string;
 
+  /** The run config as given at launch, keyed by asset key (see runs/run-config.ts); null when none was. */
+  @Column({ type: 'jsonb', nullable: true })
+  config!: JsonObject | null;
+
   @Column({ type: 'uuid', name: 'snapshot_id' })
   snapshotId!: string;
 

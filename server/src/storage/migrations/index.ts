@@ -8,6 +8,7 @@ import { ApiTokens1763727000000 } from './1763727000000-api-tokens.js';
 import { ApiReadIndexes1763727100000 } from './1763727100000-api-read-indexes.js';
 import { BackfillRetries1763727200000 } from './1763727200000-backfill-retries.js';
 import { SixtyFourBitSizes1763727300000 } from './1763727300000-sixty-four-bit-sizes.js';
+import { RunConfig1765100000000 } from './1765100000000-run-config.js';
 
 /** Every migration, oldest first. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ApiReadIndexes1763727100000,
   BackfillRetries1763727200000,
   SixtyFourBitSizes1763727300000,
+  RunConfig1765100000000,
 ];

@@ -49,13 +49,19 @@ function partitionsArgument(args: {
 export const mutationResolvers = {
   materialize: async (
     _: unknown,
-    args: { selection: string; partitions?: string[]; partitionRange?: { from: string; to: string } },
+    args: {
+      selection: string;
+      partitions?: string[];
+      partitionRange?: { from: string; to: string };
+      config?: unknown;
+    },
     ctx: GraphQLContext,
   ) => {
     requireRole(ctx, 'operator', 'materialize');
     const run = await ctx.services.engine.requestRun({
       selection: selectionArgument(args.selection),
       partitions: partitionsArgument(args),
+      config: args.config ?? undefined,
       trigger: 'manual',
     });
     ctx.services.feed.wake();
