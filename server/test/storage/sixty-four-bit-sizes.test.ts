@@ -3,8 +3,9 @@ import { openDatabase, type OpenedDatabase } from '../../src/storage/data-source
 import { AttemptEntity } from '../../src/storage/entities/attempt.entity.js';
 import { MaterializationEntity } from '../../src/storage/entities/materialization.entity.js';
 import { MIGRATIONS } from '../../src/storage/migrations/index.js';
+import { SixtyFourBitSizes1763727300000 } from '../../src/storage/migrations/1763727300000-sixty-four-bit-sizes.js';
 import { persistentTarget, STORAGE_BACKENDS, type StorageBackend } from '../support/databases.js';
-import { insertRunWithStep, newAttempt, newMaterialization } from '../support/storage-fixtures.js';
+import { insertRunWithStep, newAttempt, newMaterialization, newRun, newStep } from '../support/storage-fixtures.js';
 
 const THREE_GB = 3_000_000_000;
 const INT32_MAX = 2 ** 31 - 1;
@@ -17,10 +18,23 @@ describe.each(STORAGE_BACKENDS)('64-bit sizes on %s', (backend: StorageBackend) 
       const old = await openDatabase(target);
       let ids: { materializationId: string; attemptId: string };
       try {
-        await old.dataSource.undoLastMigration({ transaction: 'each' });
+        // Later migrations are undone too: the widening is not necessarily the newest.
+        const widening = MIGRATIONS.findIndex((migration) => migration === SixtyFourBitSizes1763727300000);
+        for (let i = MIGRATIONS.length - 1; i >= widening; i--) {
+          await old.dataSource.undoLastMigration({ transaction: 'each' });
+        }
         expect(await columnTypes(old)).toEqual({ output_size: 'integer', retry_delay_ms: 'integer' });
         ids = await old.dataSource.transaction(async (m) => {
-          const { step } = await insertRunWithStep(m);
+          // The run is written by hand: the entity now has columns (config) this old schema lacks.
+          const run = newRun();
+          await m.query(`INSERT INTO runs (id, status, trigger, selection, snapshot_id) VALUES ($1, $2, $3, $4, $5)`, [
+            run.id,
+            run.status,
+            run.trigger,
+            run.selection,
+            run.snapshotId,
+          ]);
+          const step = await m.save(newStep(run.id));
           const attempt = await m.save(newAttempt(step, { status: 'failed', retryDelayMs: INT32_MAX }));
           const materialization = await m.save(newMaterialization(step, attempt, { outputSize: INT32_MAX }));
           return { materializationId: materialization.id, attemptId: attempt.id };
