@@ -74,6 +74,7 @@ export { deadline, maxLag, type DeadlinePolicy, type FreshnessPolicy, type MaxLa
 export { sensor, type Sensor, type SensorContext, type SensorResult } from './sdk/sensor.js';
 export { sourceAsset, type SourceAsset, type ObservationInput } from './sdk/source-asset.js';
 export type { AssetContext, AssetLogger, AssetStore, LogFields, MetadataValue, PayloadBody } from './sdk/context.js';
+export { ExternalProcessError, type ExecOptions, type ExecResult, type ReportedCheck } from './sdk/exec.js';
 export { isPayloadRef, type PayloadRef } from './sdk/payload-ref.js';
 export { NonRetryableError, type RetryPolicySpec } from './sdk/retry.js';
 export { AssetDefinitionError, type Culprit } from './sdk/definition-error.js';

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { PayloadRef } from './payload-ref.js';
+import type { ExecOptions, ExecResult } from './exec.js';
 
 /** Extra fields on a log line; values must be JSON-serializable. */
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -103,4 +104,35 @@ export interface AssetContext<Config = undefined> {
    * Later calls add to and override earlier ones.
    */
   metadata(values: Readonly<Record<string, MetadataValue>>): void;
+  /**
+   * Runs an external program — a Python script, `dbt run`, `spark-submit` — and waits for it.
+   * No shell is involved: `command` is the program, `args` its arguments.
+   *
+   * - Its environment is the isolate's plus `WEIR_RUN_ID`, `WEIR_STEP_ID`, `WEIR_ATTEMPT_ID`,
+   *   `WEIR_ATTEMPT_NUMBER`, `WEIR_ASSET_KEY`, `WEIR_PARTITION` (when partitioned), `WEIR_CONFIG`
+   *   (the run config as JSON, when there is one) and `options.env`.
+   * - Each line it writes to stdout or stderr becomes a line of the run's log as it comes
+   *   (stderr lines carry `{ stream: 'stderr' }`).
+   * - It may report metadata, checks, log lines and progress with one JSON object per line on
+   *   file descriptor 3 (the protocol in the README; `plugins/weir-pipes-python` speaks it):
+   *   metadata joins this materialization's, checks are recorded with its check results
+   *   (a failed `error` check fails the step, as declared checks do).
+   * - When `ctx.signal` aborts (cancel, timeout) the process and every process it started get
+   *   `SIGTERM`, then `SIGKILL` after `options.killGraceMs`.
+   *
+   * @example Run a Python script and return what it reported
+   * ```ts
+   * export const orders = asset({
+   *   key: 'silver/orders',
+   *   materialize: async (ctx) => {
+   *     const { metadata } = await ctx.exec('python3', ['scripts/orders.py'], { env: { DAY: ctx.partition } });
+   *     return { rows: metadata.rows };
+   *   },
+   * });
+   * ```
+   * @returns once the process exited with code 0: the metadata and checks it reported.
+   * @throws ExternalProcessError when it exits with another code or a signal, or cannot be
+   *   started; the message names the command, the exit code and ends with its last stderr lines.
+   */
+  exec(command: string, args?: readonly string[], options?: ExecOptions): Promise<ExecResult>;
 }

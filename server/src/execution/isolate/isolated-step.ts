@@ -8,6 +8,7 @@ import { NonRetryableError } from '../../sdk/retry.js';
 import { isNonRetryable, resolveRetryPolicy } from '../../runs/retry-policy.js';
 import { runChecks } from '../check-runner.js';
 import { serializeCheckpointState } from '../checkpoint-state.js';
+import { stepExec, type ExecReports } from '../external/step-exec.js';
 import type { IsolateChannel } from './isolate-channel.js';
 import {
   serializeError,
@@ -32,12 +33,14 @@ export async function runStepInIsolate(
   try {
     const metadata: Record<string, MetadataValue> = {};
     const config = await isolateConfig(task, definition);
-    const ctx = stepContext(task, store, channel, metadata, config);
+    const reports: ExecReports = { metadata, checks: [] };
+    const ctx = stepContext(task, store, channel, reports, config);
     const inputs = await decodeInputs(task.inputs, store);
     const value = await definition.materialize(ctx, inputs as never);
     const output = await encodeOutput(value, { store, keyPrefix: task.keyPrefix, inlineLimit: task.inlineLimit });
     // On the output as stored, before anything commits, so results commit with it.
-    const checks = await runChecks(definition.checks, ctx, output, store);
+    // Checks reported by external processes (ctx.exec) first, in the order they were reported.
+    const checks = [...reports.checks, ...(await runChecks(definition.checks, ctx, output, store))];
     return { ok: true, output, metadata, checks };
   } catch (error) {
     return { ok: false, error: serializeError(error, isNonRetryable(error, resolveRetryPolicy(definition.retry, {}))) };
@@ -63,14 +66,15 @@ function stepContext(
   task: StepRequest,
   store: ObjectStore,
   channel: IsolateChannel,
-  metadata: Record<string, MetadataValue>,
+  reports: ExecReports,
   config: unknown,
 ): AssetContext<unknown> {
+  const { metadata } = reports;
   const assetStore: AssetStore = {
     write: (name, body, options) => writeAssetFile(store, task.keyPrefix, name, body, options?.contentType),
     open: (ref) => store.open(ref),
   };
-  return {
+  const ctx: AssetContext = {
     assetKey: task.assetKey,
     runId: task.runId,
     stepId: task.stepId,
@@ -99,7 +103,9 @@ function stepContext(
         metadata[key] = value;
       }
     },
+    exec: stepExec(() => ctx, reports),
   };
+  return ctx;
 }
 
 /**
