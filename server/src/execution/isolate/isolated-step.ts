@@ -74,7 +74,7 @@ function stepContext(
     write: (name, body, options) => writeAssetFile(store, task.keyPrefix, name, body, options?.contentType),
     open: (ref) => store.open(ref),
   };
-  const ctx: AssetContext = {
+  const ctx: AssetContext<unknown> = {
     assetKey: task.assetKey,
     runId: task.runId,
     stepId: task.stepId,
