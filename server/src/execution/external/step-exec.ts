@@ -14,7 +14,7 @@ export interface ExecReports {
  * `ctx.exec` for a step's context. `context` is read when a process starts, not when the context
  * is built, so fields added to the context later (the run config) reach the process too.
  */
-export function stepExec(context: () => AssetContext, reports: ExecReports): AssetContext['exec'] {
+export function stepExec(context: () => AssetContext<unknown>, reports: ExecReports): AssetContext['exec'] {
   return (command, args, options) => {
     const ctx = context();
     // `config` exists on contexts of assets with run config; read it without depending on its type.
