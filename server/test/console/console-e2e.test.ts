@@ -1,17 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleDirectory } from '../../src/api/console-assets.js';
-import { createPostgresDatabase, dropPostgresDatabase } from '../support/databases.js';
-import { killHard, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
+import { openConsoleBrowser, type ConsoleBrowser } from '../support/console-browser.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 /** Screenshots of every step, kept after the run (CI artifacts). */
 const ARTIFACTS = fileURLToPath(new URL('../.artifacts/console-e2e/', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 
 // The console as an on-call engineer uses it, against a real `weir dev` on PostgreSQL with the
 // example project: sign in, lineage, click a node, materialize it and watch its status change
@@ -19,62 +15,26 @@ const CHROMIUM = '/usr/bin/chromium';
 // freshness board after a breach. Any browser console error fails the test, and so does any
 // Content-Security-Policy violation: every page runs under the server's CSP.
 describe('the console in headless Chromium against weir dev on PostgreSQL', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-console-e2e-'));
-  const dataDir = join(dir, '.weir');
-  let databaseUrl: string;
-  let dev: WeirProcess | undefined;
-  let browser: Browser | undefined;
+  let session: ConsoleBrowser;
   let page: Page;
   let base: string;
   let adminToken: string;
-  const consoleErrors: string[] = [];
+  let dataDir: string;
   let shot = 0;
-  const screenshot = async (name: string) => {
-    await page.screenshot({ path: join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
+  const screenshot = (name: string) => session.screenshot(`${String(++shot).padStart(2, '0')}-${name}`);
 
   beforeAll(async () => {
-    expect(existsSync(join(consoleDirectory(), 'index.html')), 'the console is built (npm run build)').toBe(true);
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    databaseUrl = await createPostgresDatabase();
-    dev = spawnWeir(
-      ['dev', '--port', '0', '--no-watch'],
-      { WEIR_DATA_DIR: dataDir, WEIR_DATABASE_URL: databaseUrl },
-      REPO,
-    );
-    base = await waitForApi(dataDir, dev);
-    adminToken = /admin API token \(shown once, store it now\): (weir_\S+)/.exec(dev.output())![1]!;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    session = await openConsoleBrowser({
+      name: 'console-e2e',
+      artifacts: ARTIFACTS,
+      cwd: REPO,
+      viewport: { width: 1440, height: 900 },
     });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    // Chromium logs most refusals itself; the event also catches those it reports only there.
-    await context.addInitScript(() => {
-      // The violation event bubbles from the document to the window (no DOM types here).
-      const window = globalThis as unknown as {
-        addEventListener(
-          type: string,
-          listener: (event: { violatedDirective: string; blockedURI: string }) => void,
-        ): void;
-      };
-      window.addEventListener('securitypolicyviolation', (event) =>
-        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`),
-      );
-    });
-    page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+    ({ page, base, adminToken, dataDir } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (dev && dev.child.exitCode === null) await killHard(dev);
-    if (databaseUrl) await dropPostgresDatabase(databaseUrl);
-    rmSync(dir, { recursive: true, force: true });
+    await session?.close();
   });
 
   /** Where a lineage node is on the page, from the Cytoscape instance the page exposes. */
@@ -220,6 +180,6 @@ describe('the console in headless Chromium against weir dev on PostgreSQL', () =
   }, 60_000);
 
   it('logged no error in the browser console', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(session.consoleErrors).toEqual([]);
   });
 });
