@@ -1,25 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import type { AnyAsset } from 'weir';
 import { materializeForTest } from 'weir/testing';
-import { rawCustomers } from '../../../assets/bronze.js';
-import type { RawCustomer } from '../../../assets/data/schema.js';
-import { dailyOrders } from '../../../assets/gold.js';
-import { customers } from '../../../assets/silver.js';
+
+// Imported by URL: the example project is outside the server's TypeScript program (its rootDir).
+const project = (await import(new URL('../../../assets/index.ts', import.meta.url).href)) as Record<string, AnyAsset>;
+const { rawCustomers, customers, dailyOrders } = project as {
+  rawCustomers: AnyAsset;
+  customers: AnyAsset;
+  dailyOrders: AnyAsset;
+};
+
+type Customer = { customerId: string; fullName: string; email: string };
 
 // The example project's assets under the testing helper users get (`weir/testing`), the way a
 // project's own suite would test them: in memory, no server, no database.
 describe('the example project under materializeForTest', () => {
-  const version = (email: string, updatedAt: string): RawCustomer =>
-    ({
-      customerId: 'c1',
-      firstName: 'Ada',
-      lastName: 'Lovelace',
-      email,
-      country: 'GB',
-      segment: 'consumer',
-      marketingOptIn: true,
-      signedUpAt: '2025-01-01T00:00:00Z',
-      updatedAt,
-    }) as RawCustomer;
+  const version = (email: string, updatedAt: string) => ({
+    customerId: 'c1',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email,
+    country: 'GB',
+    segment: 'consumer',
+    marketingOptIn: true,
+    signedUpAt: '2025-01-01T00:00:00Z',
+    updatedAt,
+  });
 
   it('silver/customers keeps the newest version of a customer and cleans its email', async () => {
     const run = await materializeForTest([customers], {
@@ -39,8 +45,8 @@ describe('the example project under materializeForTest', () => {
 
   it('bronze/customers feeds silver/customers in one run, and its checks pass', async () => {
     const run = await materializeForTest([customers, rawCustomers]);
-    const raw = run.of(rawCustomers).value;
-    const clean = run.of(customers).value;
+    const raw = run.of(rawCustomers).value as unknown[];
+    const clean = run.of(customers).value as Customer[];
     expect(raw.length).toBeGreaterThan(clean.length);
     expect(new Set(clean.map((c) => c.customerId)).size).toBe(clean.length);
     expect(run.of(customers).checks.every((check) => check.passed)).toBe(true);
