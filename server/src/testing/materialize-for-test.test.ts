@@ -159,6 +159,12 @@ describe('materializeForTest', () => {
         check('soft', (_ctx, _rows: number[]) => false, { severity: 'warn' }),
       ],
     });
-    await expect(materializeForTest([empty])).rejects.toThrow("asset 'test/empty': check 'not empty' failed: no rows");
+    const error = (await materializeForTest([empty]).catch((caught: unknown) => caught)) as MaterializeForTestError;
+    expect(error.message).toBe("asset 'test/empty': check 'not empty' failed: no rows");
+    expect(error.result?.value).toEqual([]);
+    expect(error.result?.checks.map((c) => [c.name, c.passed])).toEqual([
+      ['not empty', false],
+      ['soft', false],
+    ]);
   });
 });

@@ -113,9 +113,7 @@ export async function materializeForTest(
       const failed = checks.filter((check) => !check.passed && check.severity === 'error');
       if (failed.length > 0) {
         const why = failed.map((check) => `check '${check.name}' failed${check.message ? `: ${check.message}` : ''}`);
-        throw Object.assign(new MaterializeForTestError(`asset '${asset.key}': ${why.join('; ')}`, asset.key), {
-          result,
-        });
+        throw new MaterializeForTestError(`asset '${asset.key}': ${why.join('; ')}`, asset.key, { result });
       }
     }
   } finally {

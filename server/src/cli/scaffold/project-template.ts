@@ -45,7 +45,7 @@ export * from './orders.js';
     'test/orders.test.ts': ORDERS_TEST,
     'README.md': `# ${name}
 
-A [Weir](https://github.com/) asset project.
+A Weir asset project: assets in \`assets/\`, their tests in \`test/\`.
 
 \`\`\`sh
 npm install
