@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runWeir, WEIR_BIN } from '../support/weir-process.js';
 
 const PORT = 47411;
+const require = createRequire(import.meta.url);
 
 /** The environment of a user's shell: no WEIR_* settings of the test run leak in. */
 function userEnv(): Record<string, string> {
@@ -51,6 +53,10 @@ describe('weir init', () => {
     const install = await run('npm', ['install', '--offline', '--no-audit', '--no-fund'], dir);
     expect(install.code, install.output).toBe(0);
 
+    // The project's types resolve (weir, weir/testing, Node's) with the TypeScript Weir is built with.
+    const tsc = await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
+    expect(tsc.code, tsc.output).toBe(0);
+
     const graph = await run('npx', ['--offline', 'weir', 'graph'], dir);
     expect(graph.code, graph.output).toBe(0);
     // `defined at` names the user's own file and line, not weir's or a loader's.
@@ -68,7 +74,8 @@ describe('weir init', () => {
     expect(test.output).toMatch(/# fail 0/);
     // materializeForTest leaves no store behind.
     expect(readdirSync(tmpdir()).filter((name) => name.startsWith('weir-test-')).length).toBeLessThanOrEqual(before);
-  });
+    // Six tools in a row (npm, tsc, three CLI starts, a test run): slow on a busy 2-core machine.
+  }, 300_000);
 
   it('starts with npx weir dev in the new project', async () => {
     const child = spawn('npx', ['--offline', 'weir', 'dev', '--port', String(PORT), '--no-watch'], {
@@ -95,7 +102,7 @@ describe('weir init', () => {
       if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     }
-  });
+  }, 120_000);
 
   it('refuses a folder that is not empty, naming it, with exit code 2', async () => {
     const busy = join(parent, 'busy');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { CliError } from '../weir-client.js';
 import { bold, green } from '../render/format.js';
@@ -20,7 +21,11 @@ export function registerInit(program: Command): void {
           throw new CliError(`${target} is not empty: choose a new or empty folder, or pass --force`);
         }
       }
-      const files = projectFiles(packageName(target), `file:${weirPackageDir()}`);
+      const weirDir = weirPackageDir();
+      const files = projectFiles(packageName(target), {
+        weirDependency: `file:${weirDir}`,
+        typeRoot: nodeTypesRoot(weirDir),
+      });
       for (const [path, content] of Object.entries(files)) {
         const file = join(target, path);
         mkdirSync(dirname(file), { recursive: true });
@@ -41,4 +46,13 @@ function packageName(target: string): string {
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[._-]+|-+$/g, '');
   return name || 'weir-project';
+}
+
+/** The `@types` folder from which the weir installation resolves `@types/node`, if it does. */
+function nodeTypesRoot(weirDir: string): string | undefined {
+  try {
+    return dirname(dirname(createRequire(join(weirDir, 'package.json')).resolve('@types/node/package.json')));
+  } catch {
+    return undefined;
+  }
 }

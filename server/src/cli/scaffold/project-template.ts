@@ -1,9 +1,16 @@
-/**
- * The files `weir init` writes, by path inside the new project. `weirDependency` is what the
- * project's package.json depends on for `weir` (a `file:` path to the installation that ran
- * `weir init`, until Weir is published).
- */
-export function projectFiles(name: string, weirDependency: string): Record<string, string> {
+/** Where the new project gets what it depends on. */
+export interface ProjectSources {
+  /** What package.json depends on for `weir`: a `file:` path to the installation that ran `weir init`. */
+  readonly weirDependency: string;
+  /**
+   * The folder holding `@types/node` beside that installation, if any: the project's tsconfig
+   * reads Node's types from there, since they cannot be installed without a registry.
+   */
+  readonly typeRoot: string | undefined;
+}
+
+/** The files `weir init` writes, by path inside the new project. */
+export function projectFiles(name: string, { weirDependency, typeRoot }: ProjectSources): Record<string, string> {
   return {
     'package.json': `${JSON.stringify(
       {
@@ -32,6 +39,8 @@ export function projectFiles(name: string, weirDependency: string): Record<strin
           noUncheckedIndexedAccess: true,
           skipLibCheck: true,
           noEmit: true,
+          types: ['node'],
+          ...(typeRoot ? { typeRoots: [typeRoot] } : {}),
         },
         include: ['assets', 'test'],
       },
