@@ -5,6 +5,7 @@ import { registerDev } from './commands/dev.command.js';
 import { registerFreshness } from './commands/freshness.command.js';
 import { registerGc } from './commands/gc.command.js';
 import { registerGraph } from './commands/graph.command.js';
+import { registerInit } from './commands/init.command.js';
 import { registerLogs } from './commands/logs.command.js';
 import { registerMaterialize } from './commands/materialize.command.js';
 import { registerPartitions } from './commands/partitions.command.js';
@@ -12,6 +13,7 @@ import { registerRuns } from './commands/runs.command.js';
 import { registerReport } from './commands/report.command.js';
 import { registerCancel, registerReexecute } from './commands/run-control.command.js';
 import { registerServer } from './commands/server.command.js';
+import { registerTest } from './commands/test.command.js';
 import { registerToken } from './commands/token.command.js';
 import { registerWorker } from './commands/worker.command.js';
 import { red } from './render/format.js';
@@ -46,6 +48,7 @@ export function buildProgram(): Command {
       'after',
       '\nConfiguration comes from WEIR_* environment variables; flags override them. See the README for the list.',
     );
+  registerInit(program);
   registerDev(program);
   registerServer(program);
   registerWorker(program);
@@ -61,6 +64,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerToken(program);
   registerGc(program);
+  registerTest(program);
   return program;
 }
 

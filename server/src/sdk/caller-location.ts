@@ -5,18 +5,24 @@ const SDK_DIR = fileURLToPath(new URL('.', import.meta.url));
 // Frames may name the compiled file (dist/src/sdk) or, through source maps, its source
 // (src/sdk): both are the SDK, never the user's definition.
 const PACKAGE_ROOT = SDK_DIR.replace(/(dist\/)?src\/sdk\/$/, '');
-const SDK_DIRS = [`${PACKAGE_ROOT}src/sdk/`, `${PACKAGE_ROOT}dist/src/sdk/`];
-const FRAME = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?$/;
+const WEIR_DIRS = [`${PACKAGE_ROOT}src/`, `${PACKAGE_ROOT}dist/`];
+// The path must open the location (after `at ` or `(`): unanchored, `node:internal/modules/…`
+// matched from its first `/` and showed up as `../../../modules/esm/translators:205`.
+const FRAME = /(?:^at |\()((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?$/;
+// Loaders (tsx) and other packages sit between the user's module and node's internals.
+const NOT_USER = /[\\/]node_modules[\\/]/;
 
 /**
- * `file:line` of the first stack frame outside the SDK: the user's `asset(...)` call.
+ * `file:line` of the first stack frame that is user code (not node internals, weir's own
+ * files or a loader under node_modules): the user's `asset(...)` call, for projects anywhere.
  * Paths are relative to the working directory so messages stay short.
  */
 export function callerLocation(): string {
   const holder: { stack?: string } = {};
   const previousLimit = Error.stackTraceLimit;
   const previousPrepare = Error.prepareStackTrace;
-  Error.stackTraceLimit = 8;
+  // Loader and weir frames come first; enough depth to reach the user's module behind them.
+  Error.stackTraceLimit = 40;
   // Node's own formatting applies source maps (TS line numbers); a hook installed by a test
   // runner or an APM agent may not, so it is set aside while we look.
   (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
@@ -32,7 +38,7 @@ export function callerLocation(): string {
     const match = FRAME.exec(line.trim());
     if (!match) continue;
     const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
-    if (SDK_DIRS.some((dir) => file.startsWith(dir))) continue;
+    if (WEIR_DIRS.some((dir) => file.startsWith(dir)) || NOT_USER.test(file)) continue;
     return `${relative(process.cwd(), file) || file}:${match[2]}`;
   }
   return '<unknown file>';

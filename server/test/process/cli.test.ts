@@ -86,6 +86,8 @@ describe('the weir CLI on its own data directory', () => {
       ['reexecute'],
       ['cancel'],
       ['gc'],
+      ['init'],
+      ['test'],
     ]) {
       const result = await runWeir([...command, '--help'], env);
       expect(result.code, command.join(' ')).toBe(0);
