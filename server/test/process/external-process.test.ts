@@ -129,6 +129,16 @@ describe('external processes (ctx.exec) through weir dev, python3 and the CLI', 
     ]);
   });
 
+  it('a reported check named like a declared one fails the step, naming it', async () => {
+    const { code, run } = await materialize(['exec/clash']);
+    expect(code).toBe(1);
+    const step = run.steps[0]!;
+    expect(step.status).toBe('failed');
+    expect(step.error).toContain(
+      "an external process reported check 'rows positive', which asset 'exec/clash' also declares",
+    );
+  });
+
   it('exit 1 fails the attempt, with the last 20 lines of stderr in the error', async () => {
     const { code, run } = await materialize(['exec/failing']);
     expect(code).toBe(1);
