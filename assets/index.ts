@@ -6,3 +6,4 @@ export * from './gold.js';
 export * from './reports.js';
 export * from './ingest.js';
 export * from './sensors.js';
+export * from './python.js';

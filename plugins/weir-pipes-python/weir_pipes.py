@@ -31,12 +31,14 @@ def _send(message):
 
 
 def context():
-    """The step this process runs for: run_id, step_id, asset_key, partition (or None), config."""
+    """The step this process runs for: run_id, step_id, attempt_id, attempt_number, asset_key,
+    partition (or None) and config (the run config, or None)."""
     raw = os.environ.get("WEIR_CONFIG")
     return {
         "run_id": os.environ.get("WEIR_RUN_ID"),
         "step_id": os.environ.get("WEIR_STEP_ID"),
         "attempt_id": os.environ.get("WEIR_ATTEMPT_ID"),
+        "attempt_number": int(os.environ.get("WEIR_ATTEMPT_NUMBER") or 0) or None,
         "asset_key": os.environ.get("WEIR_ASSET_KEY"),
         "partition": os.environ.get("WEIR_PARTITION") or None,
         "config": json.loads(raw) if raw else None,

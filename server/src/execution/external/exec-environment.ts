@@ -14,8 +14,9 @@ export interface ExecStep {
 }
 
 /**
- * The process's environment: the isolate's (so PATH, credentials and virtualenvs work as in a
- * shell), Weir's variables describing the step and the message pipe, then the caller's `env`.
+ * The process's environment: `PYTHONUNBUFFERED=1`, the isolate's (so PATH, credentials and
+ * virtualenvs work as in a shell), Weir's variables describing the step and the message pipe,
+ * then the caller's `env`.
  * Weir's own are set even when the isolate inherited them (a `weir` started by a step), so a
  * nested process never sees its parent's run.
  */
@@ -24,6 +25,9 @@ export function execEnvironment(
   extra: Readonly<Record<string, string | undefined>> = {},
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
+    // Python buffers stdout in blocks when it is a pipe: its lines would reach the log only at
+    // exit, and be lost if it is killed. The isolate's environment or `env` may say otherwise.
+    PYTHONUNBUFFERED: '1',
     ...process.env,
     WEIR_RUN_ID: step.runId,
     WEIR_STEP_ID: step.stepId,

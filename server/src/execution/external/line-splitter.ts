@@ -32,7 +32,8 @@ export class LineSplitter {
       this.emit(rest.slice(0, newline));
       rest = rest.slice(newline + 1);
     }
-    while (rest.length > MAX_LINE_CHARS) {
+    // A trailing '\r' may be the first half of a '\r\n' still to come: never cut it off alone.
+    while (rest.length > MAX_LINE_CHARS && !(rest.length === MAX_LINE_CHARS + 1 && rest.endsWith('\r'))) {
       this.onLine(rest.slice(0, MAX_LINE_CHARS));
       rest = rest.slice(MAX_LINE_CHARS);
     }

@@ -40,6 +40,14 @@ export async function runStepInIsolate(
     const output = await encodeOutput(value, { store, keyPrefix: task.keyPrefix, inlineLimit: task.inlineLimit });
     // On the output as stored, before anything commits, so results commit with it.
     // Checks reported by external processes (ctx.exec) first, in the order they were reported.
+    const declared = new Set(definition.checks.map((check) => check.name));
+    const clash = reports.checks.find((check) => declared.has(check.name));
+    if (clash) {
+      // One result per check name and materialization: a silent override would hide a verdict.
+      throw new NonRetryableError(
+        `an external process reported check '${clash.name}', which asset '${task.assetKey}' also declares: report it under another name`,
+      );
+    }
     const checks = [...reports.checks, ...(await runChecks(definition.checks, ctx, output, store))];
     return { ok: true, output, metadata, checks };
   } catch (error) {
