@@ -71,6 +71,15 @@ export {
 export { partitionWindow } from './partitions/partition-keys.js';
 export type { TimeWindow } from './partitions/time-partitions.js';
 export { deadline, maxLag, type DeadlinePolicy, type FreshnessPolicy, type MaxLagPolicy } from './sdk/freshness.js';
+export {
+  resource,
+  ResourceRegistry,
+  type Resource,
+  type ResourceInitContext,
+  type ResourceInstances,
+} from './sdk/resource.js';
+export { env, secret, byEnv, type EnvMarker, type ByEnvMarker, type Resolved } from './sdk/resource-config.js';
+export { redactText, redactDeep } from './sdk/redact.js';
 export { sensor, type Sensor, type SensorContext, type SensorResult } from './sdk/sensor.js';
 export { sourceAsset, type SourceAsset, type ObservationInput } from './sdk/source-asset.js';
 export type { AssetContext, AssetLogger, AssetStore, LogFields, MetadataValue, PayloadBody } from './sdk/context.js';
