@@ -26,3 +26,20 @@ export function redactDeep<T>(value: T, secrets: readonly SecretValue[]): T {
   };
   return walk(value) as T;
 }
+
+// The secrets this thread resolved (every resource config with a secret() in it). A process or
+// isolate learns them when it loads the definitions, before any user code runs.
+const known: SecretValue[] = [];
+
+/** Adds secrets to the ones {@link redactSecrets} removes in this thread. */
+export function rememberSecrets(secrets: readonly SecretValue[]): void {
+  for (const s of secrets) {
+    if (!known.some((k) => k.value === s.value)) known.push(s);
+  }
+}
+
+/** Redacts every secret this thread knows from a string or the strings of a JSON-like value. */
+export function redactSecrets<T>(value: T): T {
+  if (known.length === 0) return value;
+  return typeof value === 'string' ? (redactText(value, known) as T) : redactDeep(value, known);
+}

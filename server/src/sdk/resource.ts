@@ -1,3 +1,4 @@
+import { rememberSecrets } from './redact.js';
 import { resolveConfig, type Resolved, type SecretValue } from './resource-config.js';
 
 /** What a resource's `create` is given. */
@@ -29,11 +30,50 @@ export function resource<C, T>(spec: {
   dispose?: (instance: T) => void | Promise<void>;
 }): Resource<C, T> {
   if (!/^[A-Za-z_][\w-]*$/.test(spec.key)) throw new Error(`resource key "${spec.key}" is not a valid name`);
-  return { kind: 'resource', ...spec };
+  if (typeof spec.create !== 'function') throw new Error(`resource "${spec.key}" has no create function`);
+  return Object.freeze({ kind: 'resource' as const, ...spec });
 }
 
+/** The resources a step names, by the names `ctx.resources` gives them: `{ warehouse }`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: any Resource<C, T> fits
+export type ResourceMap = Readonly<Record<string, Resource<any, any>>>;
+
 /** The instances a step sees as `ctx.resources`, typed from its `resources` map. */
-export type ResourceInstances<R> = { [K in keyof R]: R[K] extends Resource<unknown, infer T> ? T : never };
+export type ResourceInstances<R> = {
+  readonly [K in keyof R]: R[K] extends Resource<infer _C, infer T> ? Awaited<T> : never;
+};
+
+/** True for what {@link resource} returns. */
+export function isResource(value: unknown): value is Resource {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'resource';
+}
+
+/** What is wrong with a `resources` option, or `undefined` when it is a map of resources. */
+export function resourcesProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `has resources that are not an object of resource(...) values (got ${Array.isArray(value) ? 'an array' : typeof value})`;
+  }
+  for (const [name, res] of Object.entries(value)) {
+    if (!isResource(res)) {
+      return `has resource '${name}' that is not made by resource(...) (got ${res === undefined ? 'undefined — is it defined later in the file or in an import cycle?' : typeof res})`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The `ctx.resources` of one step, check or sensor: its map's instances from `registry`, by
+ * the names it chose; `overrides` (a test's fakes) replace instances by name.
+ */
+export function resolveResources(
+  map: ResourceMap,
+  registry: ResourceRegistry,
+  overrides: Readonly<Record<string, unknown>> = {},
+): Promise<Record<string, unknown>> {
+  const own = Object.fromEntries(Object.entries(map).filter(([name]) => !(name in overrides)));
+  return registry.forStep(own).then((instances) => Object.freeze({ ...instances, ...overrides }));
+}
 
 /**
  * The resources of one isolate: configs resolved at load (so a missing variable fails
@@ -53,7 +93,16 @@ export class ResourceRegistry {
       if (known.res !== res) throw new Error(`two different resources share the key "${res.key}"`);
       return;
     }
-    this.resolved.set(res.key, { res, config: resolveConfig(res.key, res.config, this.source, this.secrets) });
+    const found: SecretValue[] = [];
+    this.resolved.set(res.key, { res, config: resolveConfig(res.key, res.config, this.source, found) });
+    this.secrets.push(...found);
+    // Known to the whole thread from now on: whatever leaves it is redacted (see redact.ts).
+    rememberSecrets(found);
+  }
+
+  /** Whether an instance of any resource was created (so there is something to dispose). */
+  get created(): boolean {
+    return this.instances.size > 0;
   }
 
   /** The instance for `key`, created on first call and shared afterwards. */
@@ -70,7 +119,7 @@ export class ResourceRegistry {
   }
 
   /** Instances for a step's `resources` map, keyed by the names the step chose. */
-  async forStep(map: Readonly<Record<string, Resource>>): Promise<Record<string, unknown>> {
+  async forStep(map: ResourceMap): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const [name, res] of Object.entries(map)) {
       this.register(res);

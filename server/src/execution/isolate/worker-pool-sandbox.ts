@@ -2,6 +2,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { StepRequest, RunningTask, StepLimits, StepSandbox } from './step-sandbox.port.js';
 import type {
+  DisposeTask,
+  DisposeTaskResult,
   IsolateTask,
   LoadTask,
   LoadTaskResult,
@@ -25,10 +27,14 @@ export interface WorkerPoolSandboxOptions {
   readonly graceMs: number;
   /** Sensors' time limit (a sensor that hangs must not hold the scheduler). */
   readonly sensorTimeoutMs?: number;
+  /** Where a resource's failed `dispose` is reported (default: stderr). */
+  readonly onDisposeError?: (message: string) => void;
 }
 
 const IDLE_TIMEOUT_MS = 60_000;
 const DEFAULT_SENSOR_TIMEOUT_MS = 60_000;
+// How long closing waits for every thread to take its dispose task (and so for their disposes).
+const DISPOSE_WAIT_MS = 10_000;
 
 /**
  * Runs user code in warm pools of worker threads (Piscina), one pool per heap limit, since a
@@ -112,10 +118,32 @@ export class WorkerPoolSandbox implements StepSandbox {
     const pools = [...this.pools.values(), ...this.retired];
     this.pools.clear();
     this.retired.clear();
-    await Promise.all(pools.map((pool) => pool.destroy()));
+    await Promise.all(pools.map(async (pool) => this.dispose(pool).finally(() => pool.destroy())));
   }
 
-  private start<Result>(pool: Piscina, task: IsolateTask, supervisor: TaskSupervisor<Result>): RunningTask<Result> {
+  /**
+   * Runs each resource's `dispose` in the threads that created it. Piscina terminates its
+   * threads without a word to the code in them, so every thread gets a dispose task first.
+   * A thread that died (a crash, out of memory) took its instances with it, undisposed.
+   */
+  private async dispose(pool: Piscina): Promise<void> {
+    const threads = pool.maxThreads;
+    const task: DisposeTask = { type: 'dispose', barrier: new SharedArrayBuffer(4), threads, waitMs: DISPOSE_WAIT_MS };
+    const report = this.options.onDisposeError ?? ((message) => console.error(`weir: ${message}`));
+    const results = await Promise.allSettled(
+      Array.from({ length: threads }, () => pool.run(task) as Promise<DisposeTaskResult>),
+    );
+    for (const result of results) {
+      if (result.status === 'rejected') report(`disposing resources: ${(result.reason as Error).message}`);
+      else result.value.forEach(report);
+    }
+  }
+
+  private start<Result>(
+    pool: Piscina,
+    task: Exclude<IsolateTask, DisposeTask>,
+    supervisor: TaskSupervisor<Result>,
+  ): RunningTask<Result> {
     const running = pool.run(task, { transferList: [task.port], signal: supervisor.termination.signal });
     return { outcome: supervisor.settle(running), stop: (kind, message) => supervisor.stop(kind, message) };
   }
@@ -146,8 +174,9 @@ export class WorkerPoolSandbox implements StepSandbox {
 
   private retire(pool: Piscina): void {
     this.retired.add(pool);
-    void pool
-      .close()
+    // Dispose tasks queue behind the steps the threads still run, then the pool closes.
+    void this.dispose(pool)
+      .then(() => pool.close())
       .catch(() => pool.destroy())
       .finally(() => this.retired.delete(pool));
   }
