@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactDeep, redactText } from './redact.js';
-import { ResourceRegistry, resource } from './resource.js';
+import { redactDeep, redactSecrets, redactText } from './redact.js';
+import { ResourceRegistry, resolveResources, resource } from './resource.js';
 import { byEnv, env, secret } from './resource-config.js';
 
 const warehouse = resource({
@@ -28,5 +28,31 @@ describe('resources', () => {
   it('a missing variable fails at registration naming resource and variable', () => {
     const reg = new ResourceRegistry({ WAREHOUSE_URL: 'pg://x' });
     expect(() => reg.register(warehouse)).toThrow(/resource "warehouse".*WAREHOUSE_PASSWORD/);
+  });
+});
+
+describe('resolveResources', () => {
+  it('gives instances by the names the step chose; overrides replace them by name, uncreated', async () => {
+    let created = 0;
+    const counted = resource({ key: 'counted', config: {}, create: () => ({ n: ++created }) });
+    const reg = new ResourceRegistry({});
+    const a = await resolveResources({ c: counted, d: counted }, reg);
+    expect(a.c).toBe(a.d);
+    expect(created).toBe(1);
+    const fake = { n: -1 };
+    const b = await resolveResources({ c: counted, other: warehouse }, reg, { c: fake, other: 'stub' });
+    expect(b).toEqual({ c: fake, other: 'stub' });
+    expect(created).toBe(1);
+    expect(Object.isFrozen(b)).toBe(true);
+  });
+
+  it('a registered secret is redacted by redactSecrets in this thread from then on', () => {
+    const reg = new ResourceRegistry({ WAREHOUSE_URL: 'pg://x', WAREHOUSE_PASSWORD: 'tHr3adW1de' });
+    reg.register(warehouse);
+    expect(redactSecrets({ message: 'pw tHr3adW1de', list: ['tHr3adW1de'], n: 1 })).toEqual({
+      message: 'pw [redacted:WAREHOUSE_PASSWORD]',
+      list: ['[redacted:WAREHOUSE_PASSWORD]'],
+      n: 1,
+    });
   });
 });
