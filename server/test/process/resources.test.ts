@@ -93,10 +93,22 @@ describe('resources (real processes, PGlite)', () => {
     expect(logs.output).toContain(`login refused for password ${REDACTED}`);
     expect(logs.output).not.toContain(SECRET);
 
+    // Thrown from a timer, the error kills the isolate: the engine's process words that failure.
+    const crashed = await runWeir(['materialize', 'res/crashy', '--json'], env);
+    expect(crashed.code).toBe(1);
+    expect(crashed.output).not.toContain(SECRET);
+    const crashRun = JSON.parse(crashed.output) as RunJson;
+    const [crash] = await sql<{ error_kind: string; error_message: string }>(
+      `SELECT error_kind, error_message FROM attempts WHERE run_id = '${crashRun.id}'`,
+    );
+    expect(crash).toMatchObject({ error_kind: 'crashed' });
+    expect(crash!.error_message).toContain(`uncaught with password ${REDACTED}`);
+
     const leaks = await sql<{ n: number }>(
       `SELECT (SELECT count(*) FROM event_log WHERE message LIKE '%${SECRET}%' OR data::text LIKE '%${SECRET}%')
             + (SELECT count(*) FROM attempts WHERE error_message LIKE '%${SECRET}%' OR error_stack LIKE '%${SECRET}%')
-            + (SELECT count(*) FROM steps WHERE error_message LIKE '%${SECRET}%') AS n`,
+            + (SELECT count(*) FROM steps WHERE error_message LIKE '%${SECRET}%')
+            + (SELECT count(*) FROM materializations WHERE metadata::text LIKE '%${SECRET}%') AS n`,
     );
     expect(Number(leaks[0]!.n)).toBe(0);
     const [logged] = await sql<{ data: Record<string, unknown> }>(
