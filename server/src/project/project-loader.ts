@@ -8,7 +8,7 @@ import { collectDefinitions } from '../graph/collect-definitions.js';
 import { AssetDefinitionError } from '../sdk/definition-error.js';
 import type { ResourceRegistry } from '../sdk/resource.js';
 import { collectSensors, type Sensor } from '../sdk/sensor.js';
-import { projectResources } from './project-resources.js';
+import { projectResources, resourceEnvironment } from './project-resources.js';
 
 /** An asset project loaded into a validated graph. */
 export interface LoadedProject {
@@ -85,7 +85,13 @@ export async function loadProject(projectPath: string): Promise<LoadedProject> {
   }
   const graph = AssetGraph.build(definitions);
   const sensors = collectSensors(exports);
-  return { entry, graph, files: [...files], sensors, resources: projectResources(definitions, sensors) };
+  return {
+    entry,
+    graph,
+    files: [...files],
+    sensors,
+    resources: projectResources(definitions, sensors, resourceEnvironment(dirname(entry))),
+  };
 }
 
 /**

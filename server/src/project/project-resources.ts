@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import type { AnyAssetDefinition } from '../sdk/asset.js';
 import { AssetDefinitionError, type Culprit } from '../sdk/definition-error.js';
 import { ResourceRegistry, type Resource } from '../sdk/resource.js';
@@ -43,4 +46,18 @@ export function projectResources(
     }
   }
   return registry;
+}
+
+/**
+ * Where resources' `env()` and `secret()` read from: the process's environment over
+ * `weir.<WEIR_ENV>.env` over `weir.env`, both optional `KEY=value` files in the project's
+ * folder. The files configure resources only; they are not added to `process.env`.
+ */
+export function resourceEnvironment(projectDir: string, source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const weirEnv = source.WEIR_ENV ?? 'dev';
+  const read = (name: string): NodeJS.ProcessEnv => {
+    const file = join(projectDir, name);
+    return existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+  };
+  return { ...read('weir.env'), ...read(`weir.${weirEnv}.env`), ...source };
 }

@@ -56,3 +56,24 @@ describe('resolveResources', () => {
     });
   });
 });
+
+describe('a create that fails', () => {
+  it('is tried again on next use, and is not disposed', async () => {
+    let calls = 0;
+    const disposed: number[] = [];
+    const flaky = resource({
+      key: 'flaky',
+      config: {},
+      create: () => {
+        if (++calls === 1) throw new Error('warehouse down');
+        return calls;
+      },
+      dispose: (n) => void disposed.push(n),
+    });
+    const reg = new ResourceRegistry({});
+    await expect(resolveResources({ flaky }, reg)).rejects.toThrow('warehouse down');
+    expect(await resolveResources({ flaky }, reg)).toEqual({ flaky: 2 });
+    expect(await reg.disposeAll()).toEqual([]);
+    expect(disposed).toEqual([2]);
+  });
+});

@@ -34,6 +34,8 @@ export function resource<C, T>(spec: {
   return Object.freeze({ kind: 'resource' as const, ...spec });
 }
 
+const FAILED = Symbol('create failed');
+
 /** The resources a step names, by the names `ctx.resources` gives them: `{ warehouse }`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: any Resource<C, T> fits
 export type ResourceMap = Readonly<Record<string, Resource<any, any>>>;
@@ -114,6 +116,10 @@ export class ResourceRegistry {
       const weirEnv = this.source.WEIR_ENV ?? 'dev';
       p = Promise.resolve().then(() => entry.res.create(entry.config as never, { key, weirEnv }));
       this.instances.set(key, p);
+      // A create that failed (the warehouse was down) is tried again by the next step.
+      p.catch(() => {
+        if (this.instances.get(key) === p) this.instances.delete(key);
+      });
     }
     return p;
   }
@@ -133,8 +139,9 @@ export class ResourceRegistry {
     const errors: Error[] = [];
     for (const [key, p] of this.instances) {
       const { res } = this.resolved.get(key)!;
+      const inst = await p.catch(() => FAILED);
+      if (inst === FAILED) continue; // nothing was created
       try {
-        const inst = await p;
         await res.dispose?.(inst);
       } catch (e) {
         errors.push(new Error(`resource "${key}" dispose failed: ${(e as Error).message}`));
