@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/storage/data-source.factory.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type OpenedDatabase } from '../../src/storage/data-source.factory.js';
+import { persistentTarget, STORAGE_BACKENDS } from '../support/databases.js';
 import { apiFetch, killHard, runWeir, spawnWeir, waitForApi, type WeirProcess } from '../support/weir-process.js';
 
 const PROJECT = fileURLToPath(new URL('../fixtures/resources-project/index.ts', import.meta.url));
@@ -27,28 +28,40 @@ const lines = (file: string): string[] =>
 
 // The real CLI and `weir dev`, user code in isolates: resources are created there, once per
 // isolate, disposed when the process stops, and their secrets never leave it.
-describe('resources (real processes, PGlite)', () => {
+describe.each(STORAGE_BACKENDS)('resources (real processes, %s)', (backend) => {
   const dir = mkdtempSync(join(tmpdir(), 'weir-resources-'));
   const markers = join(dir, 'markers');
   mkdirSync(markers);
   const dataDir = join(dir, '.weir');
-  const env = {
-    WEIR_PROJECT: PROJECT,
-    WEIR_DATA_DIR: dataDir,
-    WEIR_CONCURRENCY: '1',
-    WH_URL: 'postgres://warehouse.example/analytics',
-    WH_PASSWORD: SECRET,
-    WH_MARKER_DIR: markers,
-  };
+  let env: Record<string, string>;
+  let target: OpenedDatabase['target'];
+  let cleanup: (() => Promise<void>) | undefined;
   let dev: WeirProcess | undefined;
+
+  beforeAll(async () => {
+    ({ target, cleanup } = await persistentTarget(backend));
+    env = {
+      WEIR_PROJECT: PROJECT,
+      WEIR_DATA_DIR: dataDir,
+      WEIR_CONCURRENCY: '1',
+      WH_URL: 'postgres://warehouse.example/analytics',
+      WH_PASSWORD: SECRET,
+      WH_MARKER_DIR: markers,
+      ...(target.kind === 'postgres' ? { WEIR_DATABASE_URL: target.url } : {}),
+    };
+  });
 
   afterAll(async () => {
     if (dev && dev.child.exitCode === null) await killHard(dev);
+    await cleanup?.();
     rmSync(dir, { recursive: true, force: true });
   });
 
+  // The CLI holds the embedded database while it runs: query once it has exited.
   async function sql<T>(query: string): Promise<T[]> {
-    const database = await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite') });
+    const database = await openDatabase(
+      target.kind === 'postgres' ? target : { kind: 'pglite', dataDir: join(dataDir, 'pglite') },
+    );
     try {
       return (await database.dataSource.query(query)) as T[];
     } finally {
@@ -123,7 +136,7 @@ describe('resources (real processes, PGlite)', () => {
 
   it('weir dev: GraphQL shows redacted events and errors; stopping it disposes the instances', async () => {
     const before = lines(join(markers, 'created')).length;
-    dev = spawnWeir(['dev', '--port', '47231', '--no-watch'], env);
+    dev = spawnWeir(['dev', '--port', backend === 'pglite' ? '47231' : '47232', '--no-watch'], env);
     const api = await waitForApi(dataDir, dev);
     const gql = async (query: string, variables: Record<string, unknown> = {}) => {
       const response = await apiFetch(api, '/graphql', {
