@@ -44,6 +44,8 @@ const DISPOSE_WAIT_MS = 10_000;
 export class WorkerPoolSandbox implements StepSandbox {
   private readonly pools = new Map<number | 'default', Piscina>();
   private readonly retired = new Set<Piscina>();
+  // Tasks under way per pool (Piscina does not say which threads are busy).
+  private readonly busy = new Map<Piscina, number>();
   private graphHash: string;
 
   constructor(private readonly options: WorkerPoolSandboxOptions) {
@@ -118,7 +120,13 @@ export class WorkerPoolSandbox implements StepSandbox {
     const pools = [...this.pools.values(), ...this.retired];
     this.pools.clear();
     this.retired.clear();
-    await Promise.all(pools.map(async (pool) => this.dispose(pool).finally(() => pool.destroy())));
+    // A thread still running a task (one that ignored its stop) is terminated as it is: the
+    // idle threads alone get a dispose task, so none waits for it.
+    await Promise.all(
+      pools.map(async (pool) =>
+        this.dispose(pool, pool.maxThreads - (this.busy.get(pool) ?? 0)).finally(() => pool.destroy()),
+      ),
+    );
   }
 
   /**
@@ -126,13 +134,23 @@ export class WorkerPoolSandbox implements StepSandbox {
    * threads without a word to the code in them, so every thread gets a dispose task first.
    * A thread that died (a crash, out of memory) took its instances with it, undisposed.
    */
-  private async dispose(pool: Piscina): Promise<void> {
-    const threads = pool.maxThreads;
+  private async dispose(pool: Piscina, threads: number): Promise<void> {
+    if (threads <= 0) return;
     const task: DisposeTask = { type: 'dispose', barrier: new SharedArrayBuffer(4), threads, waitMs: DISPOSE_WAIT_MS };
     const report = this.options.onDisposeError ?? ((message) => console.error(`weir: ${message}`));
-    const results = await Promise.allSettled(
+    const settled = Promise.allSettled(
       Array.from({ length: threads }, () => pool.run(task) as Promise<DisposeTaskResult>),
     );
+    // A dispose that never returns must not hold the shutdown: its thread is terminated.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), 3 * DISPOSE_WAIT_MS);
+    });
+    const results = await Promise.race([settled, timedOut]).finally(() => clearTimeout(timer));
+    if (results === 'timeout') {
+      report(`disposing resources took over ${(3 * DISPOSE_WAIT_MS) / 1000}s: the isolates were terminated`);
+      return;
+    }
     for (const result of results) {
       if (result.status === 'rejected') report(`disposing resources: ${(result.reason as Error).message}`);
       else result.value.forEach(report);
@@ -145,6 +163,8 @@ export class WorkerPoolSandbox implements StepSandbox {
     supervisor: TaskSupervisor<Result>,
   ): RunningTask<Result> {
     const running = pool.run(task, { transferList: [task.port], signal: supervisor.termination.signal });
+    this.busy.set(pool, (this.busy.get(pool) ?? 0) + 1);
+    void running.catch(() => {}).finally(() => this.busy.set(pool, this.busy.get(pool)! - 1));
     return { outcome: supervisor.settle(running), stop: (kind, message) => supervisor.stop(kind, message) };
   }
 
@@ -175,7 +195,7 @@ export class WorkerPoolSandbox implements StepSandbox {
   private retire(pool: Piscina): void {
     this.retired.add(pool);
     // Dispose tasks queue behind the steps the threads still run, then the pool closes.
-    void this.dispose(pool)
+    void this.dispose(pool, pool.maxThreads)
       .then(() => pool.close())
       .catch(() => pool.destroy())
       .finally(() => this.retired.delete(pool));
