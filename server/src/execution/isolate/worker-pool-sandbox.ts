@@ -117,16 +117,19 @@ export class WorkerPoolSandbox implements StepSandbox {
 
   async close(): Promise<void> {
     // The engine has stopped its steps (or given up waiting for them): nothing left to wait for.
-    const pools = [...this.pools.values(), ...this.retired];
+    const pools = [...this.pools.values()];
+    const retired = [...this.retired];
     this.pools.clear();
     this.retired.clear();
     // A thread still running a task (one that ignored its stop) is terminated as it is: the
-    // idle threads alone get a dispose task, so none waits for it.
-    await Promise.all(
-      pools.map(async (pool) =>
+    // idle threads alone get a dispose task, so none waits for it. Retired pools had theirs
+    // queued when they were retired.
+    await Promise.all([
+      ...pools.map(async (pool) =>
         this.dispose(pool, pool.maxThreads - (this.busy.get(pool) ?? 0)).finally(() => pool.destroy()),
       ),
-    );
+      ...retired.map((pool) => pool.destroy()),
+    ]);
   }
 
   /**
