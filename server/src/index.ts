@@ -71,6 +71,18 @@ export {
 export { partitionWindow } from './partitions/partition-keys.js';
 export type { TimeWindow } from './partitions/time-partitions.js';
 export { deadline, maxLag, type DeadlinePolicy, type FreshnessPolicy, type MaxLagPolicy } from './sdk/freshness.js';
+export {
+  resource,
+  resolveResources,
+  isResource,
+  ResourceRegistry,
+  type Resource,
+  type ResourceInitContext,
+  type ResourceInstances,
+  type ResourceMap,
+} from './sdk/resource.js';
+export { env, secret, byEnv, type EnvMarker, type ByEnvMarker, type Resolved } from './sdk/resource-config.js';
+export { redactText, redactDeep, redactSecrets } from './sdk/redact.js';
 export { sensor, type Sensor, type SensorContext, type SensorResult } from './sdk/sensor.js';
 export { sourceAsset, type SourceAsset, type ObservationInput } from './sdk/source-asset.js';
 export type { AssetContext, AssetLogger, AssetStore, LogFields, MetadataValue, PayloadBody } from './sdk/context.js';

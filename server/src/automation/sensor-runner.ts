@@ -4,6 +4,8 @@ import type { CancelTimer, Clock } from '../runs/clock.js';
 import { planStepsIn } from '../runs/run-planner.js';
 import { loadPartitionContext, resolveStepTargets } from '../runs/partition-plan.js';
 import type { Sensor, SensorResult } from '../sdk/sensor.js';
+import { redactSecrets } from '../sdk/redact.js';
+import { ResourceRegistry, resolveResources } from '../sdk/resource.js';
 import { RunEntity } from '../storage/entities/run.entity.js';
 import { appendEvents } from '../storage/event-log.js';
 import type { AutomationService } from './automation-service.js';
@@ -42,6 +44,8 @@ export interface SensorTick {
 }
 
 const noopLog = { debug() {}, info() {}, warn() {}, error() {} };
+// Sensors evaluated on this thread (no isolates: definitions built in memory) share these.
+const inlineResources = new ResourceRegistry();
 
 /**
  * Calls each sensor at its interval (one timer per sensor) on the scheduling server. What a
@@ -85,9 +89,15 @@ export class SensorRunner implements LeaderDuty {
       const { evaluate } = this.options;
       result = evaluate
         ? await evaluate(sensor, cursor, this.controller.signal)
-        : await sensor.evaluate({ cursor, log: noopLog, signal: this.controller.signal });
+        : await sensor.evaluate({
+            cursor,
+            log: noopLog,
+            signal: this.controller.signal,
+            resources: await resolveResources(sensor.resources, inlineResources),
+          });
     } catch (error) {
-      const message = (error as Error)?.message ?? String(error);
+      // Isolates redact what they send; this process knows the secrets too (it loaded them).
+      const message = redactSecrets((error as Error)?.message ?? String(error));
       await dataSource.transaction(async (m) => {
         await m.query(
           `INSERT INTO sensor_states (name, cursor, last_tick_at, last_error) VALUES ($1, $2, $3, $4)

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { decodeOutput, type EncodedOutput } from '../io/payload-codec.js';
 import type { ObjectStore } from '../io/object-store.port.js';
 import type { AssetCheck, CheckContext } from '../sdk/check.js';
+import type { ResourceMap } from '../sdk/resource.js';
 import type { MetadataValue } from '../sdk/context.js';
 import type { CheckRecord } from '../runs/check-results.js';
 
@@ -11,19 +12,22 @@ import type { CheckRecord } from '../runs/check-results.js';
  * stream leaves nothing behind for the next one (nor for the materialization, still to commit).
  * A check that throws, or returns something other than a boolean or `{ passed }`, has failed.
  * Failing to read the output back is not a check's failure: it propagates and fails the attempt.
+ * Each check's `ctx.resources` are its own (`resourcesFor` its map), not the asset's.
  */
 export async function runChecks(
   checks: readonly AssetCheck<never>[],
-  ctx: CheckContext,
+  ctx: Omit<CheckContext, 'resources'>,
   output: EncodedOutput,
   store: ObjectStore,
+  resourcesFor: (map: ResourceMap) => Promise<Readonly<Record<string, unknown>>> = async () => ({}),
 ): Promise<CheckRecord[]> {
   const records: CheckRecord[] = [];
   for (const check of checks) {
     const value = await valueForCheck(output, store);
     let record: CheckRecord;
     try {
-      record = verdictOf(check, await check.fn(ctx, value as never));
+      const resources = await resourcesFor(check.resources ?? {});
+      record = verdictOf(check, await check.fn({ ...ctx, resources }, value as never));
     } catch (error) {
       const message = error instanceof Error ? error.message || error.name : `non-Error value thrown: ${String(error)}`;
       record = { name: check.name, severity: check.severity, passed: false, message, metadata: {} };

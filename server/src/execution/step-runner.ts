@@ -24,6 +24,7 @@ import { loadInputs } from './input-loader.js';
 import { PlannedDefinitions } from './planned-definitions.js';
 import { loadStepConfig } from './step-config.js';
 import { StepLogger } from './step-logger.js';
+import { redactSecrets } from '../sdk/redact.js';
 import { IsolateFailure } from './isolate/isolate-failure.js';
 import type { RunningTask, StepSandbox } from './isolate/step-sandbox.port.js';
 import type { SerializedError, StepTaskResult } from './isolate/step-task.js';
@@ -362,7 +363,12 @@ export function settlementOf(outcome: FailureOutcome, job: StepJob): StepSettlem
   return { kind: 'ignored', ...job };
 }
 
+/** An attempt's error as it is stored; redacted here too (an isolate's crash is reported by this process). */
 export function describeError(error: unknown): { message: string; stack: string | null } {
+  return redactSecrets(rawDescription(error));
+}
+
+function rawDescription(error: unknown): { message: string; stack: string | null } {
   if (error instanceof IsolateFailure) return { message: error.message, stack: error.isolateStack };
   if (error instanceof Error) return { message: error.message || error.name, stack: error.stack ?? null };
   return { message: `non-Error value thrown: ${String(error)}`, stack: null };

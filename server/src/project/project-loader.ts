@@ -6,7 +6,9 @@ import { tsImport } from 'tsx/esm/api';
 import { AssetGraph } from '../graph/asset-graph.js';
 import { collectDefinitions } from '../graph/collect-definitions.js';
 import { AssetDefinitionError } from '../sdk/definition-error.js';
+import type { ResourceRegistry } from '../sdk/resource.js';
 import { collectSensors, type Sensor } from '../sdk/sensor.js';
+import { projectResources, resourceEnvironment } from './project-resources.js';
 
 /** An asset project loaded into a validated graph. */
 export interface LoadedProject {
@@ -16,6 +18,8 @@ export interface LoadedProject {
   readonly files: readonly string[];
   /** The sensors the project exports. */
   readonly sensors: readonly Sensor[];
+  /** The resources its assets, checks and sensors use, configs resolved (instances made on use). */
+  readonly resources: ResourceRegistry;
 }
 
 /** The project could not be found or imported; the message names the path. */
@@ -79,7 +83,15 @@ export async function loadProject(projectPath: string): Promise<LoadedProject> {
       `asset project ${entry} exports no assets: export the values returned by asset() / sourceAsset()`,
     );
   }
-  return { entry, graph: AssetGraph.build(definitions), files: [...files], sensors: collectSensors(exports) };
+  const graph = AssetGraph.build(definitions);
+  const sensors = collectSensors(exports);
+  return {
+    entry,
+    graph,
+    files: [...files],
+    sensors,
+    resources: projectResources(definitions, sensors, resourceEnvironment(dirname(entry))),
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ import { freshnessProblem, type FreshnessPolicy } from './freshness.js';
 import type { ObservationInput, SourceAsset } from './source-asset.js';
 import { partitionsProblem, type PartitionsDefinition } from './partitions.js';
 import { isConfigSchema, type ConfigOf, type ConfigSchema } from './run-config.js';
+import { resourcesProblem, type ResourceInstances, type ResourceMap } from './resource.js';
 import {
   isMappedDependency,
   mappingProblem,
@@ -90,6 +91,7 @@ export interface AssetSpec<
   Out,
   P extends PartitionsDefinition | undefined = undefined,
   C extends ConfigSchema | undefined = undefined,
+  R extends ResourceMap = Record<never, never>,
 > extends AssetMetadata {
   /** Upstream assets, by input name: `deps: { orders: rawOrders }`. */
   readonly deps?: D;
@@ -148,10 +150,18 @@ export interface AssetSpec<
    */
   readonly config?: C;
   /**
+   * Resources (made with `resource(...)`) the asset uses, by the name `ctx.resources` gives
+   * them: `resources: { warehouse }` → `ctx.resources.warehouse`, typed as its `create` returns.
+   */
+  readonly resources?: R;
+  /**
    * Produces the asset's value. Return JSON (stored inline when small), a `Buffer` or a
    * stream (always stored in the object store), or a {@link PayloadRef} from `ctx.store.write`.
    */
-  readonly materialize: (ctx: AssetContext<ConfigOf<C>>, inputs: InputsOf<D, IsPartitioned<P>>) => Out | Promise<Out>;
+  readonly materialize: (
+    ctx: AssetContext<ConfigOf<C>, ResourceInstances<R>>,
+    inputs: InputsOf<D, IsPartitioned<P>>,
+  ) => Out | Promise<Out>;
 }
 
 /**
@@ -180,11 +190,13 @@ export interface Asset<Out = unknown, Partitioned extends boolean = boolean> {
   readonly checks: readonly AssetCheck<never>[];
   /** The run config schema (`ctx.config`), or `undefined` when the asset takes none. */
   readonly config: ConfigSchema | undefined;
+  /** Resources by the names `ctx.resources` gives them (empty when it uses none). */
+  readonly resources: ResourceMap;
   /** Dependencies by input name, as given. */
   readonly deps: Readonly<Record<string, Dependency>>;
   /** `file:line` of the `asset(...)` call, used in error messages. */
   readonly definedAt: string;
-  readonly materialize: (ctx: AssetContext<unknown>, inputs: never) => unknown;
+  readonly materialize: (ctx: AssetContext<unknown, Readonly<Record<string, unknown>>>, inputs: never) => unknown;
   /** Type-only marker carrying the output type; never set at run time. */
   readonly __output?: Out;
   /** Type-only marker: whether the asset is partitioned; never set at run time. */
@@ -221,7 +233,8 @@ export function asset<
   Out = unknown,
   P extends PartitionsDefinition | undefined = undefined,
   C extends ConfigSchema | undefined = undefined,
->(spec: AssetSpec<D, Out, P, C>): Asset<Awaited<Out>, IsPartitioned<P>> {
+  const R extends ResourceMap = Record<never, never>,
+>(spec: AssetSpec<D, Out, P, C, R>): Asset<Awaited<Out>, IsPartitioned<P>> {
   const definedAt = callerLocation();
   assertValidKey(spec.key, definedAt);
   const culprit = [{ key: spec.key, definedAt }];
@@ -273,6 +286,8 @@ export function asset<
       culprit,
     );
   }
+  const resources = resourcesProblem(spec.resources);
+  if (resources) throw new AssetDefinitionError(`asset '${spec.key}' ${resources}`, culprit);
   return Object.freeze({
     kind: 'asset' as const,
     key: spec.key,
@@ -290,6 +305,7 @@ export function asset<
     partitions: spec.partitions,
     checks: Object.freeze([...(checks as readonly AssetCheck<never>[])]),
     config: spec.config,
+    resources: Object.freeze({ ...(spec.resources ?? {}) }),
     deps: Object.freeze({ ...deps }),
     definedAt,
     materialize: spec.materialize as Asset['materialize'],

@@ -1,4 +1,5 @@
 import type { AssetContext, MetadataValue } from './context.js';
+import { resourcesProblem, type ResourceInstances, type ResourceMap } from './resource.js';
 
 /**
  * How much a failing check matters. `'error'` is blocking: the output is still recorded, but the
@@ -19,17 +20,34 @@ export interface CheckVerdict {
 /** What a check function returns: `true`/`false`, or a verdict with a message and metadata. */
 export type CheckResult = boolean | CheckVerdict;
 
-/** What a check function receives besides the value: the step it runs in, a logger, the store. */
-export type CheckContext = Pick<
-  AssetContext,
-  'assetKey' | 'runId' | 'stepId' | 'attemptId' | 'attemptNumber' | 'partition' | 'log' | 'signal' | 'store'
+/**
+ * What a check function receives besides the value: the step it runs in, a logger, the store,
+ * and the resources the check names (`check(name, fn, { resources: { warehouse } })`).
+ */
+export type CheckContext<Resources = Record<never, never>> = Pick<
+  AssetContext<undefined, Resources>,
+  | 'assetKey'
+  | 'runId'
+  | 'stepId'
+  | 'attemptId'
+  | 'attemptNumber'
+  | 'partition'
+  | 'log'
+  | 'signal'
+  | 'store'
+  | 'resources'
 >;
 
 /** The body of a check: inspects the stored output; throwing counts as failing with the error's message. */
-export type CheckFunction<T> = (ctx: CheckContext, value: T) => CheckResult | Promise<CheckResult>;
+export type CheckFunction<T, Resources = Record<never, never>> = (
+  ctx: CheckContext<Resources>,
+  value: T,
+) => CheckResult | Promise<CheckResult>;
 
 /** Options of {@link check}. */
-export interface CheckOptions {
+export interface CheckOptions<R extends ResourceMap = Record<never, never>> {
+  /** Resources the check uses, as `ctx.resources` (e.g. a warehouse to query). */
+  readonly resources?: R;
   /** `'error'` (the default) blocks downstream materializations when the check fails; `'warn'` does not. */
   readonly severity?: CheckSeverity;
   /** Shown with the asset's definition. */
@@ -42,7 +60,9 @@ export interface AssetCheck<T = unknown> {
   readonly name: string;
   readonly severity: CheckSeverity;
   readonly description: string | undefined;
-  readonly fn: CheckFunction<T>;
+  /** Resources the check names, by the names `ctx.resources` gives them. */
+  readonly resources: ResourceMap;
+  readonly fn: CheckFunction<T, Readonly<Record<string, unknown>>>;
 }
 
 /**
@@ -73,13 +93,19 @@ export interface AssetCheck<T = unknown> {
  * ```
  * Severity and names are validated by `asset()`, whose error names the asset and its file.
  */
-export function check<T = unknown>(name: string, fn: CheckFunction<T>, options: CheckOptions = {}): AssetCheck<T> {
+export function check<T = unknown, const R extends ResourceMap = Record<never, never>>(
+  name: string,
+  fn: CheckFunction<T, ResourceInstances<R>>,
+  options: CheckOptions<R> = {},
+): AssetCheck<T> {
   return Object.freeze({
     kind: 'check' as const,
     name,
     severity: options.severity ?? 'error',
     description: options.description,
-    fn,
+    resources: Object.freeze({ ...(options.resources ?? {}) }),
+    // The map's own types were checked at the call; here only names and instances remain.
+    fn: fn as CheckFunction<T, Readonly<Record<string, unknown>>>,
   });
 }
 
@@ -104,6 +130,8 @@ export function checksProblem(checks: unknown): string | undefined {
     if (description !== undefined && typeof description !== 'string') {
       return `check '${name}' has a description that is not a string`;
     }
+    const resources = resourcesProblem((item as AssetCheck).resources);
+    if (resources) return `check '${name}' ${resources}`;
   }
   return undefined;
 }

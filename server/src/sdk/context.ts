@@ -33,9 +33,10 @@ export interface AssetStore {
 
 /**
  * What `materialize` receives besides its inputs; `Config` is the type of
- * {@link AssetContext.config} (`undefined` for an asset without a config schema).
+ * {@link AssetContext.config} (`undefined` for an asset without a config schema), `Resources`
+ * the type of {@link AssetContext.resources}.
  */
-export interface AssetContext<Config = undefined> {
+export interface AssetContext<Config = undefined, Resources = Record<never, never>> {
   /** Key of the asset being materialized. */
   readonly assetKey: string;
   /** Id of the run this step belongs to. */
@@ -60,6 +61,12 @@ export interface AssetContext<Config = undefined> {
    * for its re-executions.
    */
   readonly config: Config;
+  /**
+   * The resources the asset names in `resources: { warehouse }`, by those names: each is the
+   * value its `create` returned, made once per isolate on first use and shared by every step
+   * (and check, and sensor) that runs there.
+   */
+  readonly resources: Resources;
   /**
    * The state passed to the most recent {@link AssetContext.checkpoint} of an earlier attempt
    * of this step, read back from storage (so it went through JSON: a `Date` is now a string).

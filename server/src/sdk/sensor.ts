@@ -2,14 +2,17 @@ import { callerLocation } from './caller-location.js';
 import type { AssetLogger } from './context.js';
 import { AssetDefinitionError } from './definition-error.js';
 import { parseDuration, type Duration } from './duration.js';
+import { resourcesProblem, type ResourceInstances, type ResourceMap } from './resource.js';
 
-/** What a sensor's `evaluate` receives. */
-export interface SensorContext {
+/** What a sensor's `evaluate` receives; `Resources` is the type of `resources`. */
+export interface SensorContext<Resources = Record<never, never>> {
   /** The cursor the previous evaluation returned (undefined the first time). Durable. */
   readonly cursor: string | undefined;
   readonly log: AssetLogger;
   /** Aborted when the process shuts down. */
   readonly signal: AbortSignal;
+  /** The resources the sensor names in `resources`, shared with the steps of its isolate. */
+  readonly resources: Resources;
 }
 
 /** What a sensor found since its cursor. */
@@ -36,7 +39,9 @@ export interface Sensor {
   readonly intervalMs: number;
   readonly description: string | undefined;
   readonly definedAt: string;
-  readonly evaluate: (ctx: SensorContext) => SensorResult | Promise<SensorResult>;
+  /** Resources by the names `ctx.resources` gives them. */
+  readonly resources: ResourceMap;
+  readonly evaluate: (ctx: SensorContext<Readonly<Record<string, unknown>>>) => SensorResult | Promise<SensorResult>;
 }
 
 /**
@@ -55,11 +60,13 @@ export interface Sensor {
  * });
  * ```
  */
-export function sensor(spec: {
+export function sensor<const R extends ResourceMap = Record<never, never>>(spec: {
   name: string;
   interval: Duration;
   description?: string;
-  evaluate: Sensor['evaluate'];
+  /** Resources `evaluate` uses, as `ctx.resources` (see {@link resource}). */
+  resources?: R;
+  evaluate: (ctx: SensorContext<ResourceInstances<R>>) => SensorResult | Promise<SensorResult>;
 }): Sensor {
   const definedAt = callerLocation();
   const culprit = [{ key: `sensor:${String(spec.name)}`, definedAt }];
@@ -81,13 +88,16 @@ export function sensor(spec: {
   if (intervalMs < 100) throw new AssetDefinitionError(`sensor '${spec.name}' has an interval under 100ms`, culprit);
   if (typeof spec.evaluate !== 'function')
     throw new AssetDefinitionError(`sensor '${spec.name}' has no evaluate function`, culprit);
+  const resources = resourcesProblem(spec.resources);
+  if (resources) throw new AssetDefinitionError(`sensor '${spec.name}' ${resources}`, culprit);
   return Object.freeze({
     kind: 'sensor' as const,
     name: spec.name,
     intervalMs,
     description: spec.description,
     definedAt,
-    evaluate: spec.evaluate,
+    resources: Object.freeze({ ...(spec.resources ?? {}) }),
+    evaluate: spec.evaluate as Sensor['evaluate'],
   });
 }
 

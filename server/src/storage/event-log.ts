@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { redactSecrets } from '../sdk/redact.js';
 import { EventEntity, type EventLevel } from './entities/event.entity.js';
 import type { JsonObject } from './json-value.js';
 
@@ -28,12 +29,16 @@ export interface EventView {
   readonly data: Record<string, unknown>;
 }
 
-/** Appends events inside the caller's transaction, so they commit with the change they describe. */
+/**
+ * Appends events inside the caller's transaction, so they commit with the change they describe.
+ * Secrets this process knows (resources' `secret()` values) are redacted: the last line of
+ * defence, isolates redact what they send already.
+ */
 export async function appendEvents(manager: EntityManager, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   await manager.insert(
     EventEntity,
-    events.map((event) => ({
+    events.map(redactSecrets).map((event) => ({
       type: event.type,
       message: event.message,
       level: event.level ?? 'info',

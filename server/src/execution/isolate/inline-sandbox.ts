@@ -1,5 +1,6 @@
 import type { AssetGraph } from '../../graph/asset-graph.js';
 import type { ObjectStore } from '../../io/object-store.port.js';
+import { ResourceRegistry } from '../../sdk/resource.js';
 import type { Sensor } from '../../sdk/sensor.js';
 import { IsolateChannel } from './isolate-channel.js';
 import { runSensorInIsolate, runStepInIsolate } from './isolated-step.js';
@@ -19,6 +20,8 @@ export class InlineSandbox implements StepSandbox {
     private readonly store: ObjectStore,
     private readonly sensors: () => readonly Sensor[] = () => [],
     private readonly graceMs = 5_000,
+    /** Resources of the tasks run here, created on first use (`close` disposes them). */
+    private readonly resources = new ResourceRegistry(),
   ) {}
 
   runStep(request: StepRequest, handlers: TaskHandlers, limits: StepLimits): RunningTask<StepTaskResult> {
@@ -36,7 +39,7 @@ export class InlineSandbox implements StepSandbox {
         return channel.finish({ ok: false, error: serializeError(error, true, true) });
       }
       channel.started();
-      channel.finish(await runStepInIsolate(request, definition, this.store, channel));
+      channel.finish(await runStepInIsolate(request, definition, this.store, channel, this.resources));
     })();
     return { outcome: supervisor.settle(running), stop: (kind, message) => supervisor.stop(kind, message) };
   }
@@ -56,7 +59,7 @@ export class InlineSandbox implements StepSandbox {
         });
       }
       channel.started();
-      channel.finish(await runSensorInIsolate({ cursor }, sensor, channel));
+      channel.finish(await runSensorInIsolate({ cursor }, sensor, channel, this.resources));
     })();
     return { outcome: supervisor.settle(running), stop: (kind, message) => supervisor.stop(kind, message) };
   }
@@ -65,5 +68,7 @@ export class InlineSandbox implements StepSandbox {
 
   async definitionsChanged(): Promise<void> {}
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    for (const error of await this.resources.disposeAll()) console.error(`weir: ${error.message}`);
+  }
 }

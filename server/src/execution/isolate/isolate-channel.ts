@@ -1,13 +1,15 @@
 import type { MessagePort } from 'node:worker_threads';
 import { toJsonSafe } from '../../io/json-safe.js';
 import type { AssetLogger, LogFields } from '../../sdk/context.js';
+import { redactSecrets } from '../../sdk/redact.js';
 import type { EventLevel } from '../../storage/entities/event.entity.js';
 import type { EngineMessage, IsolateMessage, LoadTaskResult, SensorTaskResult, StepTaskResult } from './step-task.js';
 
 /**
  * The isolate's end of a task's channel: sends log lines and checkpoints to the engine, aborts
  * the task's signal when the engine says so, and carries the outcome back last, so it arrives
- * after every line logged before it.
+ * after every line logged before it. Every message is redacted on its way out: no secret a
+ * resource resolved (`secret()`) leaves the isolate in a log line, an error, metadata or a check.
  */
 export class IsolateChannel {
   private readonly controller = new AbortController();
@@ -59,7 +61,7 @@ export class IsolateChannel {
   }
 
   private post(message: IsolateMessage): void {
-    this.port.postMessage(message);
+    this.port.postMessage(redactMessage(message));
   }
 
   private receive(message: EngineMessage): void {
@@ -76,4 +78,11 @@ export class IsolateChannel {
     error.name = message.error.name;
     waiter.reject(error);
   }
+}
+
+/** The message with secrets redacted; an output stays as is (it is the asset's data, not text about it). */
+function redactMessage(message: IsolateMessage): IsolateMessage {
+  if (message.type !== 'result' || !('output' in message.result)) return redactSecrets(message);
+  const { output, ...rest } = message.result;
+  return { type: 'result', result: { ...redactSecrets(rest), output } };
 }

@@ -1,9 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createObjectStore } from '../../io/object-store.factory.js';
 import type { ObjectStore } from '../../io/object-store.port.js';
 import { loadProject, type LoadedProject } from '../../project/project-loader.js';
 import { IsolateChannel } from './isolate-channel.js';
 import { runSensorInIsolate, runStepInIsolate } from './isolated-step.js';
-import { serializeError, type DefinitionsSource, type IsolateTask, type ObjectStoreSettings } from './step-task.js';
+import {
+  serializeError,
+  type DefinitionsSource,
+  type DisposeTask,
+  type DisposeTaskResult,
+  type IsolateTask,
+  type ObjectStoreSettings,
+} from './step-task.js';
 
 /*
  * The entry module of a pooled isolate (a worker thread). It loads the project once per thread
@@ -12,6 +20,8 @@ import { serializeError, type DefinitionsSource, type IsolateTask, type ObjectSt
  */
 
 const projects = new Map<string, Promise<LoadedProject>>();
+// Loaded without error: their resources may hold instances to dispose.
+const loaded = new Set<LoadedProject>();
 const stores = new Map<string, Promise<ObjectStore>>();
 
 /** A failure to load or match the definitions: the step cannot run, another try will not help. */
@@ -30,6 +40,7 @@ async function definitionsFor(source: DefinitionsSource): Promise<LoadedProject>
   let project: LoadedProject;
   try {
     project = await loading;
+    loaded.add(project);
   } catch (error) {
     throw new DefinitionsError(`the isolate could not load the definitions: ${(error as Error).message}`);
   }
@@ -51,8 +62,25 @@ function storeFor(settings: ObjectStoreSettings): Promise<ObjectStore> {
   return store;
 }
 
-/** Runs one task; its outcome goes back on the task's channel (see `IsolateChannel.finish`). */
-export default async function runIsolateTask(task: IsolateTask): Promise<void> {
+/** Disposes this thread's resource instances, then waits for the other threads' tasks to start. */
+async function disposeResources(task: DisposeTask): Promise<DisposeTaskResult> {
+  const started = new Int32Array(task.barrier);
+  Atomics.add(started, 0, 1);
+  const errors: string[] = [];
+  for (const project of loaded) {
+    for (const error of await project.resources.disposeAll()) errors.push(error.message);
+  }
+  const until = Date.now() + task.waitMs;
+  while (Atomics.load(started, 0) < task.threads && Date.now() < until) await sleep(5);
+  return errors;
+}
+
+/**
+ * Runs one task; its outcome goes back on the task's channel (see `IsolateChannel.finish`).
+ * A dispose task has no channel: its errors are its return value.
+ */
+export default async function runIsolateTask(task: IsolateTask): Promise<void | DisposeTaskResult> {
+  if (task.type === 'dispose') return disposeResources(task);
   const channel = new IsolateChannel(task.port);
   let project: LoadedProject;
   try {
@@ -73,7 +101,7 @@ export default async function runIsolateTask(task: IsolateTask): Promise<void> {
       return;
     }
     channel.started();
-    channel.finish(await runSensorInIsolate(task, sensor, channel));
+    channel.finish(await runSensorInIsolate(task, sensor, channel, project.resources));
     return;
   }
   const definition = project.graph.has(task.assetKey) ? project.graph.get(task.assetKey) : undefined;
@@ -86,5 +114,5 @@ export default async function runIsolateTask(task: IsolateTask): Promise<void> {
   }
   const store = await storeFor(task.objectStore);
   channel.started();
-  channel.finish(await runStepInIsolate(task, definition, store, channel));
+  channel.finish(await runStepInIsolate(task, definition, store, channel, project.resources));
 }

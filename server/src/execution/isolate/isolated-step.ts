@@ -4,6 +4,7 @@ import type { AnyAsset } from '../../sdk/asset.js';
 import type { AssetContext, AssetStore, MetadataValue } from '../../sdk/context.js';
 import type { Sensor } from '../../sdk/sensor.js';
 import { parseAssetConfig } from '../../sdk/run-config.js';
+import { resolveResources, type ResourceRegistry } from '../../sdk/resource.js';
 import { NonRetryableError } from '../../sdk/retry.js';
 import { isNonRetryable, resolveRetryPolicy } from '../../runs/retry-policy.js';
 import { runChecks } from '../check-runner.js';
@@ -29,26 +30,37 @@ export async function runStepInIsolate(
   definition: AnyAsset,
   store: ObjectStore,
   channel: IsolateChannel,
+  resources: ResourceRegistry,
 ): Promise<StepTaskResult> {
   try {
     const metadata: Record<string, MetadataValue> = {};
     const config = await isolateConfig(task, definition);
     const reports: ExecReports = { metadata, checks: [] };
-    const ctx = stepContext(task, store, channel, reports, config);
+    const ctx = stepContext(
+      task,
+      store,
+      channel,
+      reports,
+      config,
+      await resolveResources(definition.resources, resources),
+    );
     const inputs = await decodeInputs(task.inputs, store);
     const value = await definition.materialize(ctx, inputs as never);
     const output = await encodeOutput(value, { store, keyPrefix: task.keyPrefix, inlineLimit: task.inlineLimit });
     // On the output as stored, before anything commits, so results commit with it.
     // Checks reported by external processes (ctx.exec) first, in the order they were reported.
-    const declared = new Set(definition.checks.map((check) => check.name));
-    const clash = reports.checks.find((check) => declared.has(check.name));
+    const declaredNames = new Set(definition.checks.map((check) => check.name));
+    const clash = reports.checks.find((check) => declaredNames.has(check.name));
     if (clash) {
       // One result per check name and materialization: a silent override would hide a verdict.
       throw new NonRetryableError(
         `an external process reported check '${clash.name}', which asset '${task.assetKey}' also declares: report it under another name`,
       );
     }
-    const checks = [...reports.checks, ...(await runChecks(definition.checks, ctx, output, store))];
+    const declaredResults = await runChecks(definition.checks, ctx, output, store, (map) =>
+      resolveResources(map, resources),
+    );
+    const checks = [...reports.checks, ...declaredResults];
     return { ok: true, output, metadata, checks };
   } catch (error) {
     return { ok: false, error: serializeError(error, isNonRetryable(error, resolveRetryPolicy(definition.retry, {}))) };
@@ -60,9 +72,15 @@ export async function runSensorInIsolate(
   task: Pick<SensorTask, 'cursor'>,
   sensor: Sensor,
   channel: IsolateChannel,
+  resources: ResourceRegistry,
 ): Promise<SensorTaskResult> {
   try {
-    const result = await sensor.evaluate({ cursor: task.cursor, log: channel.log, signal: channel.signal });
+    const result = await sensor.evaluate({
+      cursor: task.cursor,
+      log: channel.log,
+      signal: channel.signal,
+      resources: await resolveResources(sensor.resources, resources),
+    });
     // Cloned here so that a result holding something that cannot cross fails with its cause.
     return { ok: true, result: JSON.parse(JSON.stringify(result ?? {})) };
   } catch (error) {
@@ -76,13 +94,14 @@ function stepContext(
   channel: IsolateChannel,
   reports: ExecReports,
   config: unknown,
-): AssetContext<unknown> {
+  resources: Readonly<Record<string, unknown>>,
+): AssetContext<unknown, Readonly<Record<string, unknown>>> {
   const { metadata } = reports;
   const assetStore: AssetStore = {
     write: (name, body, options) => writeAssetFile(store, task.keyPrefix, name, body, options?.contentType),
     open: (ref) => store.open(ref),
   };
-  const ctx: AssetContext<unknown> = {
+  const ctx: AssetContext<unknown, Readonly<Record<string, unknown>>> = {
     assetKey: task.assetKey,
     runId: task.runId,
     stepId: task.stepId,
@@ -93,6 +112,7 @@ function stepContext(
     signal: channel.signal,
     store: assetStore,
     config,
+    resources,
     resume: task.resume,
     checkpoint(state: unknown): Promise<void> {
       let json: string;

@@ -81,7 +81,24 @@ export interface LoadTask {
   readonly port: MessagePort;
 }
 
-export type IsolateTask = StepTask | SensorTask | LoadTask;
+/**
+ * Disposes the resources this isolate created (the pool is closing). One is sent per thread;
+ * each holds its thread until all have started (`barrier` counts them), so that no thread
+ * takes two and leaves another without.
+ */
+export interface DisposeTask {
+  readonly type: 'dispose';
+  /** An Int32Array's buffer: slot 0 counts the dispose tasks that started. */
+  readonly barrier: SharedArrayBuffer;
+  readonly threads: number;
+  /** Longest a task waits at the barrier (a thread still busy never takes its task). */
+  readonly waitMs: number;
+}
+
+export type IsolateTask = StepTask | SensorTask | LoadTask | DisposeTask;
+
+/** What a dispose task reports: the resources whose `dispose` failed, and why. */
+export type DisposeTaskResult = readonly string[];
 
 /** What the isolate reports after loading the definitions. */
 export type LoadTaskResult = { readonly ok: true } | { readonly ok: false; readonly error: SerializedError };

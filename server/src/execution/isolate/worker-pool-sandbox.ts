@@ -2,6 +2,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { StepRequest, RunningTask, StepLimits, StepSandbox } from './step-sandbox.port.js';
 import type {
+  DisposeTask,
+  DisposeTaskResult,
   IsolateTask,
   LoadTask,
   LoadTaskResult,
@@ -25,10 +27,14 @@ export interface WorkerPoolSandboxOptions {
   readonly graceMs: number;
   /** Sensors' time limit (a sensor that hangs must not hold the scheduler). */
   readonly sensorTimeoutMs?: number;
+  /** Where a resource's failed `dispose` is reported (default: stderr). */
+  readonly onDisposeError?: (message: string) => void;
 }
 
 const IDLE_TIMEOUT_MS = 60_000;
 const DEFAULT_SENSOR_TIMEOUT_MS = 60_000;
+// How long closing waits for every thread to take its dispose task (and so for their disposes).
+const DISPOSE_WAIT_MS = 10_000;
 
 /**
  * Runs user code in warm pools of worker threads (Piscina), one pool per heap limit, since a
@@ -38,6 +44,8 @@ const DEFAULT_SENSOR_TIMEOUT_MS = 60_000;
 export class WorkerPoolSandbox implements StepSandbox {
   private readonly pools = new Map<number | 'default', Piscina>();
   private readonly retired = new Set<Piscina>();
+  // Tasks under way per pool (Piscina does not say which threads are busy).
+  private readonly busy = new Map<Piscina, number>();
   private graphHash: string;
 
   constructor(private readonly options: WorkerPoolSandboxOptions) {
@@ -109,14 +117,57 @@ export class WorkerPoolSandbox implements StepSandbox {
 
   async close(): Promise<void> {
     // The engine has stopped its steps (or given up waiting for them): nothing left to wait for.
-    const pools = [...this.pools.values(), ...this.retired];
+    const pools = [...this.pools.values()];
+    const retired = [...this.retired];
     this.pools.clear();
     this.retired.clear();
-    await Promise.all(pools.map((pool) => pool.destroy()));
+    // A thread still running a task (one that ignored its stop) is terminated as it is: the
+    // idle threads alone get a dispose task, so none waits for it. Retired pools had theirs
+    // queued when they were retired.
+    await Promise.all([
+      ...pools.map(async (pool) =>
+        this.dispose(pool, pool.maxThreads - (this.busy.get(pool) ?? 0)).finally(() => pool.destroy()),
+      ),
+      ...retired.map((pool) => pool.destroy()),
+    ]);
   }
 
-  private start<Result>(pool: Piscina, task: IsolateTask, supervisor: TaskSupervisor<Result>): RunningTask<Result> {
+  /**
+   * Runs each resource's `dispose` in the threads that created it. Piscina terminates its
+   * threads without a word to the code in them, so every thread gets a dispose task first.
+   * A thread that died (a crash, out of memory) took its instances with it, undisposed.
+   */
+  private async dispose(pool: Piscina, threads: number): Promise<void> {
+    if (threads <= 0) return;
+    const task: DisposeTask = { type: 'dispose', barrier: new SharedArrayBuffer(4), threads, waitMs: DISPOSE_WAIT_MS };
+    const report = this.options.onDisposeError ?? ((message) => console.error(`weir: ${message}`));
+    const settled = Promise.allSettled(
+      Array.from({ length: threads }, () => pool.run(task) as Promise<DisposeTaskResult>),
+    );
+    // A dispose that never returns must not hold the shutdown: its thread is terminated.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), 3 * DISPOSE_WAIT_MS);
+    });
+    const results = await Promise.race([settled, timedOut]).finally(() => clearTimeout(timer));
+    if (results === 'timeout') {
+      report(`disposing resources took over ${(3 * DISPOSE_WAIT_MS) / 1000}s: the isolates were terminated`);
+      return;
+    }
+    for (const result of results) {
+      if (result.status === 'rejected') report(`disposing resources: ${(result.reason as Error).message}`);
+      else result.value.forEach(report);
+    }
+  }
+
+  private start<Result>(
+    pool: Piscina,
+    task: Exclude<IsolateTask, DisposeTask>,
+    supervisor: TaskSupervisor<Result>,
+  ): RunningTask<Result> {
     const running = pool.run(task, { transferList: [task.port], signal: supervisor.termination.signal });
+    this.busy.set(pool, (this.busy.get(pool) ?? 0) + 1);
+    void running.catch(() => {}).finally(() => this.busy.set(pool, this.busy.get(pool)! - 1));
     return { outcome: supervisor.settle(running), stop: (kind, message) => supervisor.stop(kind, message) };
   }
 
@@ -146,8 +197,9 @@ export class WorkerPoolSandbox implements StepSandbox {
 
   private retire(pool: Piscina): void {
     this.retired.add(pool);
-    void pool
-      .close()
+    // Dispose tasks queue behind the steps the threads still run, then the pool closes.
+    void this.dispose(pool, pool.maxThreads)
+      .then(() => pool.close())
       .catch(() => pool.destroy())
       .finally(() => this.retired.delete(pool));
   }
