@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { asset } from '../sdk/asset.js';
 import { check } from '../sdk/check.js';
+import { resource } from '../sdk/resource.js';
+import { env } from '../sdk/resource-config.js';
 import { dailyPartitions } from '../sdk/partitions.js';
 import { sourceAsset } from '../sdk/source-asset.js';
 import { materializeForTest, MaterializeForTestError } from './index.js';
@@ -66,20 +68,62 @@ describe('materializeForTest', () => {
     expect(weirTempDirs()).toBeLessThanOrEqual(before);
   });
 
-  it('takes upstreams that are not given from inputs, and resources onto ctx.resources', async () => {
+  it('takes upstreams that are not given from inputs, and resources given onto ctx.resources', async () => {
+    const clockResource = resource({ key: 'clock', config: {}, create: () => ({ now: () => 'real time' }) });
     const withResource = asset({
       key: 'test/with_resource',
       deps: { raw, outside: sourceAsset({ key: 'test/outside' }) },
-      materialize: (ctx, { raw, outside }) => {
-        const { clock } = (ctx as unknown as { resources: { clock: { now(): string } } }).resources;
-        return { days: Object.keys(raw), outside: outside ?? null, now: clock.now() };
-      },
+      resources: { clock: clockResource },
+      materialize: (ctx, { raw, outside }) => ({
+        days: Object.keys(raw),
+        outside: outside ?? null,
+        now: ctx.resources.clock.now(),
+      }),
     });
     const run = await materializeForTest([withResource], {
       inputs: { 'test/raw': { '2026-01-05': [] } },
       resources: { clock: { now: () => 'noon' } },
     });
     expect(run.of(withResource).value).toEqual({ days: ['2026-01-05'], outside: null, now: 'noon' });
+  });
+
+  it('creates a resource not given from its definition once, shares it with checks, and disposes it', async () => {
+    const events: string[] = [];
+    process.env.WEIR_TEST_COUNTER_START = '40';
+    const counter = resource({
+      key: 'counter',
+      config: { start: env('WEIR_TEST_COUNTER_START') },
+      create: (config) => {
+        events.push('create');
+        let n = Number(config.start);
+        return { next: () => ++n };
+      },
+      dispose: () => void events.push('dispose'),
+    });
+    const first = asset({
+      key: 'test/first',
+      resources: { counter },
+      materialize: (ctx) => ctx.resources.counter.next(),
+    });
+    const second = asset({
+      key: 'test/second',
+      deps: { first },
+      resources: { counter },
+      materialize: (ctx) => ctx.resources.counter.next(),
+      checks: [check('shared', (ctx) => ctx.resources.c.next() === 43, { resources: { c: counter } })],
+    });
+    try {
+      const run = await materializeForTest([first, second]);
+      expect([run.of(first).value, run.of(second).value]).toEqual([41, 42]);
+      expect(run.of(second).checks.map((c) => c.passed)).toEqual([true]);
+      expect(events).toEqual(['create', 'dispose']);
+      delete process.env.WEIR_TEST_COUNTER_START;
+      const error = await materializeForTest([first]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MaterializeForTestError);
+      expect((error as Error).message).toMatch(/test\/first.*resource "counter".*WEIR_TEST_COUNTER_START/);
+    } finally {
+      delete process.env.WEIR_TEST_COUNTER_START;
+    }
   });
 
   it('reads stream outputs into a Buffer and gives the bytes of files written with ctx.store', async () => {

@@ -8,6 +8,7 @@ import { decodeOutput, encodeOutput, type EncodedOutput } from '../io/payload-co
 import { dependencyKey, type AnyAsset } from '../sdk/asset.js';
 import type { MetadataValue } from '../sdk/context.js';
 import { isMappedDependency } from '../sdk/partition-mapping.js';
+import { ResourceRegistry, resolveResources } from '../sdk/resource.js';
 import { parseAssetConfig } from '../sdk/run-config.js';
 import { runChecks } from '../execution/check-runner.js';
 import { testContext, type TestRecorder } from './test-context.js';
@@ -17,7 +18,11 @@ import { resultValue, type TestMaterialization, type TestRun } from './test-run.
 
 /** Options of {@link materializeForTest}. */
 export interface MaterializeForTestOptions {
-  /** Resource instances by name, handed to every asset as `ctx.resources` (fakes, clients). */
+  /**
+   * Resource instances by the name the assets give them (`ctx.resources.<name>`): fakes or test
+   * clients. A resource an asset names that is not given here is created from its definition
+   * (its config read from the environment, as in a run) and disposed before this returns.
+   */
   readonly resources?: Readonly<Record<string, unknown>>;
   /** Run config by asset key, validated by each asset's `config` schema (`ctx.config`). */
   readonly config?: Readonly<Record<string, unknown>>;
@@ -70,6 +75,12 @@ export async function materializeForTest(
   const signal = options.signal ?? new AbortController().signal;
   const outputs = new Map<string, EncodedOutput>();
   const results: Record<string, TestMaterialization> = {};
+  const registry = new ResourceRegistry();
+  const overrides = options.resources ?? {};
+  const resourcesFor = (asset: AnyAsset, map: AnyAsset['resources']) =>
+    resolveResources(map, registry, overrides).catch((error: unknown) => {
+      throw new MaterializeForTestError(`asset '${asset.key}': ${messageOf(error)}`, asset.key, { cause: error });
+    });
   try {
     for (const asset of order) {
       const partition = partitionOf(asset, options.partition);
@@ -85,7 +96,7 @@ export async function materializeForTest(
           store,
           signal,
           config: configs.get(asset.key),
-          resources: options.resources ?? {},
+          resources: await resourcesFor(asset, asset.resources),
         },
         recorder,
       );
@@ -98,7 +109,10 @@ export async function materializeForTest(
           cause: error,
         });
       }
-      const checks = [...recorder.reports.checks, ...(await runChecks(asset.checks, ctx, output, store))];
+      const checks = [
+        ...recorder.reports.checks,
+        ...(await runChecks(asset.checks, ctx, output, store, (map) => resourcesFor(asset, map))),
+      ];
       outputs.set(asset.key, output);
       const result: TestMaterialization = {
         assetKey: asset.key,
@@ -117,6 +131,7 @@ export async function materializeForTest(
       }
     }
   } finally {
+    await registry.disposeAll();
     await rm(root, { recursive: true, force: true });
   }
   return {

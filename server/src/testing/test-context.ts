@@ -32,8 +32,8 @@ export interface TestContextSource {
   readonly resources: Readonly<Record<string, unknown>>;
 }
 
-/** A context with the resources the test gave; `resources` joins AssetContext with the resources work. */
-export type TestAssetContext = AssetContext<unknown> & { readonly resources: Readonly<Record<string, unknown>> };
+/** The context an asset gets in a test: any config, the resources by name. */
+export type TestAssetContext = AssetContext<unknown, Readonly<Record<string, unknown>>>;
 
 /**
  * A full {@link AssetContext} for an asset run by a test: logs and checkpoints are recorded
