@@ -1,0 +1,117 @@
+import type { AssetContext } from './context.js';
+import { asset, type Asset, type AssetSpec, type DependencyMap, type InputsOf } from './asset.js';
+import { AssetDefinitionError } from './definition-error.js';
+
+/**
+ * One output of a {@link multiAsset}: its own asset key, with its own metadata, checks and
+ * freshness. It has no `materialize`: the multi-asset's function produces it.
+ */
+export type MultiAssetOutputSpec = Omit<
+  AssetSpec<Record<never, never>, unknown>,
+  'materialize' | 'deps' | 'partitions'
+>;
+
+/** The argument of {@link multiAsset}: `O` the outputs by name, `R` what `materialize` returns. */
+export interface MultiAssetSpec<D extends DependencyMap, O extends Record<string, MultiAssetOutputSpec>, R> {
+  /** A name for the multi-asset, used in error messages (its outputs have their own keys). */
+  readonly name: string;
+  /** Upstream assets, by input name, shared by every output. */
+  readonly deps?: D;
+  /** The outputs by name: `outputs: { orders: { key: 'silver/orders' }, customers: { ... } }`. */
+  readonly outputs: O;
+  /**
+   * Produces the wanted outputs: `wanted` lists the output names to return (a subset when only
+   * some were selected). Return an object with exactly one value per wanted output.
+   */
+  readonly materialize: (
+    ctx: AssetContext,
+    inputs: InputsOf<D>,
+    wanted: ReadonlyArray<keyof O & string>,
+  ) => R | Promise<R>;
+}
+
+/** The type of output `K` across every shape `materialize` may return (a union when it branches). */
+export type MultiAssetOutputValue<R, K extends PropertyKey> = R extends unknown
+  ? K extends keyof R
+    ? Exclude<R[K], undefined>
+    : never
+  : never;
+
+/** A declared multi-asset: each output is an ordinary asset that downstream assets depend on. */
+export interface MultiAsset<O extends Record<string, MultiAssetOutputSpec>, R> {
+  readonly kind: 'multi-asset';
+  readonly name: string;
+  /** The outputs as assets: `deps: { orders: shop.outputs.orders }` gives a typed input. */
+  readonly outputs: { readonly [K in keyof O]: Asset<MultiAssetOutputValue<R, K>, false> };
+}
+
+/**
+ * Checks what the function returned against what was wanted, so a forgotten or extra output
+ * fails the step naming the multi-asset and the output instead of storing something wrong.
+ */
+export function pickOutput(name: string, output: string, wanted: readonly string[], result: unknown): unknown {
+  if (typeof result !== 'object' || result === null) {
+    throw new Error(
+      `multi-asset '${name}' must return an object with one value per wanted output (got ${typeof result})`,
+    );
+  }
+  const returned = Object.keys(result);
+  const unwanted = returned.filter((k) => !wanted.includes(k));
+  if (unwanted.length > 0) {
+    throw new Error(
+      `multi-asset '${name}' returned unwanted output(s) ${unwanted.join(', ')} (wanted: ${wanted.join(', ')})`,
+    );
+  }
+  const missing = wanted.filter((k) => !returned.includes(k) || (result as Record<string, unknown>)[k] === undefined);
+  if (missing.length > 0)
+    throw new Error(`multi-asset '${name}' did not return wanted output(s) ${missing.join(', ')}`);
+  return (result as Record<string, unknown>)[output];
+}
+
+/**
+ * Declares several assets produced by one function (like Dagster's `@multi_asset`).
+ *
+ * Until the engine groups outputs into one step, each selected output runs the function on
+ * its own with `wanted` naming just that output: a subset runs once, a full selection once per
+ * output.
+ *
+ * @example
+ * ```ts
+ * export const shop = multiAsset({
+ *   name: 'shop',
+ *   deps: { raw: rawOrders },
+ *   outputs: { orders: { key: 'silver/orders' }, customers: { key: 'silver/customers' } },
+ *   materialize: async (ctx, { raw }, wanted) => ({ orders: raw, customers: raw.map((o) => o.customer) }),
+ * });
+ * export const revenue = asset({ key: 'gold/revenue', deps: { orders: shop.outputs.orders }, materialize: ... });
+ * ```
+ * @throws AssetDefinitionError naming the multi-asset (or output) when the spec is invalid.
+ */
+export function multiAsset<
+  const D extends DependencyMap = Record<never, never>,
+  const O extends Record<string, MultiAssetOutputSpec> = Record<string, MultiAssetOutputSpec>,
+  R extends Partial<Record<keyof O, unknown>> = Partial<Record<keyof O, unknown>>,
+>(spec: MultiAssetSpec<D, O, R>): MultiAsset<O, Awaited<R>> {
+  const names = Object.keys(spec.outputs ?? {});
+  if (names.length === 0) throw new AssetDefinitionError(`multi-asset '${spec.name}' has no outputs`, []);
+  if (typeof spec.materialize !== 'function') {
+    throw new AssetDefinitionError(`multi-asset '${spec.name}' has no materialize function`, []);
+  }
+  const outputs: Record<string, Asset> = {};
+  for (const output of names) {
+    const outputSpec = spec.outputs[output];
+    outputs[output] = asset({
+      ...outputSpec,
+      deps: spec.deps ?? {},
+      materialize: async (ctx: AssetContext, inputs: InputsOf<D>) => {
+        const wanted = [output] as ReadonlyArray<keyof O & string>;
+        return pickOutput(spec.name, output, wanted, await spec.materialize(ctx, inputs, wanted));
+      },
+    } as AssetSpec<D, unknown>) as Asset;
+  }
+  return Object.freeze({
+    kind: 'multi-asset' as const,
+    name: spec.name,
+    outputs: Object.freeze(outputs) as MultiAsset<O, Awaited<R>>['outputs'],
+  });
+}
