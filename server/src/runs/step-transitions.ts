@@ -137,23 +137,7 @@ export async function completeStep(
   )
     return null;
   const { output } = input;
-  const materializationId = randomUUID();
-  await manager.insert(MaterializationEntity, {
-    id: materializationId,
-    assetKey: step.assetKey,
-    partitionKey: step.partitionKey,
-    runId: step.runId,
-    stepId: step.id,
-    attemptId: attempt.id,
-    codeVersion: input.codeVersion ?? null,
-    dataVersion: output.dataVersion,
-    valueType: output.valueType,
-    // jsonb cannot hold a bare JSON null distinctly from SQL NULL; wrap nothing, store as is.
-    outputInline: output.ref ? null : (output.inline as JsonValue),
-    outputRef: output.ref,
-    outputSize: output.size,
-    metadata: input.metadata,
-  });
+  const materializationId = await insertMaterialization(manager, step, attempt.id, input);
   const failure = blockingFailure(input.checks ?? []);
   const base = { runId: step.runId, stepId: step.id, attemptId: attempt.id, assetKey: step.assetKey };
   const checkEvents = await recordCheckResults(
@@ -211,6 +195,34 @@ export async function completeStep(
       : []),
   ]);
   return { materializationId, blocked: failure !== undefined };
+}
+
+/** Inserts the materialization of `step`'s output, produced by `attemptId`; returns its id. */
+export async function insertMaterialization(
+  manager: EntityManager,
+  step: Pick<StepEntity, 'id' | 'runId' | 'assetKey' | 'partitionKey'>,
+  attemptId: string,
+  input: { output: StoredOutputRecord; metadata: Record<string, number | string | boolean>; codeVersion?: string },
+): Promise<string> {
+  const { output } = input;
+  const materializationId = randomUUID();
+  await manager.insert(MaterializationEntity, {
+    id: materializationId,
+    assetKey: step.assetKey,
+    partitionKey: step.partitionKey,
+    runId: step.runId,
+    stepId: step.id,
+    attemptId,
+    codeVersion: input.codeVersion ?? null,
+    dataVersion: output.dataVersion,
+    valueType: output.valueType,
+    // jsonb cannot hold a bare JSON null distinctly from SQL NULL; wrap nothing, store as is.
+    outputInline: output.ref ? null : (output.inline as JsonValue),
+    outputRef: output.ref,
+    outputSize: output.size,
+    metadata: input.metadata,
+  });
+  return materializationId;
 }
 
 /** What became of a failed attempt. */

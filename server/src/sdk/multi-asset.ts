@@ -1,6 +1,7 @@
 import type { AssetContext } from './context.js';
 import { asset, type Asset, type AssetSpec, type DependencyMap, type InputsOf } from './asset.js';
 import { AssetDefinitionError } from './definition-error.js';
+import type { MultiAssetMembership } from './multi-asset-membership.js';
 
 /**
  * One output of a {@link multiAsset}: its own asset key, with its own metadata, checks and
@@ -48,8 +49,9 @@ export interface MultiAsset<O extends Record<string, MultiAssetOutputSpec>, R> {
 /**
  * Checks what the function returned against what was wanted, so a forgotten or extra output
  * fails the step naming the multi-asset and the output instead of storing something wrong.
+ * Returns the wanted values by output name.
  */
-export function pickOutput(name: string, output: string, wanted: readonly string[], result: unknown): unknown {
+export function pickOutputs(name: string, wanted: readonly string[], result: unknown): Record<string, unknown> {
   if (typeof result !== 'object' || result === null) {
     throw new Error(
       `multi-asset '${name}' must return an object with one value per wanted output (got ${typeof result})`,
@@ -62,18 +64,20 @@ export function pickOutput(name: string, output: string, wanted: readonly string
       `multi-asset '${name}' returned unwanted output(s) ${unwanted.join(', ')} (wanted: ${wanted.join(', ')})`,
     );
   }
-  const missing = wanted.filter((k) => !returned.includes(k) || (result as Record<string, unknown>)[k] === undefined);
+  const values = result as Record<string, unknown>;
+  const missing = wanted.filter((k) => !returned.includes(k) || values[k] === undefined);
   if (missing.length > 0)
     throw new Error(`multi-asset '${name}' did not return wanted output(s) ${missing.join(', ')}`);
-  return (result as Record<string, unknown>)[output];
+  return Object.fromEntries(wanted.map((k) => [k, values[k]]));
 }
 
 /**
  * Declares several assets produced by one function (like Dagster's `@multi_asset`).
  *
- * Until the engine groups outputs into one step, each selected output runs the function on
- * its own with `wanted` naming just that output: a subset runs once, a full selection once per
- * output.
+ * The outputs selected in one run (and partition) are materialized by one step: the function
+ * runs once, with `wanted` naming the selected outputs, and each returned value is stored,
+ * checked and versioned as its own asset's materialization. Selecting a subset runs the
+ * function for that subset only (like Dagster's `can_subset=True`).
  *
  * @example
  * ```ts
@@ -97,17 +101,24 @@ export function multiAsset<
   if (typeof spec.materialize !== 'function') {
     throw new AssetDefinitionError(`multi-asset '${spec.name}' has no materialize function`, []);
   }
+  const keys = Object.freeze(Object.fromEntries(names.map((output) => [output, spec.outputs[output]!.key])));
+  const materializeOutputs = async (ctx: AssetContext<unknown>, inputs: never, wanted: readonly string[]) =>
+    pickOutputs(
+      spec.name,
+      wanted,
+      await spec.materialize(ctx as AssetContext, inputs, wanted as ReadonlyArray<keyof O & string>),
+    );
   const outputs: Record<string, Asset> = {};
   for (const output of names) {
-    const outputSpec = spec.outputs[output];
-    outputs[output] = asset({
-      ...outputSpec,
+    const membership: MultiAssetMembership = Object.freeze({ name: spec.name, output, keys, materializeOutputs });
+    const defined = asset({
+      ...spec.outputs[output],
       deps: spec.deps ?? {},
-      materialize: async (ctx: AssetContext, inputs: InputsOf<D>) => {
-        const wanted = [output] as ReadonlyArray<keyof O & string>;
-        return pickOutput(spec.name, output, wanted, await spec.materialize(ctx, inputs, wanted));
-      },
+      // Run alone (the only output selected): the function is asked for this output only.
+      materialize: async (ctx: AssetContext, inputs: never) =>
+        (await materializeOutputs(ctx, inputs, [output]))[output],
     } as AssetSpec<D, unknown>) as Asset;
+    outputs[output] = Object.freeze({ ...defined, multiAsset: membership });
   }
   return Object.freeze({
     kind: 'multi-asset' as const,

@@ -1,5 +1,6 @@
 import type { AssetGraph } from '../../graph/asset-graph.js';
 import type { ObjectStore } from '../../io/object-store.port.js';
+import type { AnyAsset } from '../../sdk/asset.js';
 import type { Sensor } from '../../sdk/sensor.js';
 import { IsolateChannel } from './isolate-channel.js';
 import { runSensorInIsolate, runStepInIsolate } from './isolated-step.js';
@@ -36,7 +37,7 @@ export class InlineSandbox implements StepSandbox {
         return channel.finish({ ok: false, error: serializeError(error, true, true) });
       }
       channel.started();
-      channel.finish(await runStepInIsolate(request, definition, this.store, channel));
+      channel.finish(await runStepInIsolate(request, definition, this.store, channel, (key) => assetIn(graph, key)));
     })();
     return { outcome: supervisor.settle(running), stop: (kind, message) => supervisor.stop(kind, message) };
   }
@@ -66,4 +67,9 @@ export class InlineSandbox implements StepSandbox {
   async definitionsChanged(): Promise<void> {}
 
   async close(): Promise<void> {}
+}
+
+function assetIn(graph: AssetGraph, key: string): AnyAsset | undefined {
+  const definition = graph.has(key) ? graph.get(key) : undefined;
+  return definition?.kind === 'asset' ? definition : undefined;
 }
