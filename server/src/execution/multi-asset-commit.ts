@@ -1,7 +1,13 @@
 import { In, type EntityManager } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { deliverUpstreamEvent } from '../automation/upstream-events.js';
-import { blockingFailure, recordCheckResults, type CheckRecord } from '../runs/check-results.js';
+import {
+  blockingFailure,
+  outputCheckEvents,
+  recordCheckResults,
+  storedOutputEventData,
+  type CheckRecord,
+} from '../runs/check-results.js';
 import { siblingOutputKeys } from '../runs/multi-asset-plan.js';
 import { releaseDependents } from '../runs/run-completion.js';
 import { insertMaterialization } from '../runs/step-transitions.js';
@@ -125,28 +131,9 @@ async function endSiblingStep(
       ...base,
       type: 'step.materialized',
       message: `materialized by the step of ${leader.step.assetKey}, which produced this output with it (${output.valueType}, ${output.size} bytes, ${where})`,
-      data: {
-        producedByStep: leader.step.id,
-        valueType: output.valueType,
-        size: output.size,
-        uri: output.ref?.uri ?? null,
-        sha256: output.dataVersion,
-        metadata: result.metadata,
-        ...(failure ? { blocked: true } : {}),
-      },
+      data: { producedByStep: leader.step.id, ...storedOutputEventData(output, result.metadata, failure) },
     },
-    ...checkEvents,
-    ...(failure
-      ? [
-          {
-            ...base,
-            type: 'step.failed',
-            level: 'error' as const,
-            message: `failed: ${failure} (the output is recorded; downstream steps are skipped)`,
-            data: { reason: 'blocking check failed', error: failure, materializationId: result.materializationId },
-          },
-        ]
-      : []),
+    ...outputCheckEvents(base, checkEvents, failure, { materializationId: result.materializationId }),
   ]);
   return failure;
 }

@@ -9,7 +9,13 @@ import type { JsonValue } from '../storage/json-value.js';
 import type { PayloadRef } from '../sdk/payload-ref.js';
 import { formatDuration } from '../sdk/duration.js';
 import type { RetryDecision } from './retry-policy.js';
-import { blockingFailure, recordCheckResults, type CheckRecord } from './check-results.js';
+import {
+  blockingFailure,
+  outputCheckEvents,
+  recordCheckResults,
+  storedOutputEventData,
+  type CheckRecord,
+} from './check-results.js';
 
 // Every function here runs inside the caller's transaction and locks the step row first, so
 // concurrent or repeated deliveries of the same step serialize on it and only one wins.
@@ -171,28 +177,9 @@ export async function completeStep(
       stepId: step.id,
       attemptId: attempt.id,
       assetKey: step.assetKey,
-      data: {
-        attempt: attempt.number,
-        valueType: output.valueType,
-        size: output.size,
-        uri: output.ref?.uri ?? null,
-        sha256: output.dataVersion,
-        metadata: input.metadata,
-        ...(failure ? { blocked: true } : {}),
-      },
+      data: { attempt: attempt.number, ...storedOutputEventData(output, input.metadata, failure) },
     },
-    ...checkEvents,
-    ...(failure
-      ? [
-          {
-            ...base,
-            type: 'step.failed',
-            level: 'error' as const,
-            message: `failed: ${failure} (the output is recorded; downstream steps are skipped)`,
-            data: { attempts: attempt.number, reason: 'blocking check failed', error: failure, materializationId },
-          },
-        ]
-      : []),
+    ...outputCheckEvents(base, checkEvents, failure, { attempts: attempt.number, materializationId }),
   ]);
   return { materializationId, blocked: failure !== undefined };
 }
