@@ -46,4 +46,17 @@ describe('multiAsset', () => {
     });
     expect(await m.outputs.b.materialize({} as never, {} as never)).toBe(6);
   });
+
+  it('gives each output its membership, so the engine can ask for several outputs in one call', async () => {
+    const membership = shop.outputs.customers.multiAsset!;
+    expect(membership).toMatchObject({
+      name: 'shop',
+      output: 'customers',
+      keys: { orders: 'silver/orders', customers: 'silver/customers' },
+    });
+    const values = await membership.materializeOutputs({} as never, {} as never, ['orders', 'customers']);
+    expect(calls.at(-1)).toEqual(['orders', 'customers']);
+    expect(values).toEqual({ orders: [1, 2], customers: ['a'] });
+    expect(shop.outputs.orders.multiAsset!.materializeOutputs).toBe(membership.materializeOutputs);
+  });
 });
