@@ -99,3 +99,4 @@ export {
 } from './sdk/run-config.js';
 export { parseDuration, formatDuration, type Duration } from './sdk/duration.js';
 export { parseByteSize, formatByteSize, type ByteSize } from './sdk/byte-size.js';
+export { multiAsset, type MultiAsset, type MultiAssetSpec, type MultiAssetOutputSpec } from './sdk/multi-asset.js';

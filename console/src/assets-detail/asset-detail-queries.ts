@@ -21,6 +21,7 @@ export const ASSET_DETAIL_QUERY = gql`
       description
       codeVersion
       definedAt
+      multiAsset
       deps
       dependents
       pool
@@ -160,6 +161,8 @@ export interface AssetDetail {
   description: string | null;
   codeVersion: string | null;
   definedAt: string | null;
+  /** The multi-asset producing this asset with its other outputs (null: an ordinary asset). */
+  multiAsset?: string | null;
   deps: string[];
   dependents: string[];
   pool: string | null;

@@ -296,11 +296,17 @@ export class WeirEngine extends EventEmitter {
     }
     this.emit('run-updated', job.runId);
     if (settlement.kind === 'retry') this.retries.arm({ ...job, attempt: job.attempt + 1 }, settlement.at);
-    if (settlement.kind === 'failed') await this.advance(job.runId);
+    if (settlement.kind === 'failed') {
+      for (const materialization of settlement.siblings ?? []) this.emit('materialized', materialization);
+      await this.dispatchAll(settlement.ready ?? []);
+      await this.advance(job.runId);
+    }
     if (settlement.kind === 'succeeded') {
       this.emit('materialized', settlement.materialization);
+      for (const materialization of settlement.siblings) this.emit('materialized', materialization);
       await this.dispatchAll(settlement.ready);
-      if (settlement.runFinished) this.emit('run-finished', job.runId);
+      if (settlement.advance) await this.advance(job.runId);
+      else if (settlement.runFinished) this.emit('run-finished', job.runId);
     }
   }
 

@@ -21,6 +21,7 @@ import type { StepJob } from './executor.port.js';
 import { CheckpointWriter, loadResumeState } from './checkpoint-store.js';
 import { CommitFailedError, discardUncommittedObjects } from './commit-failure.js';
 import { loadInputs } from './input-loader.js';
+import { commitSiblingOutputs, siblingStepsOf } from './multi-asset-commit.js';
 import { PlannedDefinitions } from './planned-definitions.js';
 import { loadStepConfig } from './step-config.js';
 import { StepLogger } from './step-logger.js';
@@ -50,11 +51,22 @@ export type StepSettlement =
       readonly stepId: string;
       /** The committed materialization. */
       readonly materialization: MaterializedEvent;
+      /** Those of the other multi-asset outputs this step produced too. */
+      readonly siblings: readonly MaterializedEvent[];
+      /** A blocking check failed on a sibling output: the run is to be re-evaluated (skips). */
+      readonly advance: boolean;
       /** Downstream steps this success made ready, to dispatch. */
       readonly ready: readonly StepJob[];
       readonly runFinished: boolean;
     }
-  | { readonly kind: 'failed'; readonly runId: string; readonly stepId: string }
+  | {
+      readonly kind: 'failed';
+      readonly runId: string;
+      readonly stepId: string;
+      /** A blocking check failed on this output, but sibling outputs committed: announce and dispatch these. */
+      readonly siblings?: readonly MaterializedEvent[];
+      readonly ready?: readonly StepJob[];
+    }
   | { readonly kind: 'retry'; readonly runId: string; readonly stepId: string; readonly at: Date }
   | { readonly kind: 'ignored'; readonly runId: string; readonly stepId: string }
   /** Its concurrency pool is full: still queued, to be delivered again shortly. */
@@ -163,6 +175,8 @@ export class StepRunner {
           : await dataSource.transaction((m) => loadInputs(m, graph, step));
       const resume = await loadResumeState(dataSource, this.options.objectStore, step.id, attempt);
       const config = await loadStepConfig(dataSource, step.runId, step.assetKey);
+      // The other outputs of a multi-asset planned to wait on this step: produced by the same call.
+      const siblings = (await siblingStepsOf(dataSource.manager, graph, step)).map((sibling) => sibling.assetKey);
       const checkpoints = new CheckpointWriter(
         {
           dataSource,
@@ -191,6 +205,7 @@ export class StepRunner {
           inputs,
           resume: resume.state,
           config,
+          ...(siblings.length > 0 ? { siblings } : {}),
         },
         {
           log: (level, message, data) => logger.addSafe(level, message, data),
@@ -225,9 +240,17 @@ export class StepRunner {
               now,
             });
             if (!completed) return undefined;
+            const others = await commitSiblingOutputs(
+              m,
+              graph,
+              { step, attemptId: attempt.id },
+              result.siblings ?? [],
+              metadata,
+              now,
+            );
             // A blocking check failed: the output is recorded, but neither automation nor the
             // downstream steps get it; the engine then moves the run on as for any failed step.
-            if (completed.blocked) return 'blocked' as const;
+            if (completed.blocked) return { blocked: true as const, others };
             const { materializationId } = completed;
             await deliverUpstreamEvent(m, graph, {
               assetKey: step.assetKey,
@@ -241,18 +264,30 @@ export class StepRunner {
               runId: step.runId,
               at: now,
             };
-            return { materialization, ready: await releaseDependents(m, step.dependents, step.runId) };
+            // After the siblings: those completed above are not queued as dependents of this step.
+            const ready = await releaseDependents(m, step.dependents, step.runId);
+            return { blocked: false as const, materialization, others, ready: [...others.ready, ...ready] };
           }),
         { id: attempt.id, keyPrefix },
         output,
         logger,
       );
       if (!outcome) return { kind: 'ignored', ...job };
-      if (outcome === 'blocked') return { kind: 'failed', ...job };
+      if (outcome.blocked) {
+        return { kind: 'failed', ...job, siblings: outcome.others.materializations, ready: outcome.others.ready };
+      }
       // After the commit, so that of two last steps ending together at least the later one
       // sees both ended; and without locking the run row in every step's transaction.
       const runFinished = await endRunIfComplete(dataSource, step.runId, clock.now());
-      return { kind: 'succeeded', ...job, materialization: outcome.materialization, ready: outcome.ready, runFinished };
+      return {
+        kind: 'succeeded',
+        ...job,
+        materialization: outcome.materialization,
+        siblings: outcome.others.materializations,
+        advance: outcome.others.blocked,
+        ready: outcome.ready,
+        runFinished,
+      };
     } catch (error) {
       await logger.flush().catch(() => {});
       const outcome = await this.recordFailure(step.id, attempt.id, attempt.number, definition, error);

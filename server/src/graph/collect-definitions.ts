@@ -37,10 +37,22 @@ export function collectDefinitions(moduleExports: Record<string, unknown>): AnyA
 
   for (const value of Object.values(moduleExports)) {
     if (isAssetDefinition(value)) visit(value);
+    // A multi-asset is not an asset itself: its outputs are, each with its own key.
+    else if (isMultiAsset(value)) Object.values(value.outputs).filter(isAssetDefinition).forEach(visit);
     else if (Array.isArray(value)) value.filter(isAssetDefinition).forEach(visit);
     else if (isPlainObject(value)) Object.values(value).filter(isAssetDefinition).forEach(visit);
   }
   return collected;
+}
+
+/** True for what `multiAsset()` returns. */
+function isMultiAsset(value: unknown): value is { readonly outputs: Record<string, unknown> } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'multi-asset' &&
+    typeof (value as { outputs?: unknown }).outputs === 'object'
+  );
 }
 
 /** True for what `asset()` and `sourceAsset()` return. */

@@ -109,3 +109,42 @@ export async function checkViewsByMaterialization(
   }
   return byMaterialization;
 }
+
+/**
+ * The events after a stored output's `step.materialized`: its check results, then `step.failed`
+ * when a blocking check failed (`failure`).
+ */
+export function outputCheckEvents(
+  base: { runId: string; stepId: string; attemptId: string; assetKey: string },
+  checkEvents: readonly NewEvent[],
+  failure: string | undefined,
+  data: Record<string, unknown>,
+): NewEvent[] {
+  if (!failure) return [...checkEvents];
+  return [
+    ...checkEvents,
+    {
+      ...base,
+      type: 'step.failed',
+      level: 'error',
+      message: `failed: ${failure} (the output is recorded; downstream steps are skipped)`,
+      data: { ...data, reason: 'blocking check failed', error: failure },
+    },
+  ];
+}
+
+/** What the `step.materialized` event says of a stored output. */
+export function storedOutputEventData(
+  output: { valueType: string; size: number; ref: { uri: string } | null; dataVersion: string },
+  metadata: Record<string, MetadataValue>,
+  failure: string | undefined,
+): Record<string, unknown> {
+  return {
+    valueType: output.valueType,
+    size: output.size,
+    uri: output.ref?.uri ?? null,
+    sha256: output.dataVersion,
+    metadata,
+    ...(failure ? { blocked: true } : {}),
+  };
+}

@@ -7,6 +7,7 @@ import { appendEvents } from '../storage/event-log.js';
 import type { JsonObject } from '../storage/json-value.js';
 import { PartitionError } from '../partitions/partition-keys.js';
 import { checkRunConfig } from './run-config.js';
+import { groupMultiAssetOutputs } from './multi-asset-plan.js';
 import {
   loadPartitionContext,
   resolveStepTargets,
@@ -130,6 +131,7 @@ export async function planStepsIn(
   const ids = targets.map((target) => stepTargetId(target.assetKey, target.partitionKey));
   const stepIds = new Map(ids.map((id) => [id, randomUUID()]));
   const dependencies = targetDependencies(graph, targets);
+  groupMultiAssetOutputs(graph, targets, dependencies, (id) => reuse.has(id));
   const steps = targets.map((target, ordinal) => ({
     ordinal,
     id: stepIds.get(ids[ordinal]!)!,

@@ -9,7 +9,13 @@ import type { JsonValue } from '../storage/json-value.js';
 import type { PayloadRef } from '../sdk/payload-ref.js';
 import { formatDuration } from '../sdk/duration.js';
 import type { RetryDecision } from './retry-policy.js';
-import { blockingFailure, recordCheckResults, type CheckRecord } from './check-results.js';
+import {
+  blockingFailure,
+  outputCheckEvents,
+  recordCheckResults,
+  storedOutputEventData,
+  type CheckRecord,
+} from './check-results.js';
 
 // Every function here runs inside the caller's transaction and locks the step row first, so
 // concurrent or repeated deliveries of the same step serialize on it and only one wins.
@@ -137,23 +143,7 @@ export async function completeStep(
   )
     return null;
   const { output } = input;
-  const materializationId = randomUUID();
-  await manager.insert(MaterializationEntity, {
-    id: materializationId,
-    assetKey: step.assetKey,
-    partitionKey: step.partitionKey,
-    runId: step.runId,
-    stepId: step.id,
-    attemptId: attempt.id,
-    codeVersion: input.codeVersion ?? null,
-    dataVersion: output.dataVersion,
-    valueType: output.valueType,
-    // jsonb cannot hold a bare JSON null distinctly from SQL NULL; wrap nothing, store as is.
-    outputInline: output.ref ? null : (output.inline as JsonValue),
-    outputRef: output.ref,
-    outputSize: output.size,
-    metadata: input.metadata,
-  });
+  const materializationId = await insertMaterialization(manager, step, attempt.id, input);
   const failure = blockingFailure(input.checks ?? []);
   const base = { runId: step.runId, stepId: step.id, attemptId: attempt.id, assetKey: step.assetKey };
   const checkEvents = await recordCheckResults(
@@ -187,30 +177,39 @@ export async function completeStep(
       stepId: step.id,
       attemptId: attempt.id,
       assetKey: step.assetKey,
-      data: {
-        attempt: attempt.number,
-        valueType: output.valueType,
-        size: output.size,
-        uri: output.ref?.uri ?? null,
-        sha256: output.dataVersion,
-        metadata: input.metadata,
-        ...(failure ? { blocked: true } : {}),
-      },
+      data: { attempt: attempt.number, ...storedOutputEventData(output, input.metadata, failure) },
     },
-    ...checkEvents,
-    ...(failure
-      ? [
-          {
-            ...base,
-            type: 'step.failed',
-            level: 'error' as const,
-            message: `failed: ${failure} (the output is recorded; downstream steps are skipped)`,
-            data: { attempts: attempt.number, reason: 'blocking check failed', error: failure, materializationId },
-          },
-        ]
-      : []),
+    ...outputCheckEvents(base, checkEvents, failure, { attempts: attempt.number, materializationId }),
   ]);
   return { materializationId, blocked: failure !== undefined };
+}
+
+/** Inserts the materialization of `step`'s output, produced by `attemptId`; returns its id. */
+export async function insertMaterialization(
+  manager: EntityManager,
+  step: Pick<StepEntity, 'id' | 'runId' | 'assetKey' | 'partitionKey'>,
+  attemptId: string,
+  input: { output: StoredOutputRecord; metadata: Record<string, number | string | boolean>; codeVersion?: string },
+): Promise<string> {
+  const { output } = input;
+  const materializationId = randomUUID();
+  await manager.insert(MaterializationEntity, {
+    id: materializationId,
+    assetKey: step.assetKey,
+    partitionKey: step.partitionKey,
+    runId: step.runId,
+    stepId: step.id,
+    attemptId,
+    codeVersion: input.codeVersion ?? null,
+    dataVersion: output.dataVersion,
+    valueType: output.valueType,
+    // jsonb cannot hold a bare JSON null distinctly from SQL NULL; wrap nothing, store as is.
+    outputInline: output.ref ? null : (output.inline as JsonValue),
+    outputRef: output.ref,
+    outputSize: output.size,
+    metadata: input.metadata,
+  });
+  return materializationId;
 }
 
 /** What became of a failed attempt. */

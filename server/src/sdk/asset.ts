@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { MultiAssetMembership } from './multi-asset-membership.js';
 import type { AssetContext } from './context.js';
 import { automationProblem, type AutomationCondition } from './automation.js';
 import { checksProblem, type AssetCheck } from './check.js';
@@ -197,6 +198,8 @@ export interface Asset<Out = unknown, Partitioned extends boolean = boolean> {
   /** `file:line` of the `asset(...)` call, used in error messages. */
   readonly definedAt: string;
   readonly materialize: (ctx: AssetContext<unknown, Readonly<Record<string, unknown>>>, inputs: never) => unknown;
+  /** Set on the outputs of a `multiAsset`: the function they share and their siblings. */
+  readonly multiAsset?: MultiAssetMembership;
   /** Type-only marker carrying the output type; never set at run time. */
   readonly __output?: Out;
   /** Type-only marker: whether the asset is partitioned; never set at run time. */

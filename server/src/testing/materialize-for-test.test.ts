@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { asset } from '../sdk/asset.js';
 import { check } from '../sdk/check.js';
+import { multiAsset } from '../sdk/multi-asset.js';
 import { resource } from '../sdk/resource.js';
 import { env } from '../sdk/resource-config.js';
 import { dailyPartitions } from '../sdk/partitions.js';
@@ -124,6 +125,27 @@ describe('materializeForTest', () => {
     } finally {
       delete process.env.WEIR_TEST_COUNTER_START;
     }
+  });
+
+  it("runs a multi-asset's outputs with the multi-asset's resources, each asked for itself", async () => {
+    const asked: string[][] = [];
+    const prefix = resource({ key: 'prefix', config: {}, create: () => 'shop:' });
+    const shop = multiAsset({
+      name: 'shop',
+      resources: { prefix },
+      outputs: { orders: { key: 'test/orders' }, customers: { key: 'test/customers' } },
+      materialize: (ctx, _inputs, wanted) => {
+        asked.push([...wanted]);
+        return Object.fromEntries(wanted.map((name) => [name, `${ctx.resources.prefix}${name}`]));
+      },
+    });
+    const run = await materializeForTest([shop.outputs.orders, shop.outputs.customers]);
+    expect([run.of(shop.outputs.orders).value, run.of(shop.outputs.customers).value]).toEqual([
+      'shop:orders',
+      'shop:customers',
+    ]);
+    // In a test each output runs alone, so the function is asked for that output only.
+    expect(asked).toEqual([['orders'], ['customers']]);
   });
 
   it('reads stream outputs into a Buffer and gives the bytes of files written with ctx.store', async () => {

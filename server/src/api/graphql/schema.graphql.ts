@@ -139,6 +139,8 @@ export const typeDefs = /* GraphQL */ `
     codeVersion: String
     "file:line of the definition."
     definedAt: String
+    "The multi-asset that produces this asset together with its other outputs, if any."
+    multiAsset: String
     "Upstream asset keys."
     deps: [String!]!
     "Downstream asset keys."

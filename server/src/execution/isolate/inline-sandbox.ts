@@ -1,6 +1,7 @@
 import type { AssetGraph } from '../../graph/asset-graph.js';
 import type { ObjectStore } from '../../io/object-store.port.js';
 import { ResourceRegistry } from '../../sdk/resource.js';
+import type { AnyAsset } from '../../sdk/asset.js';
 import type { Sensor } from '../../sdk/sensor.js';
 import { IsolateChannel } from './isolate-channel.js';
 import { runSensorInIsolate, runStepInIsolate } from './isolated-step.js';
@@ -39,7 +40,9 @@ export class InlineSandbox implements StepSandbox {
         return channel.finish({ ok: false, error: serializeError(error, true, true) });
       }
       channel.started();
-      channel.finish(await runStepInIsolate(request, definition, this.store, channel, this.resources));
+      channel.finish(
+        await runStepInIsolate(request, definition, this.store, channel, this.resources, (key) => assetIn(graph, key)),
+      );
     })();
     return { outcome: supervisor.settle(running), stop: (kind, message) => supervisor.stop(kind, message) };
   }
@@ -71,4 +74,9 @@ export class InlineSandbox implements StepSandbox {
   async close(): Promise<void> {
     for (const error of await this.resources.disposeAll()) console.error(`weir: ${error.message}`);
   }
+}
+
+function assetIn(graph: AssetGraph, key: string): AnyAsset | undefined {
+  const definition = graph.has(key) ? graph.get(key) : undefined;
+  return definition?.kind === 'asset' ? definition : undefined;
 }

@@ -114,5 +114,9 @@ export default async function runIsolateTask(task: IsolateTask): Promise<void | 
   }
   const store = await storeFor(task.objectStore);
   channel.started();
-  channel.finish(await runStepInIsolate(task, definition, store, channel, project.resources));
+  const lookup = (key: string) => {
+    const found = project.graph.has(key) ? project.graph.get(key) : undefined;
+    return found?.kind === 'asset' ? found : undefined;
+  };
+  channel.finish(await runStepInIsolate(task, definition, store, channel, project.resources, lookup));
 }

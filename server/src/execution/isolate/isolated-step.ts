@@ -1,12 +1,14 @@
-import { decodeOutput, encodeOutput, writeAssetFile } from '../../io/payload-codec.js';
+import { decodeOutput, encodeOutput, writeAssetFile, type EncodedOutput } from '../../io/payload-codec.js';
+import { joinObjectKey } from '../../io/object-key.js';
 import type { ObjectStore } from '../../io/object-store.port.js';
 import type { AnyAsset } from '../../sdk/asset.js';
 import type { AssetContext, AssetStore, MetadataValue } from '../../sdk/context.js';
 import type { Sensor } from '../../sdk/sensor.js';
 import { parseAssetConfig } from '../../sdk/run-config.js';
-import { resolveResources, type ResourceRegistry } from '../../sdk/resource.js';
+import { resolveResources, type ResourceMap, type ResourceRegistry } from '../../sdk/resource.js';
 import { NonRetryableError } from '../../sdk/retry.js';
 import { isNonRetryable, resolveRetryPolicy } from '../../runs/retry-policy.js';
+import type { CheckRecord } from '../../runs/check-results.js';
 import { runChecks } from '../check-runner.js';
 import { serializeCheckpointState } from '../checkpoint-state.js';
 import { stepExec, type ExecReports } from '../external/step-exec.js';
@@ -15,6 +17,7 @@ import {
   serializeError,
   type InputDescriptor,
   type SensorTask,
+  type SiblingOutputResult,
   type SensorTaskResult,
   type StepTaskResult,
 } from './step-task.js';
@@ -31,6 +34,7 @@ export async function runStepInIsolate(
   store: ObjectStore,
   channel: IsolateChannel,
   resources: ResourceRegistry,
+  lookup: (assetKey: string) => AnyAsset | undefined,
 ): Promise<StepTaskResult> {
   try {
     const metadata: Record<string, MetadataValue> = {};
@@ -45,6 +49,13 @@ export async function runStepInIsolate(
       await resolveResources(definition.resources, resources),
     );
     const inputs = await decodeInputs(task.inputs, store);
+    const siblings = siblingDefinitions(definition, task.siblings ?? [], lookup);
+    if (siblings.length > 0) {
+      const results = await materializeOutputs(task, definition, siblings, ctx, inputs, store, (map) =>
+        resolveResources(map, resources),
+      );
+      return { ok: true, ...results, checks: [...reports.checks, ...results.checks], metadata };
+    }
     const value = await definition.materialize(ctx, inputs as never);
     const output = await encodeOutput(value, { store, keyPrefix: task.keyPrefix, inlineLimit: task.inlineLimit });
     // On the output as stored, before anything commits, so results commit with it.
@@ -65,6 +76,56 @@ export async function runStepInIsolate(
   } catch (error) {
     return { ok: false, error: serializeError(error, isNonRetryable(error, resolveRetryPolicy(definition.retry, {}))) };
   }
+}
+
+/** The definitions of the sibling outputs the engine asked for, each an output of the same multi-asset. */
+function siblingDefinitions(
+  definition: AnyAsset,
+  keys: readonly string[],
+  lookup: (assetKey: string) => AnyAsset | undefined,
+): AnyAsset[] {
+  return keys.map((key) => {
+    const sibling = lookup(key);
+    const membership = definition.multiAsset;
+    if (!membership || !sibling?.multiAsset || membership.keys[sibling.multiAsset.output] !== key) {
+      throw new NonRetryableError(`${key} is not an output of the multi-asset of ${definition.key}`);
+    }
+    return sibling;
+  });
+}
+
+/**
+ * Runs a multi-asset's function once for this step's output and its siblings, then stores
+ * and checks each output on its own: siblings under `<keyPrefix>/outputs/<output name>`.
+ */
+async function materializeOutputs(
+  task: StepRequest,
+  definition: AnyAsset,
+  siblings: readonly AnyAsset[],
+  ctx: AssetContext<unknown>,
+  inputs: Record<string, unknown>,
+  store: ObjectStore,
+  resourcesFor: (map: ResourceMap) => Promise<Readonly<Record<string, unknown>>>,
+): Promise<{ output: EncodedOutput; checks: CheckRecord[]; siblings: SiblingOutputResult[] }> {
+  const membership = definition.multiAsset!;
+  const produced = new Set([membership.output, ...siblings.map((sibling) => sibling.multiAsset!.output)]);
+  // In declaration order, whichever output's step leads.
+  const wanted = Object.keys(membership.keys).filter((name) => produced.has(name));
+  const values = await membership.materializeOutputs(ctx, inputs as never, wanted);
+  const { inlineLimit } = task;
+  const output = await encodeOutput(values[membership.output], { store, keyPrefix: task.keyPrefix, inlineLimit });
+  const results: SiblingOutputResult[] = [];
+  for (const sibling of siblings) {
+    const name = sibling.multiAsset!.output;
+    const keyPrefix = joinObjectKey(task.keyPrefix, 'outputs', name);
+    const stored = await encodeOutput(values[name], { store, keyPrefix, inlineLimit });
+    results.push({
+      assetKey: sibling.key,
+      output: stored,
+      checks: await runChecks(sibling.checks, ctx, stored, store, resourcesFor),
+    });
+  }
+  return { output, checks: await runChecks(definition.checks, ctx, output, store, resourcesFor), siblings: results };
 }
 
 /** Evaluates a sensor inside the isolate. */

@@ -61,6 +61,11 @@ export interface StepTask {
   readonly resume: unknown;
   /** This asset's entry of the run's config, as stored (`undefined`: none given); parsed into `ctx.config`. */
   readonly config: unknown;
+  /**
+   * Other outputs of this asset's multi-asset that this attempt produces too (their steps wait
+   * on this one): the function runs once for all of them. Absent or empty: this output alone.
+   */
+  readonly siblings?: readonly string[];
   /** The isolate's end of the attempt's channel (logs, checkpoints, abort, the result). */
   readonly port: MessagePort;
 }
@@ -121,8 +126,17 @@ export type StepTaskResult =
       readonly output: EncodedOutput;
       readonly metadata: Record<string, MetadataValue>;
       readonly checks: CheckRecord[];
+      /** The sibling outputs' results, one per {@link StepTask.siblings} entry, in that order. */
+      readonly siblings?: readonly SiblingOutputResult[];
     }
   | { readonly ok: false; readonly error: SerializedError };
+
+/** One more output of a multi-asset step, stored and checked like the step's own. */
+export interface SiblingOutputResult {
+  readonly assetKey: string;
+  readonly output: EncodedOutput;
+  readonly checks: CheckRecord[];
+}
 
 /** What the isolate reports at the end of a sensor's evaluation. */
 export type SensorTaskResult =

@@ -97,6 +97,10 @@ export const assetFieldResolvers = {
     return definition.kind === 'asset' ? (definition.codeVersion ?? null) : null;
   },
   definedAt: (asset: AssetParent, _: unknown, ctx: GraphQLContext) => definitionOf(ctx, asset.key).definedAt,
+  multiAsset: (asset: AssetParent, _: unknown, ctx: GraphQLContext) => {
+    const definition = definitionOf(ctx, asset.key);
+    return definition.kind === 'asset' ? (definition.multiAsset?.name ?? null) : null;
+  },
   deps: (asset: AssetParent, _: unknown, ctx: GraphQLContext) => ctx.services.engine.graph.upstreamOf(asset.key),
   dependents: (asset: AssetParent, _: unknown, ctx: GraphQLContext) =>
     ctx.services.engine.graph.downstreamOf(asset.key),
