@@ -11,6 +11,8 @@ const WEIR_DIRS = [`${PACKAGE_ROOT}src/`, `${PACKAGE_ROOT}dist/`];
 const FRAME = /(?:^at |\()((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?$/;
 // Loaders (tsx) and other packages sit between the user's module and node's internals.
 const NOT_USER = /[\\/]node_modules[\\/]/;
+// Weir's own unit tests sit next to its sources and define assets as a user would.
+const TEST_FILE = /\.test\.[cm]?[jt]s$/;
 
 /**
  * `file:line` of the first stack frame that is user code (not node internals, weir's own
@@ -38,7 +40,8 @@ export function callerLocation(): string {
     const match = FRAME.exec(line.trim());
     if (!match) continue;
     const file = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
-    if (WEIR_DIRS.some((dir) => file.startsWith(dir)) || NOT_USER.test(file)) continue;
+    const weirOwn = WEIR_DIRS.some((dir) => file.startsWith(dir)) && !TEST_FILE.test(file);
+    if (weirOwn || NOT_USER.test(file)) continue;
     return `${relative(process.cwd(), file) || file}:${match[2]}`;
   }
   return '<unknown file>';
