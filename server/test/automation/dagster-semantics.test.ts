@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reportObservation } from '../../src/api/report-observation.js';
 import { asset } from '../../src/sdk/asset.js';
-import { eager } from '../../src/sdk/automation.js';
+import { AssetGraph } from '../../src/graph/asset-graph.js';
+import { eager, onMissing } from '../../src/sdk/automation.js';
+import { dailyPartitions } from '../../src/sdk/partitions.js';
 import { NonRetryableError } from '../../src/sdk/retry.js';
 import { sourceAsset } from '../../src/sdk/source-asset.js';
 import { STORAGE_BACKENDS } from '../support/databases.js';
@@ -102,5 +104,66 @@ describe.each(STORAGE_BACKENDS)('automation as Dagster users expect it (%s)', (b
     await h.automation.evaluateAll();
     await h.settle();
     expect(await triggers('silver')).toEqual(['upstream:succeeded']);
+  });
+
+  it('adding onMissing() to an asset with 30 days of missing daily partitions requests none of them', async () => {
+    // The manual clock starts at 2026-01-01T00:00Z: 2025-12-02 … 2025-12-31 are complete, none materialized.
+    const report = asset({
+      key: 'gold/daily_report',
+      partitions: dailyPartitions({ start: '2025-12-02' }),
+      automation: onMissing(),
+      materialize: (ctx) => ctx.partition,
+    });
+    const plain = asset({ key: 'gold/summary', automation: onMissing(), materialize: async () => 1 });
+    h = await startAutomation(backend, [report, plain], { manualClock: true });
+    // First evaluation (the deploy): nothing fires, partitioned or not.
+    const first = await h.automation.evaluateAll();
+    expect(first.map((d) => [d.assetKey, d.requested, d.reasons])).toEqual([
+      [
+        'gold/daily_report',
+        false,
+        ['[2025-12-31] first evaluation of this condition: what is already missing is not backfilled'],
+      ],
+      ['gold/summary', false, ['first evaluation of this condition: what is already missing is not backfilled']],
+    ]);
+    h.clock!.advance(60 * 60_000);
+    expect((await h.automation.evaluateAll()).some((d) => d.requested)).toBe(false);
+    expect(await h.count('runs')).toBe(0);
+
+    // A day later, 2026-01-01 has come into existence since the condition was added: it is
+    // newly missing and requested, once; the 30 older days still are not.
+    h.clock!.advance(24 * 60 * 60_000);
+    const next = await h.automation.evaluateAll();
+    expect(next.find((d) => d.assetKey === 'gold/daily_report')).toMatchObject({
+      requested: true,
+      reasons: ['[2026-01-01] newly missing since the condition was added, not requested yet'],
+    });
+    await h.settle();
+    expect((await h.automation.evaluateAll()).some((d) => d.requested)).toBe(false);
+    const partitions = await h.database.dataSource.query(
+      `SELECT s.partition_key FROM steps s WHERE s.asset_key = 'gold/daily_report' ORDER BY s.id`,
+    );
+    expect(partitions).toEqual([{ partition_key: '2026-01-01' }]);
+    expect(await h.count('runs')).toBe(1);
+  });
+
+  it('switching an asset to partitioned is a first evaluation again: nothing is requested at once', async () => {
+    const unpartitioned = asset({ key: 'orders', automation: onMissing(), materialize: async () => 1 });
+    h = await startAutomation(backend, [unpartitioned], { manualClock: true });
+    await h.automation.evaluateAll();
+    h.clock!.advance(24 * 60 * 60_000);
+    const partitioned = asset({
+      key: 'orders',
+      partitions: dailyPartitions({ start: '2025-12-01' }),
+      automation: onMissing(),
+      materialize: (ctx) => ctx.partition,
+    });
+    await h.engine.setGraph(AssetGraph.build([partitioned]));
+    const [decision] = await h.automation.evaluateAll();
+    expect(decision).toMatchObject({
+      requested: false,
+      reasons: ['[2026-01-01] first evaluation of this condition: what is already missing is not backfilled'],
+    });
+    expect(await h.count('runs')).toBe(0);
   });
 });
