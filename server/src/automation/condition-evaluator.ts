@@ -74,7 +74,8 @@ export function evaluateCondition(condition: AutomationCondition, facts: Evaluat
         ? result(true, 'newly missing since the condition was added, not requested yet')
         : result(false, 'missing since before the condition was added, or already requested');
     case 'code_version_changed':
-      return facts.selfMissing || facts.codeVersion === facts.materializedCodeVersion
+      if (facts.selfMissing) return result(false, 'never materialized: missing, not a code change');
+      return facts.codeVersion === facts.materializedCodeVersion
         ? result(false, `code version unchanged (${facts.codeVersion ?? 'none'})`)
         : result(
             true,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reportObservation } from '../../src/api/report-observation.js';
 import { asset } from '../../src/sdk/asset.js';
 import { AssetGraph } from '../../src/graph/asset-graph.js';
-import { eager, onMissing } from '../../src/sdk/automation.js';
+import { codeVersionChanged, eager, onMissing } from '../../src/sdk/automation.js';
 import { dailyPartitions } from '../../src/sdk/partitions.js';
 import { NonRetryableError } from '../../src/sdk/retry.js';
 import { sourceAsset } from '../../src/sdk/source-asset.js';
@@ -164,6 +164,17 @@ describe.each(STORAGE_BACKENDS)('automation as Dagster users expect it (%s)', (b
       requested: false,
       reasons: ['[2026-01-01] first evaluation of this condition: what is already missing is not backfilled'],
     });
+    expect(await h.count('runs')).toBe(0);
+  });
+
+  it('codeVersionChanged() on a never-materialized asset is not true (it is missing, not changed)', async () => {
+    const model = (codeVersion: string) =>
+      asset({ key: 'ml/model', codeVersion, automation: codeVersionChanged(), materialize: async () => codeVersion });
+    h = await startAutomation(backend, [model('v1')], { manualClock: true });
+    await h.automation.evaluateAll();
+    await h.engine.setGraph(AssetGraph.build([model('v2')]));
+    const [decision] = await h.automation.evaluateAll();
+    expect(decision).toMatchObject({ requested: false, reasons: ['never materialized: missing, not a code change'] });
     expect(await h.count('runs')).toBe(0);
   });
 });
