@@ -10,9 +10,9 @@ const daily = dailyPartitions({ start: '2025-01-01' });
 const P = '2025-01-01';
 
 /**
- * A manual run of a partition ending while an evaluation of that partition reads its facts must
- * not be followed by an automated run of the same partition for the event the manual run already
- * reflected. The evaluation must read "in progress" before the reflected events and the
+ * A manual run of an asset (partition) ending while an evaluation of it reads its facts must not
+ * be followed by an automated run of the same asset (partition) for the event the manual run
+ * already reflected. The evaluation must read "in progress" before the reflected events and the
  * materializations: then it sees the manual run either still in progress (and waits) or ended
  * with its materialization (which consumes the event). Read after them, it can see the run ended
  * but not the materialization, and request a duplicate.
@@ -22,7 +22,7 @@ const P = '2025-01-01';
  * lock on `observations`, which the evaluation reads after the reflected events and the
  * materializations (and which the manual run does not touch), until the manual run has ended.
  */
-describe('partition facts and a manual run ending together (postgres)', () => {
+describe('facts and a manual run ending together (postgres)', () => {
   let h: AutomationHarness | undefined;
   let locks: pg.Client | undefined;
   let table: pg.Client | undefined;
@@ -33,15 +33,19 @@ describe('partition facts and a manual run ending together (postgres)', () => {
     h = locks = table = undefined;
   });
 
-  it('read "in progress" first: no duplicate automated run of the partition', async () => {
+  // The partitioned path had the race; the unpartitioned one reads in the same order on purpose.
+  it.each([
+    { shape: 'partitioned', partitions: daily, P, prefix: `[${P}] ` },
+    { shape: 'unpartitioned', partitions: undefined, P: '', prefix: '' },
+  ])('read "in progress" first: no duplicate automated run ($shape)', async ({ partitions, P, prefix }) => {
     // down's runs wait at the gate, so that the manual one is still running when needed.
     const manual = { started: false, release: () => {} };
     const gate = new Promise<void>((resolve) => (manual.release = resolve));
-    const up = asset({ key: 'up', partitions: daily, materialize: (ctx) => ctx.partition });
+    const up = asset({ key: 'up', partitions, materialize: (ctx) => ctx.partition ?? 'up' });
     const down = asset({
       key: 'down',
       deps: { up },
-      partitions: daily,
+      partitions,
       automation: eager(),
       materialize: async () => ((manual.started = true), await gate, 'down'),
     });
@@ -60,13 +64,17 @@ describe('partition facts and a manual run ending together (postgres)', () => {
     // 1. The evaluation of `down` that up [P]'s commit starts waits for the automation lock.
     await locks.query(`SELECT pg_advisory_lock(hashtext('weir-automation:down'))`);
     const upRun = await h.engine.waitForRun(
-      (await h.engine.requestRun({ selection: 'up', partitions: [P], trigger: 'manual' })).id,
+      (await h.engine.requestRun({ selection: 'up', ...(P ? { partitions: [P] } : {}), trigger: 'manual' })).id,
     );
     expect(upRun.status).toBe('succeeded');
     await waitFor(() => waiting(`locktype = 'advisory'`), 'the evaluation of down to wait for its lock');
 
     // 2. A manual run of down [P] starts after the event committed: it reflects the event.
-    const manualRun = await h.engine.requestRun({ selection: 'down', partitions: [P], trigger: 'manual' });
+    const manualRun = await h.engine.requestRun({
+      selection: 'down',
+      ...(P ? { partitions: [P] } : {}),
+      trigger: 'manual',
+    });
     await waitFor(async () => manual.started, 'the manual run of down [P] to start');
 
     // 3. The evaluation proceeds until it reads `observations`, and parks there.
@@ -95,6 +103,6 @@ describe('partition facts and a manual run ending together (postgres)', () => {
     );
     expect(inbox).toEqual([{ consumed_by_run_id: manualRun.id }]);
     const messages = (await h.decisions('down')).map((d) => d.message);
-    expect(messages[0]).toBe(`[${P}] no run: waiting: down is already in progress`);
+    expect(messages[0]).toBe(`${prefix}no run: waiting: down is already in progress`);
   });
 });
