@@ -5,6 +5,7 @@ import { planStepsIn, type RunRequest } from '../runs/run-planner.js';
 import { RunEntity } from '../storage/entities/run.entity.js';
 import { appendEvents } from '../storage/event-log.js';
 import { gatherFacts } from './automation-facts.js';
+import { newlyMissingPartitions, readConditionHistory } from './condition-history.js';
 import {
   evaluateCondition,
   type EvaluationFacts,
@@ -153,17 +154,34 @@ export class AutomationService {
     const snapshotId = await this.options.snapshotId();
     const decision = await this.options.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`weir-automation:${assetKey}`]);
+      const now = this.options.clock.now();
+      const history = await readConditionHistory(manager, definition);
       // A partitioned asset is evaluated per partition concerned, each like an asset of its own.
-      const candidates: ReadonlyArray<{ partitionKey: string; facts: EvaluationFacts }> = definition.partitions
-        ? await gatherPartitionFacts(manager, graph, assetKey, trigger, this.options.clock.now())
+      const gathered: ReadonlyArray<{ partitionKey: string; facts: EvaluationFacts }> = definition.partitions
+        ? await gatherPartitionFacts(manager, graph, assetKey, trigger, now)
         : [{ partitionKey: '', facts: await gatherFacts(manager, graph, assetKey, trigger) }];
+      const newlyMissing = await newlyMissingPartitions(
+        manager,
+        definition,
+        gathered.filter((c) => c.facts.selfMissing && c.partitionKey !== '').map((c) => c.partitionKey),
+        history,
+      );
+      const candidates = gathered.map(({ partitionKey, facts }) => ({
+        partitionKey,
+        facts: {
+          ...facts,
+          initialEvaluation: history.firstEvaluatedAt === undefined,
+          newlyMissing: newlyMissing.has(partitionKey),
+        },
+      }));
+      const recorded = { condition: history.fingerprint, evaluatedAt: now.toISOString() };
       if (candidates.length === 0) {
         const reasons = [
           trigger.kind === 'cron'
             ? `no partition is complete at the tick ${trigger.tick.toISOString()}`
             : 'no partition concerned (no pending event maps to a partition in the set yet)',
         ];
-        await appendEvents(manager, [declined(assetKey, trigger, reasons)]);
+        await appendEvents(manager, [declined(assetKey, trigger, reasons, recorded)]);
         return { assetKey, requested: false, runIds: [], reasons, consumedEventIds: [] };
       }
       const runIds: string[] = [];
@@ -215,6 +233,7 @@ export class AutomationService {
               reasons,
               runIds: partitionRuns,
               consumedEventIds: partitionConsumed,
+              ...recorded,
               ...(partitionKey === '' ? {} : { partition: partitionKey }),
             },
           },
@@ -230,12 +249,17 @@ export class AutomationService {
   }
 }
 
-function declined(assetKey: string, trigger: EvaluationTrigger, reasons: readonly string[]) {
+function declined(
+  assetKey: string,
+  trigger: EvaluationTrigger,
+  reasons: readonly string[],
+  recorded: { condition: string; evaluatedAt: string },
+) {
   return {
     type: 'automation.declined',
     message: `no run: ${reasons.join('; ')}`,
     assetKey,
-    data: { trigger: describeTrigger(trigger), reasons, runIds: [], consumedEventIds: [] },
+    data: { trigger: describeTrigger(trigger), reasons, runIds: [], consumedEventIds: [], ...recorded },
   };
 }
 

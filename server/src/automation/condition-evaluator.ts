@@ -28,6 +28,14 @@ export interface EvaluationFacts {
   readonly codeVersion: string | undefined;
   /** Code version of the asset's latest materialization (undefined when none). */
   readonly materializedCodeVersion: string | undefined;
+  /**
+   * The first evaluation of this condition (or of a changed one, or after the asset switched
+   * between unpartitioned and partitioned): Dagster's `initial_evaluation`, which resets every
+   * "since last handled" latch, so nothing that was already true then fires.
+   */
+  readonly initialEvaluation?: boolean;
+  /** Missing since last handled: became missing after the condition's first evaluation and not requested since. */
+  readonly newlyMissing?: boolean;
 }
 
 /** The outcome of a condition, with the reasons that decided it (what the decision log shows). */
@@ -58,9 +66,16 @@ export function evaluateCondition(condition: AutomationCondition, facts: Evaluat
         ? result(true, `cron tick ${facts.trigger.tick.toISOString()} (${condition.expression}, ${condition.timezone})`)
         : result(false, `not a tick of ${condition.expression}`);
     case 'missing':
-      return facts.selfMissing ? result(true, 'never materialized') : result(false, 'already materialized');
+      // Dagster's on_missing: newly missing since last handled, never what was already missing.
+      if (!facts.selfMissing) return result(false, 'already materialized');
+      if (facts.initialEvaluation)
+        return result(false, 'first evaluation of this condition: what is already missing is not backfilled');
+      return facts.newlyMissing
+        ? result(true, 'newly missing since the condition was added, not requested yet')
+        : result(false, 'missing since before the condition was added, or already requested');
     case 'code_version_changed':
-      return facts.selfMissing || facts.codeVersion === facts.materializedCodeVersion
+      if (facts.selfMissing) return result(false, 'never materialized: missing, not a code change');
+      return facts.codeVersion === facts.materializedCodeVersion
         ? result(false, `code version unchanged (${facts.codeVersion ?? 'none'})`)
         : result(
             true,

@@ -37,6 +37,19 @@ export async function gatherPartitionFacts(
   const partitions = graph.partitionsOf(assetKey)!;
   const inputs = graph.mappedInputsOf(assetKey);
   const upstreamKeys = [...graph.upstreamOf(assetKey)];
+  const keys = [assetKey, ...upstreamKeys];
+  // Read 'in progress' first, as `gatherFacts` does: on PostgreSQL each statement sees the
+  // latest commits, so a run of a partition ending while the statements below execute is either
+  // seen here as still in progress (the partition waits) or, by every later statement, as ended
+  // with its materialization (which then consumes the events it reflected). Read after them, it
+  // could be seen ended but not yet materialized, and its events run a second time.
+  const inProgress: Array<{ asset_key: string; partition_key: string }> = await manager.query(
+    `SELECT DISTINCT s.asset_key, s.partition_key FROM steps s JOIN runs r ON r.id = s.run_id
+      WHERE r.status IN ('queued', 'running', 'canceling')
+        AND s.status IN ('pending', 'queued', 'running', 'retry_scheduled')
+        AND s.asset_key = ANY($1::text[])`,
+    [keys],
+  );
   const ctx = await loadPartitionContext(manager, graph, [assetKey], now);
 
   // Pending upstream events, each filed under the partitions it concerns.
@@ -80,7 +93,6 @@ export async function gatherPartitionFacts(
   }
   if (candidates.size === 0) return [];
 
-  const keys = [assetKey, ...upstreamKeys];
   const materialized: Array<{ asset_key: string; partition_key: string; code_version: string | null }> =
     await manager.query(
       `SELECT DISTINCT ON (asset_key, partition_key) asset_key, partition_key, code_version FROM materializations
@@ -90,13 +102,6 @@ export async function gatherPartitionFacts(
   const observed: Array<{ asset_key: string }> = await manager.query(
     `SELECT DISTINCT asset_key FROM observations WHERE asset_key = ANY($1::text[])`,
     [upstreamKeys],
-  );
-  const inProgress: Array<{ asset_key: string; partition_key: string }> = await manager.query(
-    `SELECT DISTINCT s.asset_key, s.partition_key FROM steps s JOIN runs r ON r.id = s.run_id
-      WHERE r.status IN ('queued', 'running', 'canceling')
-        AND s.status IN ('pending', 'queued', 'running', 'retry_scheduled')
-        AND s.asset_key = ANY($1::text[])`,
-    [keys],
   );
   const id = (asset: string, partition: string) => `${asset}\u0000${partition}`;
   const latest = new Map(materialized.map((row) => [id(row.asset_key, row.partition_key), row]));

@@ -205,14 +205,22 @@ describe.each(STORAGE_BACKENDS)('automation scenarios (%s)', (backend) => {
     expect(await h.runsOf('e')).toHaveLength(3);
   });
 
-  it('onMissing() runs a never-materialized asset at deploy, and not again', async () => {
+  // Issue 14: Dagster's on_missing is "newly missing since last handled". Before, onMissing()
+  // ran a never-materialized asset at deploy: adding it to an asset backfilled it.
+  it('onMissing() does not run an asset that was already missing when the condition was added', async () => {
     const m = asset({ key: 'm', automation: onMissing(), materialize: async () => 1 });
     h = await startAutomation(backend, [m]);
     const [first] = await h.automation.evaluateAll();
-    expect(first).toMatchObject({ requested: true, reasons: ['never materialized'] });
-    await h.settle();
+    expect(first).toMatchObject({
+      requested: false,
+      reasons: ['first evaluation of this condition: what is already missing is not backfilled'],
+    });
     const [second] = await h.automation.evaluateAll();
-    expect(second).toMatchObject({ requested: false, reasons: ['already materialized'] });
+    expect(second).toMatchObject({
+      requested: false,
+      reasons: ['missing since before the condition was added, or already requested'],
+    });
+    expect(await h.count('runs')).toBe(0);
   });
 
   it('codeVersionChanged() runs when a deploy changes the code version', async () => {
@@ -244,7 +252,7 @@ describe.each(STORAGE_BACKENDS)('automation scenarios (%s)', (backend) => {
     const negated = asset({
       key: 'negated',
       deps: { a },
-      automation: and(eager(), not(onMissing())),
+      automation: and(eager(), not(eager())),
       materialize: async () => 1,
     });
     h = await startAutomation(backend, [a, gated, either, negated]);
@@ -252,9 +260,14 @@ describe.each(STORAGE_BACKENDS)('automation scenarios (%s)', (backend) => {
     const declined = await h.automation.evaluate('gated', { kind: 'cron', expression: hourly.expression, tick });
     expect(declined.requested).toBe(false);
     expect(declined.reasons.join('; ')).toContain('no upstream updated since the last run');
+    // onMissing() does not backfill what was missing when it was added (issue 14): `either`
+    // waits for its first upstream update.
     expect((await h.automation.evaluateAll()).find((d) => d.assetKey === 'either')).toMatchObject({
-      requested: true,
-      reasons: ['never materialized'],
+      requested: false,
+      reasons: [
+        'first evaluation of this condition: what is already missing is not backfilled',
+        'waiting: upstream a never materialized',
+      ],
     });
     await h.settle();
     await materialize(h, 'a');
@@ -275,8 +288,9 @@ describe.each(STORAGE_BACKENDS)('automation scenarios (%s)', (backend) => {
       tick: new Date('2026-01-01T11:00:00Z'),
     });
     expect(twice.runIds).toEqual([]);
-    // `negated` never ran while it was missing... and `not(onMissing())` blocks its first run.
+    expect((await h.runsOf('either')).map((r) => r.trigger)).toEqual(['upstream']);
+    // `and(eager(), not(eager()))` can never pass: not() negates its operand.
     expect(await h.runsOf('negated')).toEqual([]);
-    expect((await h.decisions('negated')).at(-1)!.message).toContain('not (never materialized)');
+    expect((await h.decisions('negated')).at(-1)!.message).toContain('not (upstream a updated');
   });
 });
