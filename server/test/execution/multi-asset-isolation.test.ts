@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerPoolSandbox } from '../../src/execution/isolate/worker-pool-sandbox.js';
+import type { WorkerPoolSandbox } from '../../src/execution/isolate/worker-pool-sandbox.js';
 import type { StepRequest } from '../../src/execution/isolate/step-sandbox.port.js';
-import { loadProject } from '../../src/project/project-loader.js';
+import { warmSandbox } from '../support/warm-sandbox.js';
 
 const PROJECT = fileURLToPath(new URL('../fixtures/multi-asset-project/index.ts', import.meta.url));
 
@@ -17,15 +17,7 @@ describe('multi-asset steps in isolates', () => {
 
   beforeAll(async () => {
     process.env.WEIR_MULTI_CALLS = calls;
-    const project = await loadProject(PROJECT);
-    sandbox = new WorkerPoolSandbox({
-      entry: project.entry,
-      graphHash: project.graph.hash,
-      objectStore: { url: undefined, defaultRoot: join(dir, 'objects') },
-      concurrency: 1,
-      graceMs: 200,
-    });
-    await sandbox.warm();
+    ({ sandbox } = await warmSandbox(PROJECT, dir));
   }, 60_000);
 
   afterAll(async () => {

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IsolateFailure } from '../../src/execution/isolate/isolate-failure.js';
-import { WorkerPoolSandbox } from '../../src/execution/isolate/worker-pool-sandbox.js';
+import type { WorkerPoolSandbox } from '../../src/execution/isolate/worker-pool-sandbox.js';
 import { sandboxSensorEvaluator } from '../../src/execution/isolate/sandbox-sensor-evaluator.js';
-import { loadProject, type LoadedProject } from '../../src/project/project-loader.js';
+import type { LoadedProject } from '../../src/project/project-loader.js';
+import { warmSandbox } from '../support/warm-sandbox.js';
 
 const PROJECT = fileURLToPath(new URL('../fixtures/sensor-isolation-project/index.ts', import.meta.url));
 
@@ -17,16 +18,7 @@ describe('sensors evaluated in isolates', () => {
   let sandbox: WorkerPoolSandbox;
 
   beforeAll(async () => {
-    project = await loadProject(PROJECT);
-    sandbox = new WorkerPoolSandbox({
-      entry: project.entry,
-      graphHash: project.graph.hash,
-      objectStore: { url: undefined, defaultRoot: join(dir, 'objects') },
-      concurrency: 1,
-      graceMs: 200,
-      sensorTimeoutMs: 1_000,
-    });
-    await sandbox.warm();
+    ({ project, sandbox } = await warmSandbox(PROJECT, dir, { sensorTimeoutMs: 1_000 }));
   }, 60_000);
 
   afterAll(async () => {

@@ -1,17 +1,15 @@
+import type { AssetContext } from '../../sdk/context.js';
 import { parseDuration } from '../../sdk/duration.js';
 import { PIPES_FD, PIPES_PREFIX, PIPES_VERSION } from './pipes-protocol.js';
 
-/** The step an external process runs for, as its environment tells it. */
-export interface ExecStep {
-  readonly assetKey: string;
-  readonly runId: string;
-  readonly stepId: string;
-  readonly attemptId: string;
-  readonly attemptNumber: number;
-  readonly partition: string | undefined;
-  /** The run config, when the context has one (`ctx.config`); passed as JSON. */
-  readonly config: unknown;
-}
+/**
+ * The step an external process runs for, as its environment tells it: the context's own
+ * fields (`config` is passed as JSON).
+ */
+export type ExecStep = Pick<
+  AssetContext<unknown>,
+  'assetKey' | 'runId' | 'stepId' | 'attemptId' | 'attemptNumber' | 'partition' | 'config'
+>;
 
 /**
  * The process's environment: `PYTHONUNBUFFERED=1`, the isolate's (so PATH, credentials and
