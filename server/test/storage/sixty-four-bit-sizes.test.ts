@@ -36,7 +36,24 @@ describe.each(STORAGE_BACKENDS)('64-bit sizes on %s', (backend: StorageBackend) 
           ]);
           const step = await m.save(newStep(run.id));
           const attempt = await m.save(newAttempt(step, { status: 'failed', retryDelayMs: INT32_MAX }));
-          const materialization = await m.save(newMaterialization(step, attempt, { outputSize: INT32_MAX }));
+          // By hand too: later migrations add materialization columns (table_metadata).
+          const materialization = newMaterialization(step, attempt, { outputSize: INT32_MAX });
+          await m.query(
+            `INSERT INTO materializations (id, asset_key, partition_key, run_id, step_id, attempt_id, data_version,
+               value_type, output_inline, output_size) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+            [
+              materialization.id,
+              materialization.assetKey,
+              materialization.partitionKey,
+              materialization.runId,
+              materialization.stepId,
+              materialization.attemptId,
+              materialization.dataVersion,
+              materialization.valueType,
+              JSON.stringify(materialization.outputInline),
+              materialization.outputSize,
+            ],
+          );
           return { materializationId: materialization.id, attemptId: attempt.id };
         });
         // The failure this migration fixes, for the record.

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { JsonValue } from '../json-value.js';
 import type { PayloadRef } from '../../sdk/payload-ref.js';
+import type { TableMetadata } from '../../sdk/table-metadata.js';
 import { safeIntegerColumn } from '../safe-integer.js';
 
 /** How the output was produced, so a downstream input is decoded into the same shape. */
@@ -52,6 +53,10 @@ export class MaterializationEntity {
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   metadata!: Record<string, number | string | boolean>;
+
+  /** Row count, bytes, schema and column lineage when the output is a table; null otherwise. */
+  @Column({ type: 'jsonb', name: 'table_metadata', nullable: true })
+  tableMetadata!: TableMetadata | null;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;

@@ -9,6 +9,7 @@ import { ApiReadIndexes1763727100000 } from './1763727100000-api-read-indexes.js
 import { BackfillRetries1763727200000 } from './1763727200000-backfill-retries.js';
 import { SixtyFourBitSizes1763727300000 } from './1763727300000-sixty-four-bit-sizes.js';
 import { RunConfig1765100000000 } from './1765100000000-run-config.js';
+import { TableMetadata1765300000000 } from './1765300000000-table-metadata.js';
 
 /** Every migration, oldest first. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   BackfillRetries1763727200000,
   SixtyFourBitSizes1763727300000,
   RunConfig1765100000000,
+  TableMetadata1765300000000,
 ];
