@@ -1,4 +1,4 @@
-import type { Cadence, TimePartitions } from '../sdk/partitions.js';
+import type { Cadence, TimePartitions } from '../sdk/partitions-definition.js';
 import { DAY_MS, formatDate, HOUR_MS, instantOfWallClock, offsetAt, wallClock } from './zoned-time.js';
 
 /** A time window: from `start` (included) to `end` (excluded). */

@@ -51,7 +51,7 @@ export type StoredOutput<T> = T extends Readable
  * A dependency: an asset object (typed input), a key string (untyped input), or either with a
  * partition mapping (`withMapping(orders, timeWindow({ offset: -1 }))`).
  */
-export type Dependency = AnyAsset | SourceAsset | string | MappedDependency;
+export type Dependency = AnyAsset | SourceAsset | string | MappedDependency<AnyAsset | SourceAsset | string>;
 
 /** Named dependencies of an asset: each name becomes a field of `inputs`. */
 export type DependencyMap = Readonly<Record<string, Dependency>>;

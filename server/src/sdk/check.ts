@@ -1,12 +1,7 @@
 import type { AssetContext, MetadataValue } from './context.js';
 import { resourcesProblem, type ResourceInstances, type ResourceMap } from './resource.js';
-
-/**
- * How much a failing check matters. `'error'` is blocking: the output is still recorded, but the
- * step fails and its downstream steps in the run are skipped (a circuit breaker). `'warn'` only
- * records the failure and logs a warning; downstream steps run.
- */
-export type CheckSeverity = 'warn' | 'error';
+import type { CheckSeverity } from './check-severity.js';
+export type { CheckSeverity } from './check-severity.js';
 
 /** A check's verdict with details, shown in the run view and the event log. */
 export interface CheckVerdict {

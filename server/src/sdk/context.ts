@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { PayloadRef } from './payload-ref.js';
 import type { ExecOptions, ExecResult } from './exec.js';
+import type { MetadataValue } from './metadata-value.js';
+export type { MetadataValue } from './metadata-value.js';
 
 /** Extra fields on a log line; values must be JSON-serializable. */
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -12,9 +14,6 @@ export interface AssetLogger {
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
 }
-
-/** A value shown beside a materialization in history: a row count, a byte size, a label. */
-export type MetadataValue = number | string | boolean;
 
 /** Bytes an asset can hand to the object store. */
 export type PayloadBody = Buffer | string | Readable | AsyncIterable<Uint8Array>;

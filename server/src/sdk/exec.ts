@@ -1,5 +1,5 @@
-import type { MetadataValue } from './context.js';
-import type { CheckSeverity } from './check.js';
+import type { MetadataValue } from './metadata-value.js';
+import type { CheckSeverity } from './check-severity.js';
 
 /** Options of {@link AssetContext.exec}. */
 export interface ExecOptions {

@@ -1,4 +1,10 @@
-import type { AnyAsset } from './asset.js';
+/**
+ * What a mapped dependency points at: an asset or a source asset (anything with a key), named
+ * structurally so this file does not import `asset.ts`, which imports it.
+ */
+export interface UpstreamAsset {
+  readonly key: string;
+}
 
 /**
  * Which partitions of an upstream asset a partition of the downstream asset reads. Without one,
@@ -37,7 +43,7 @@ export interface AllPartitionsMapping {
 
 /** An input with an explicit partition mapping, made by {@link withMapping}. */
 export interface MappedDependency<
-  A extends AnyAsset | string = AnyAsset | string,
+  A extends UpstreamAsset | string = UpstreamAsset | string,
   M extends PartitionMapping = PartitionMapping,
 > {
   readonly kind: 'mapped';
@@ -51,7 +57,7 @@ export interface MappedDependency<
  * `deps: { yesterday: withMapping(orders, timeWindow({ offset: -1 })) }`. The input's type
  * follows the mapping: one value, or a record of values by partition key.
  */
-export function withMapping<A extends AnyAsset | string, M extends PartitionMapping>(
+export function withMapping<A extends UpstreamAsset | string, M extends PartitionMapping>(
   upstream: A,
   mapping: M,
 ): MappedDependency<A, M> {
