@@ -25,10 +25,10 @@ import { commitSiblingOutputs, siblingStepsOf } from './multi-asset-commit.js';
 import { PlannedDefinitions } from './planned-definitions.js';
 import { loadStepConfig } from './step-config.js';
 import { StepLogger } from './step-logger.js';
-import { redactSecrets } from '../sdk/redact.js';
 import { IsolateFailure } from './isolate/isolate-failure.js';
 import type { RunningTask, StepSandbox } from './isolate/step-sandbox.port.js';
-import type { SerializedError, StepTaskResult } from './isolate/step-task.js';
+import type { StepTaskResult } from './isolate/step-task.js';
+import { describeError, IsolatedError, SystemError } from './step-errors.js';
 import type { StopKind } from './isolate/task-supervisor.js';
 
 /**
@@ -376,35 +376,8 @@ interface RunningAttempt {
   stopped?: { kind: StopKind; message: string };
 }
 
-/** A failure of Weir's own making around the step, not of the asset code: never retried. */
-class SystemError extends Error {}
-
-/** What the asset code threw in its isolate, as it crossed back. */
-class IsolatedError extends Error {
-  readonly nonRetryable: boolean;
-  readonly system: boolean;
-  constructor(error: SerializedError) {
-    super(error.message);
-    this.name = error.name;
-    this.stack = error.stack ?? undefined;
-    this.nonRetryable = error.nonRetryable;
-    this.system = error.system ?? false;
-  }
-}
-
 export function settlementOf(outcome: FailureOutcome, job: StepJob): StepSettlement {
   if (outcome.kind === 'retry') return { kind: 'retry', ...job, at: outcome.at };
   if (outcome.kind === 'failed') return { kind: 'failed', ...job };
   return { kind: 'ignored', ...job };
-}
-
-/** An attempt's error as it is stored; redacted here too (an isolate's crash is reported by this process). */
-export function describeError(error: unknown): { message: string; stack: string | null } {
-  return redactSecrets(rawDescription(error));
-}
-
-function rawDescription(error: unknown): { message: string; stack: string | null } {
-  if (error instanceof IsolateFailure) return { message: error.message, stack: error.isolateStack };
-  if (error instanceof Error) return { message: error.message || error.name, stack: error.stack ?? null };
-  return { message: `non-Error value thrown: ${String(error)}`, stack: null };
 }
