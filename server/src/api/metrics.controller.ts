@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import { collectMetrics } from '../observability/metrics-collector.js';
-import { formatMetrics, PROMETHEUS_CONTENT_TYPE } from '../observability/prometheus-format.js';
+import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from '../observability/prom-exposition.js';
 import { WEIR_ENGINE, WEIR_PROCESS_INFO, type ProcessInfo } from './api-tokens.js';
 
 @Controller()
@@ -16,6 +16,6 @@ export class MetricsController {
   @Header('Content-Type', PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
   async metrics(): Promise<string> {
-    return formatMetrics(await collectMetrics(this.engine, this.info));
+    return renderMetrics(await collectMetrics(this.engine, this.info));
   }
 }

@@ -1,6 +1,6 @@
 import type { FreshnessStatus } from '../freshness/freshness-policy.js';
 import type { FreshnessView } from '../freshness/freshness-report.js';
-import type { ScalarFamily } from './prometheus-format.js';
+import type { ScalarFamily } from './metric-families.js';
 
 const FRESHNESS_STATUSES: readonly FreshnessStatus[] = ['fresh', 'warning', 'late'];
 

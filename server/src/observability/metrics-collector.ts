@@ -1,7 +1,7 @@
 import type { ProcessInfo } from '../api/api-tokens.js';
 import type { WeirEngine } from '../engine/weir-engine.js';
 import { freshnessAssets } from './freshness-metrics.js';
-import type { MetricFamily } from './prometheus-format.js';
+import type { MetricFamily } from './metric-families.js';
 import { processMetrics } from './process-metrics.js';
 import { executorJobs, queueDepth } from './queue-metrics.js';
 import { runsByStatus } from './run-metrics.js';

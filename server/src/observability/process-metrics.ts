@@ -1,5 +1,5 @@
 import type { ProcessInfo } from '../api/api-tokens.js';
-import type { ScalarFamily } from './prometheus-format.js';
+import type { ScalarFamily } from './metric-families.js';
 
 /** `weir_up`, `weir_info`, `weir_assets` and the process's start time: what is scraped. */
 export function processMetrics(info: ProcessInfo, assetCount: number): ScalarFamily[] {

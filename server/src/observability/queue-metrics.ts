@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Executor } from '../execution/executor.port.js';
-import type { ScalarFamily } from './prometheus-format.js';
+import type { ScalarFamily } from './metric-families.js';
 
 /** The step statuses that wait for the executor: handed over, or waiting for a retry's time. */
 const WAITING_STEP_STATUSES = ['queued', 'retry_scheduled'] as const;

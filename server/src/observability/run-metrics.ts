@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { RunStatus } from '../storage/entities/run.entity.js';
-import type { ScalarFamily } from './prometheus-format.js';
+import type { ScalarFamily } from './metric-families.js';
 
 /** Every run status, so that each has a series even at zero. */
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'canceling', 'succeeded', 'failed', 'canceled'];

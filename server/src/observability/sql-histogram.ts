@@ -1,4 +1,4 @@
-import type { HistogramSeries } from './prometheus-format.js';
+import type { HistogramSeries } from './metric-families.js';
 
 /**
  * Histograms bucketed by the database: a query returns one row per (label value, bucket) with

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { HistogramFamily } from './prometheus-format.js';
+import type { HistogramFamily } from './metric-families.js';
 import { bucketIndexSql, foldBuckets, type BucketRow } from './sql-histogram.js';
 
 /** Upper bounds, in seconds: automation reacts in milliseconds unless the asset was busy. */

@@ -163,6 +163,10 @@ describe.each(STORAGE_BACKENDS)('/metrics and /readyz (%s)', (backend) => {
     expect(metrics.value('weir_info', { mode: 'embedded', role: 'embedded', database: backend })).toBe(1);
     expect(metrics.value('weir_assets')).toBe(5);
     for (const name of metrics.types.keys()) expect(metrics.help.get(name)).toBeTruthy();
+    // prom-client's default process metrics come with Weir's.
+    expect(metrics.types.get('process_cpu_user_seconds_total')).toBe('counter');
+    expect(metrics.value('process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(metrics.types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
   });
 
   it('requires a token for /metrics but not for /readyz', async () => {

@@ -82,7 +82,8 @@ function parseLabels(text: string): Record<string, string> {
 function parseValue(text: string): number {
   if (text === '+Inf') return Infinity;
   if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  // Prometheus reads values with Go's ParseFloat: "NaN" in any case (prom-client writes "Nan").
+  if (text.toLowerCase() === 'nan') return NaN;
   const value = Number(text);
   if (Number.isNaN(value)) throw new Error(`not a sample value: ${text}`);
   return value;
