@@ -5,6 +5,7 @@ import { PartitionError } from '../partitions/partition-keys.js';
 import { loadPartitionContext, resolveBackfillKeys, type RequestedPartitions } from '../runs/partition-plan.js';
 import { EmptySelectionError } from '../runs/run-planner.js';
 import { appendEvents } from '../storage/event-log.js';
+import { DEFAULT_MAX_CONCURRENT_RUNS } from './backfill-defaults.js';
 import {
   backfillOfRun,
   insertBackfill,
@@ -31,7 +32,7 @@ export interface BackfillRequest {
   readonly maxConcurrentRuns?: number;
 }
 
-export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
+export { DEFAULT_MAX_CONCURRENT_RUNS } from './backfill-defaults.js';
 
 // Errors that say the partition's run can never be planned: the partition fails. Others (the
 // database is briefly unreachable, …) leave it pending for the next pass.

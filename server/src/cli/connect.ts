@@ -1,13 +1,11 @@
 import { join } from 'node:path';
 import { readCliToken } from '../auth/cli-credential.js';
 import type { WeirConfig } from '../config/weir-config.js';
-import { openWeir } from '../engine/open-weir.js';
-import { loadProject } from '../project/project-loader.js';
-import { openDatabase } from '../storage/data-source.factory.js';
 import { acquireDataDirLock, type LockHolder } from '../storage/data-dir-lock.js';
-import { HttpClient } from './http-client.js';
-import { LocalClient } from './local-client.js';
 import { CliError, type WeirClient } from './weir-client.js';
+
+// The engine, the database and the project loader are imported when a command connects, not
+// when the CLI starts: `weir --help` and `weir --version` load none of them.
 
 function busy(config: WeirConfig, holder: LockHolder): CliError {
   return new CliError(
@@ -34,10 +32,16 @@ export async function connect(
   const lock = acquireDataDirLock(config.dataDir, command);
   if ('heldBy' in lock) {
     if (lock.heldBy.port === null) throw busy(config, lock.heldBy);
+    const { HttpClient } = await import('./http-client.js');
     return new HttpClient(`http://127.0.0.1:${lock.heldBy.port}`, apiTokenFor(config));
   }
   try {
+    const [{ loadProject }, { LocalClient }] = await Promise.all([
+      import('../project/project-loader.js'),
+      import('./local-client.js'),
+    ]);
     if (options.withEngine) {
+      const { openWeir } = await import('../engine/open-weir.js');
       const project = await loadProject(config.projectPath);
       const weir = await openWeir(config, project.graph, { entry: project.entry });
       return new LocalClient(weir.database, weir.engine, async () => {
@@ -45,6 +49,7 @@ export async function connect(
         lock.release();
       });
     }
+    const { openDatabase } = await import('../storage/data-source.factory.js');
     const database = await openDatabase(
       config.databaseUrl
         ? { kind: 'postgres', url: config.databaseUrl }

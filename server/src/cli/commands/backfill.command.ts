@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackfillView } from '../../backfills/backfill-store.js';
-import { DEFAULT_MAX_CONCURRENT_RUNS } from '../../backfills/backfill-runner.js';
+import { DEFAULT_MAX_CONCURRENT_RUNS } from '../../backfills/backfill-defaults.js';
 import { configFor } from '../cli-options.js';
 import { connect } from '../connect.js';
 import { addPartitionOptions, requestedPartitions, type PartitionFlags } from '../partition-options.js';

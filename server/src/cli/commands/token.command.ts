@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import { AuthService, type ApiTokenView } from '../../auth/auth-service.js';
+import type { ApiTokenView } from '../../auth/auth-service.js';
 import { isRole, ROLES, type Role } from '../../auth/principal.js';
 import type { WeirConfig } from '../../config/weir-config.js';
-import { databaseTarget } from '../../engine/open-weir.js';
 import { acquireDataDirLock } from '../../storage/data-dir-lock.js';
-import { openDatabase } from '../../storage/data-source.factory.js';
 import { configFor } from '../cli-options.js';
 import { apiTokenFor } from '../connect.js';
-import { HttpClient } from '../http-client.js';
 import { bold, dim, green, red } from '../render/format.js';
 import { renderTable } from '../render/table.js';
 import { CliError } from '../weir-client.js';
@@ -94,9 +91,16 @@ async function withTokenAdmin<T>(config: WeirConfig, work: (admin: TokenAdmin) =
       throw new CliError(
         `the data directory ${config.dataDir} is in use by \`weir ${lock.heldBy.command}\` (pid ${lock.heldBy.pid}) and that process has no API to talk to; wait for it to finish`,
       );
+    const { HttpClient } = await import('../http-client.js');
     return work(new HttpClient(`http://127.0.0.1:${lock.heldBy.port}`, apiTokenFor(config)));
   }
   try {
+    // Imported here: the CLI starts without the database and auth code (see connect.ts).
+    const [{ openDatabase }, { databaseTarget }, { AuthService }] = await Promise.all([
+      import('../../storage/data-source.factory.js'),
+      import('../../engine/open-weir.js'),
+      import('../../auth/auth-service.js'),
+    ]);
     const database = await openDatabase(databaseTarget(config));
     try {
       return await work(new AuthService(database.dataSource));
