@@ -5,6 +5,7 @@
  * benchmark throws; the others still run.
  */
 import { benchAutomation } from './automation.bench.js';
+import { benchCliStartup } from './cli-startup.bench.js';
 import { benchDistributedThroughput } from './distributed-throughput.bench.js';
 import { benchFreshnessEvaluation } from './freshness-evaluation.bench.js';
 import { benchConsoleLineage } from './console-lineage.bench.js';
@@ -24,6 +25,11 @@ interface Bench {
 }
 
 const BENCHES: readonly Bench[] = [
+  {
+    title: 'CLI start-up: weir --version, --help and graph beside node',
+    file: 'bench/cli-startup.bench.ts',
+    run: benchCliStartup,
+  },
   { title: 'graph load and validation', file: 'bench/graph-load.bench.ts', run: benchGraphLoad },
   {
     title: 'no-op materialization throughput',

@@ -37,6 +37,16 @@ describe('benchmarks that start weir processes or isolates still run', () => {
     expect(output).toMatch(/chain \(3 steps, one ready at a time\): p50 [\d.]+ ms\s+p99 [\d.]+ ms/);
   });
 
+  it('CLI start-up: weir --version and --help beside node', { timeout: 120_000 }, async () => {
+    const { code, output } = await runBench('dist/bench/cli-startup.bench.js', { WEIR_BENCH_CLI_RUNS: '2' });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/node -e '' \(baseline\)\s+median\s+\d+ ms/);
+    expect(output).toMatch(
+      /weir --help\s+median\s+\d+ ms\s+best\s+\d+ ms\s+\(\d+\.\dx node -e ''\)\s+goal < 200 ms: (met|NOT met)/,
+    );
+    expect(output).toMatch(/weir graph \(example\)\s+median/);
+  });
+
   it('automation: trigger latency and the cron scheduler', { timeout: 120_000 }, async () => {
     const { code, output } = await runBench('dist/bench/automation.bench.js', {
       WEIR_BENCH_TRIGGER_PAIRS: '5',
