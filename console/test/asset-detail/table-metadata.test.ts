@@ -158,7 +158,7 @@ describe('column lineage layout', () => {
 
 describe('TableSchema', () => {
   it('shows the figures and marks each change on its row', () => {
-    const wrapper = mount(TableSchema, { props: { table } });
+    const wrapper = mount(TableSchema, { props: { table, materializations: 2 } });
     expect(wrapper.get('[data-testid="table-row-count"]').text()).toBe('3,000,000,000');
     expect(wrapper.get('[data-testid="table-bytes"]').text()).toBe('3.0 MB');
     const rows = wrapper.findAll('[data-testid="schema-row"]');
@@ -167,6 +167,16 @@ describe('TableSchema', () => {
     expect(rows[2]!.text()).toContain('added');
     expect(rows[3]!.find('del').text()).toBe('legacy');
     expect(wrapper.get('[data-testid="schema-change-summary"]').text()).toContain('1 column removed');
+  });
+
+  it('tells a first materialization from an unchanged schema', () => {
+    const unchanged = { ...table, schemaChange: null };
+    const summary = (materializations: number) =>
+      mount(TableSchema, { props: { table: unchanged, materializations } })
+        .get('[data-testid="schema-change-summary"]')
+        .text();
+    expect(summary(1)).toContain('First materialization of this table');
+    expect(summary(3)).toBe('Same schema as the previous materialization.');
   });
 });
 
