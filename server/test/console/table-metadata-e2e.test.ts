@@ -194,15 +194,13 @@ describe('table metadata on the asset page in headless Chromium against weir dev
       const box = (await page.locator(`[data-testid="${testId}"][data-column="${column}"]`).boundingBox())!;
       return box.y + box.height / 2;
     };
-    const drawn = await page
-      .getByTestId('lineage-link')
-      .evaluateAll((paths) =>
-        paths.map((path) => ({
-          d: path.getAttribute('d')!,
-          from: path.getAttribute('data-from')!,
-          to: path.getAttribute('data-to')!,
-        })),
-      );
+    const drawn = await page.getByTestId('lineage-link').evaluateAll((paths) =>
+      paths.map((path) => ({
+        d: path.getAttribute('d')!,
+        from: path.getAttribute('data-from')!,
+        to: path.getAttribute('data-to')!,
+      })),
+    );
     const misdrawn: string[] = [];
     for (const link of drawn) {
       const ys = link.d.match(/-?[\d.]+/g)!.map(Number);
