@@ -81,6 +81,28 @@ const REVENUE_SECOND: TableMetadata = {
   columnLineage: { ...REVENUE_LINEAGE, customer_name: [{ asset: 'shop/customers', column: 'name' }] },
 };
 
+// Twenty columns, each from one or two of fourteen upstream columns of three assets.
+const UPSTREAM_COLUMNS = [
+  ...ORDERS.columns.map((c) => ({ asset: 'shop/orders', column: c.name })),
+  ...CUSTOMERS.columns.map((c) => ({ asset: 'shop/customers', column: c.name })),
+  ...REVENUE_SECOND.columns.map((c) => ({ asset: 'shop/revenue', column: c.name })),
+];
+const WIDE: TableMetadata = {
+  rowCount: 20,
+  bytes: 4_096,
+  columns: Array.from({ length: 20 }, (_, i) => column(`metric_${String(i).padStart(2, '0')}`, 'DOUBLE')),
+  schemaHash: '5'.repeat(64),
+  schemaChange: null,
+  columnLineage: Object.fromEntries(
+    Array.from({ length: 20 }, (_, i) => [
+      `metric_${String(i).padStart(2, '0')}`,
+      i % 3 === 0
+        ? [UPSTREAM_COLUMNS[i % UPSTREAM_COLUMNS.length]!, UPSTREAM_COLUMNS[(i + 5) % UPSTREAM_COLUMNS.length]!]
+        : [UPSTREAM_COLUMNS[i % UPSTREAM_COLUMNS.length]!],
+    ]),
+  ),
+};
+
 // The asset page of a table asset in headless Chromium against `weir dev` on PostgreSQL: its
 // schema with the changes since the previous materialization, its row count over time, and its
 // column lineage drawn from upstream columns, each upstream asset linking to its page.
@@ -114,13 +136,14 @@ describe('table metadata on the asset page in headless Chromium against weir dev
     db = new pg.Client({ connectionString: session.databaseUrl });
     await db.connect();
 
-    expect(await materialize('shop/orders, shop/customers, shop/revenue, shop/notes')).toBe('SUCCEEDED');
+    expect(await materialize('shop/orders, shop/customers, shop/revenue, shop/wide, shop/notes')).toBe('SUCCEEDED');
     expect(await materialize('shop/revenue')).toBe('SUCCEEDED');
     await recordTableMetadata(db, (await materializationIdsOf(db, 'shop/orders'))[0]!, ORDERS);
     await recordTableMetadata(db, (await materializationIdsOf(db, 'shop/customers'))[0]!, CUSTOMERS);
     const [first, second] = await materializationIdsOf(db, 'shop/revenue');
     await recordTableMetadata(db, first!, REVENUE_FIRST);
     await recordTableMetadata(db, second!, REVENUE_SECOND);
+    await recordTableMetadata(db, (await materializationIdsOf(db, 'shop/wide'))[0]!, WIDE);
   }, 180_000);
 
   afterAll(async () => {
@@ -232,6 +255,12 @@ describe('table metadata on the asset page in headless Chromium against weir dev
     expect(await page.getByTestId('schema-change-summary').textContent()).toContain('First materialization');
     expect(await page.getByText('No column lineage recorded for this table').count()).toBe(1);
     await session.screenshot('orders');
+
+    await page.goto(`${base}/assets/shop/wide`);
+    await page.getByTestId('column-lineage').waitFor();
+    expect(await page.getByTestId('lineage-own-column').count()).toBe(20);
+    expect(await page.getByTestId('lineage-link').count()).toBe(27);
+    await page.getByTestId('column-lineage').screenshot({ path: `${ARTIFACTS}lineage-20-columns.png` });
 
     await page.goto(`${base}/assets/shop/notes`);
     await page.getByRole('heading', { name: 'Materializations' }).waitFor();
