@@ -91,6 +91,48 @@ export const ASSET_DETAIL_QUERY = gql`
         partition
         trigger
       }
+      table {
+        rowCount
+        bytes
+        schemaHash
+        columns {
+          name
+          type
+          nullable
+        }
+        schemaChange {
+          added {
+            name
+            type
+            nullable
+          }
+          removed {
+            name
+            type
+            nullable
+          }
+          typeChanged {
+            name
+            from
+            to
+          }
+        }
+      }
+      rowCountSeries(limit: 100) {
+        at
+        value
+        runId
+      }
+      columnLineage {
+        from {
+          asset
+          column
+        }
+        to {
+          asset
+          column
+        }
+      }
     }
   }
 `;
@@ -152,6 +194,39 @@ export interface AutomationDecision {
   trigger: string | null;
 }
 
+export interface TableColumn {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
+
+export interface SchemaChange {
+  added: TableColumn[];
+  removed: TableColumn[];
+  typeChanged: { name: string; from: string; to: string }[];
+}
+
+/** The latest table the asset materialized (`Asset.table`): sizes are Floats, whole numbers. */
+export interface TableMetadata {
+  rowCount: number;
+  bytes: number;
+  schemaHash: string;
+  columns: TableColumn[];
+  /** Null for the first materialization or when the schema did not change. */
+  schemaChange: SchemaChange | null;
+}
+
+export interface ColumnRef {
+  asset: string;
+  column: string;
+}
+
+/** An upstream asset's column → a column of this asset. */
+export interface ColumnLineageEdge {
+  from: ColumnRef;
+  to: ColumnRef;
+}
+
 export interface AssetDetail {
   key: string;
   kind: AssetKind;
@@ -179,6 +254,10 @@ export interface AssetDetail {
   freshness: FreshnessState | null;
   freshnessHistory: FreshnessTransition[];
   decisions: AutomationDecision[];
+  /** Null when the latest materialization is not a table (absent in documents that do not ask). */
+  table?: TableMetadata | null;
+  rowCountSeries?: MetadataPoint[];
+  columnLineage?: ColumnLineageEdge[];
 }
 
 export const ASSET_MATERIALIZATIONS_QUERY = gql`

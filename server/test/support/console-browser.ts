@@ -25,6 +25,8 @@ export interface ConsoleBrowser {
   readonly base: string;
   readonly adminToken: string;
   readonly dataDir: string;
+  /** The PostgreSQL database `weir dev` runs on (dropped by `close()`). */
+  readonly databaseUrl: string;
   readonly page: Page;
   /** Every error the page logged or threw; a test asserts it stays empty. */
   readonly consoleErrors: string[];
@@ -93,6 +95,7 @@ export async function openConsoleBrowser(options: ConsoleBrowserOptions): Promis
       base,
       adminToken,
       dataDir,
+      databaseUrl,
       page,
       consoleErrors,
       close,

@@ -32,8 +32,10 @@ import {
   stepFieldResolvers,
 } from './resolvers/run-resolvers.js';
 import { subscriptionResolvers } from './resolvers/subscription-resolvers.js';
+import { tableAssetFieldResolvers, tableMaterializationFieldResolvers } from './resolvers/table-resolvers.js';
 import { DateTimeScalar, JsonScalar } from './scalars.js';
 import { typeDefs } from './schema.graphql.js';
+import { tableTypeDefs } from './tables.graphql.js';
 
 const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429 };
 
@@ -113,7 +115,7 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
   };
   return {
     driver: ApolloDriver,
-    typeDefs,
+    typeDefs: [typeDefs, tableTypeDefs],
     resolvers: {
       DateTime: DateTimeScalar,
       JSON: JsonScalar,
@@ -121,10 +123,10 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
       Query: { ...assetQueryResolvers, ...runQueryResolvers, ...miscQueryResolvers, ...runConfigQueryResolvers },
       Mutation: mutationResolvers,
       Subscription: subscriptionResolvers,
-      Asset: assetFieldResolvers,
+      Asset: { ...assetFieldResolvers, ...tableAssetFieldResolvers },
       Run: runFieldResolvers,
       Step: stepFieldResolvers,
-      Materialization: materializationFieldResolvers,
+      Materialization: { ...materializationFieldResolvers, ...tableMaterializationFieldResolvers },
       RunEvent: runEventFieldResolvers,
       Output: outputFieldResolvers,
       Checkpoint: checkpointFieldResolvers,

@@ -2,6 +2,10 @@ import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionTy
 import type { ListSizeEstimate } from './query-cost.js';
 
 const PER_STEP_LIST_SIZE = 3;
+// A wide table (warehouse tables have tens of columns); its lineage has an entry per column, a few
+// upstream columns each.
+const TABLE_COLUMNS = 50;
+const UPSTREAM_COLUMNS_PER_COLUMN = 3;
 
 /** How big the loaded asset graph is: the unpaged asset lists return this many items. */
 export interface GraphSize {
@@ -11,9 +15,9 @@ export interface GraphSize {
 
 /**
  * Sizes of the unpaged lists whose length is known or bounded: the asset lists (from the
- * loaded graph, read on every call since definitions reload), a step's attempts and checks,
- * and the introspection lists (from the schema:
- * its type count, and the average fields, arguments and values per type, rounded up).
+ * loaded graph, read on every call since definitions reload), a step's attempts and checks, a
+ * table's columns and lineage, and the introspection lists (from the schema: its type count,
+ * and the average fields, arguments and values per type, rounded up).
  */
 export function listSizeEstimates(schema: GraphQLSchema, graphSize: () => GraphSize): ListSizeEstimate {
   const introspection = introspectionSizes(schema);
@@ -32,6 +36,13 @@ export function listSizeEstimates(schema: GraphQLSchema, graphSize: () => GraphS
       case 'Materialization.checks':
       case 'Asset.checks':
         return PER_STEP_LIST_SIZE;
+      case 'TableMetadata.columns':
+      case 'TableMetadata.columnLineage':
+        return TABLE_COLUMNS;
+      case 'ColumnLineage.upstream':
+        return UPSTREAM_COLUMNS_PER_COLUMN;
+      case 'Asset.columnLineage':
+        return TABLE_COLUMNS * UPSTREAM_COLUMNS_PER_COLUMN;
       default:
         return typeName.startsWith('__') ? introspection.get(`${typeName}.${fieldName}`) : undefined;
     }

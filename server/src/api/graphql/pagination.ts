@@ -11,6 +11,7 @@ export const PAGE_MAXIMA: Readonly<Record<string, number>> = {
   'Run.events': 1000,
   'Run.logs': 1000,
   'Asset.metadataSeries': 1000,
+  'Asset.rowCountSeries': 1000,
   'Asset.freshnessHistory': 500,
   'Asset.decisions': 500,
 };
