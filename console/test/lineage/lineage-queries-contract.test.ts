@@ -2,12 +2,11 @@
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { typeDefs } from '../../../server/src/api/graphql/schema.graphql';
-import { tableTypeDefs } from '../../../server/src/api/graphql/tables.graphql';
 import * as assetDetail from '../../src/assets-detail/asset-detail-queries';
 import * as lineage from '../../src/lineage/lineage-queries';
 
 // The schema as served: the base document and its extensions (graphql-config.ts).
-const schema = buildSchema([typeDefs, tableTypeDefs].join('\n'));
+const schema = buildSchema(typeDefs);
 const documents = Object.entries({ ...lineage, ...assetDetail }).filter(
   (entry): entry is [string, string] =>
     typeof entry[1] === 'string' && /^\s*(query|mutation|subscription)\b/.test(entry[1]),

@@ -35,7 +35,6 @@ import { subscriptionResolvers } from './resolvers/subscription-resolvers.js';
 import { tableAssetFieldResolvers, tableMaterializationFieldResolvers } from './resolvers/table-resolvers.js';
 import { DateTimeScalar, JsonScalar } from './scalars.js';
 import { typeDefs } from './schema.graphql.js';
-import { tableTypeDefs } from './tables.graphql.js';
 
 const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429 };
 
@@ -115,7 +114,7 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
   };
   return {
     driver: ApolloDriver,
-    typeDefs: [typeDefs, tableTypeDefs],
+    typeDefs,
     resolvers: {
       DateTime: DateTimeScalar,
       JSON: JsonScalar,

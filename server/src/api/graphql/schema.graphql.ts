@@ -3,6 +3,7 @@ import { assetTypeDefs } from './schema/assets.graphql.js';
 import { runTypeDefs } from './schema/runs.graphql.js';
 import { operationsTypeDefs } from './schema/operations.graphql.js';
 import { rootTypeDefs } from './schema/root.graphql.js';
+import { tableTypeDefs } from './schema/tables.graphql.js';
 
 /**
  * The GraphQL schema of Weir's API (schema-first): what the console and external tools use.
@@ -15,4 +16,11 @@ import { rootTypeDefs } from './schema/root.graphql.js';
  *
  * Split by domain under `schema/`; joined here, so one string builds the whole schema.
  */
-export const typeDefs = [commonTypeDefs, assetTypeDefs, runTypeDefs, operationsTypeDefs, rootTypeDefs].join('\n');
+export const typeDefs = [
+  commonTypeDefs,
+  assetTypeDefs,
+  runTypeDefs,
+  operationsTypeDefs,
+  rootTypeDefs,
+  tableTypeDefs,
+].join('\n');

@@ -1,7 +1,7 @@
 /**
  * The table part of the schema: what Weir records about every table an asset materializes
  * (`materializations.table_metadata`, see sdk/table-metadata.ts), on a materialization and on
- * its asset. Served together with schema.graphql.ts (graphql-config.ts passes both).
+ * its asset. Joined with the other parts in schema.graphql.ts.
  */
 export const tableTypeDefs = /* GraphQL */ `
   extend type Asset {
