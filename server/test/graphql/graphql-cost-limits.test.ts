@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSizeEstimates } from '../../src/api/graphql/list-size-estimates.js';
 import { operationCost } from '../../src/api/graphql/query-cost.js';
 import { DEFAULT_QUERY_LIMITS, nodeBudget } from '../../src/api/graphql/query-limits.js';
-import { typeDefs } from '../../src/api/graphql/schema.graphql.js';
+import { apiTypeDefs } from '../../src/api/graphql/api-type-defs.js';
 import { STORAGE_BACKENDS } from '../support/databases.js';
 import { countQueries } from '../support/query-counter.js';
 import { startGraphQL, type GraphQLHarness } from '../support/graphql-harness.js';
@@ -36,7 +36,7 @@ async function consoleDocuments(): Promise<Array<{ name: string; query: string }
 }
 
 function costOf(query: string, graph = { assets: 10_000, edges: 15_000 }) {
-  const schema = buildSchema(typeDefs);
+  const schema = buildSchema(apiTypeDefs.join('\n'));
   const document = parse(query);
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);

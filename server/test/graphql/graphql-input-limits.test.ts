@@ -11,12 +11,12 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { typeDefs } from '../../src/api/graphql/schema.graphql.js';
+import { apiTypeDefs } from '../../src/api/graphql/api-type-defs.js';
 import { STORAGE_BACKENDS } from '../support/databases.js';
 import { startGraphQL, type GraphQLHarness } from '../support/graphql-harness.js';
 import { FIXTURE_ASSETS } from './graphql-fixtures.js';
 
-const schema = buildSchema(typeDefs);
+const schema = buildSchema(apiTypeDefs.join('\n'));
 
 /** A minimal valid value of a type (what a required argument that is not under test gets). */
 function minimal(type: GraphQLInputType): unknown {

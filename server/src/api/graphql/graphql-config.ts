@@ -5,6 +5,8 @@ import { GraphQLError } from 'graphql';
 import type { Principal } from '../../auth/principal.js';
 import { RateLimiter } from '../../auth/rate-limiter.js';
 import { codeOf } from './api-errors.js';
+import { apiTypeDefs } from './api-type-defs.js';
+import { evaluationNodeResolvers } from './automation-tree.graphql.js';
 import { enumResolvers } from './enum-values.js';
 import type { ApiServices, GraphQLContext } from './graphql-context.js';
 import type { AssetGraph } from '../../graph/asset-graph.js';
@@ -33,7 +35,6 @@ import {
 } from './resolvers/run-resolvers.js';
 import { subscriptionResolvers } from './resolvers/subscription-resolvers.js';
 import { DateTimeScalar, JsonScalar } from './scalars.js';
-import { typeDefs } from './schema.graphql.js';
 
 const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429 };
 
@@ -113,7 +114,7 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
   };
   return {
     driver: ApolloDriver,
-    typeDefs,
+    typeDefs: [...apiTypeDefs],
     resolvers: {
       DateTime: DateTimeScalar,
       JSON: JsonScalar,
@@ -129,6 +130,7 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
       Output: outputFieldResolvers,
       Checkpoint: checkpointFieldResolvers,
       Backfill: backfillFieldResolvers,
+      EvaluationNode: evaluationNodeResolvers,
     },
     path: '/graphql',
     graphiql: false,

@@ -2,6 +2,9 @@ import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionTy
 import type { ListSizeEstimate } from './query-cost.js';
 
 const PER_STEP_LIST_SIZE = 3;
+// Nodes of a decision's evaluation tree: bounded by the condition's size; Dagster's eager()
+// alone expands to about a dozen operands and operators.
+const EVALUATION_TREE_SIZE = 20;
 
 /** How big the loaded asset graph is: the unpaged asset lists return this many items. */
 export interface GraphSize {
@@ -12,7 +15,7 @@ export interface GraphSize {
 /**
  * Sizes of the unpaged lists whose length is known or bounded: the asset lists (from the
  * loaded graph, read on every call since definitions reload), a step's attempts and checks,
- * and the introspection lists (from the schema:
+ * a decision's evaluation tree, and the introspection lists (from the schema:
  * its type count, and the average fields, arguments and values per type, rounded up).
  */
 export function listSizeEstimates(schema: GraphQLSchema, graphSize: () => GraphSize): ListSizeEstimate {
@@ -32,6 +35,8 @@ export function listSizeEstimates(schema: GraphQLSchema, graphSize: () => GraphS
       case 'Materialization.checks':
       case 'Asset.checks':
         return PER_STEP_LIST_SIZE;
+      case 'AutomationDecision.evaluation':
+        return EVALUATION_TREE_SIZE;
       default:
         return typeName.startsWith('__') ? introspection.get(`${typeName}.${fieldName}`) : undefined;
     }

@@ -3,6 +3,7 @@ import { describePartitions } from '../../../partitions/partition-keys.js';
 import { listAssetPartitions } from '../../../runs/partition-queries.js';
 import { describeAutomation } from '../../read-models/describe-automation.js';
 import type { AssetState } from '../../read-models/asset-states.js';
+import { evaluationRows } from '../../read-models/evaluation-rows.js';
 import { apiError } from '../api-errors.js';
 import type { GraphQLContext } from '../graphql-context.js';
 import { decodeCursor, encodeCursor, PAGE_MAXIMA, pageSize } from '../pagination.js';
@@ -289,6 +290,7 @@ export const assetFieldResolvers = {
       runId: row.run_id ?? (Array.isArray(row.data.runIds) ? ((row.data.runIds[0] as string) ?? null) : null),
       partition: (row.data.partition as string | undefined) ?? null,
       trigger: row.data.trigger === undefined ? null : JSON.stringify(row.data.trigger).replace(/^"|"$/g, ''),
+      evaluation: evaluationRows(row.data.tree),
     }));
   },
 };
