@@ -90,6 +90,18 @@ export const ASSET_DETAIL_QUERY = gql`
         runId
         partition
         trigger
+        evaluation {
+          id
+          parentId
+          depth
+          kind
+          label
+          value
+          truePartitionCount
+          candidatePartitionCount
+          truePartitions(first: 10)
+          reasons
+        }
       }
     }
   }
@@ -150,6 +162,23 @@ export interface AutomationDecision {
   runId: string | null;
   partition: string | null;
   trigger: string | null;
+  /** The condition tree's nodes, depth-first; null for decisions recorded before trees. */
+  evaluation: EvaluationRow[] | null;
+}
+
+/** One node of a decision's condition tree, as the API flattens it (rebuild with `parentId`). */
+export interface EvaluationRow {
+  id: string;
+  parentId: string | null;
+  depth: number;
+  kind: string;
+  label: string;
+  value: boolean;
+  truePartitionCount: number | null;
+  candidatePartitionCount: number | null;
+  /** The first ten partitions it held for (the count says how many). */
+  truePartitions: string[] | null;
+  reasons: string[];
 }
 
 export interface AssetDetail {

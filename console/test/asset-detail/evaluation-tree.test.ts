@@ -1,0 +1,101 @@
+import { mount } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import type { AutomationDecision, EvaluationRow } from '../../src/assets-detail/asset-detail-queries';
+import AutomationDecisions from '../../src/assets-detail/AutomationDecisions.vue';
+import { buildEvaluationTree, initiallyExpanded, partitionSummary } from '../../src/assets-detail/evaluation-tree';
+
+const row = (id: string, parentId: string | null, label: string, value: boolean, reasons: string[] = []) =>
+  ({
+    id,
+    parentId,
+    depth: id.split('.').length - 1,
+    kind: label,
+    label,
+    value,
+    truePartitionCount: null,
+    candidatePartitionCount: null,
+    truePartitions: null,
+    reasons,
+  }) satisfies EvaluationRow;
+
+// and(eager(), not(codeVersionChanged())), flat and depth-first as the API returns it.
+const ROWS: EvaluationRow[] = [
+  row('0', null, 'all of', true, ['2 of 2 true']),
+  row('0.0', '0', 'eager', true, ['upstream bronze/orders updated']),
+  row('0.1', '0', 'not', true, ['its condition is false']),
+  row('0.1.0', '0.1', 'code version changed', false, ['never materialized: missing, not a code change']),
+];
+
+const decision = (id: string, evaluation: EvaluationRow[] | null): AutomationDecision => ({
+  id,
+  at: '2026-11-21T09:00:00.000Z',
+  requested: evaluation !== null,
+  reasons: [`reasons of ${id}`],
+  runId: null,
+  partition: null,
+  trigger: 'upstream',
+  evaluation,
+});
+
+describe('evaluation tree helpers', () => {
+  it('rebuilds the tree from the flat rows, children in their order', () => {
+    const [root, ...others] = buildEvaluationTree(ROWS);
+    expect(others).toEqual([]);
+    expect(root!.label).toBe('all of');
+    expect(root!.children.map((child) => child.label)).toEqual(['eager', 'not']);
+    expect(root!.children[1]!.children.map((child) => [child.label, child.value])).toEqual([
+      ['code version changed', false],
+    ]);
+  });
+
+  it('keeps a row whose parent is missing, as a root', () => {
+    const roots = buildEvaluationTree([ROWS[0]!, row('9.0', '9', 'orphan', false)]);
+    expect(roots.map((node) => node.label)).toEqual(['all of', 'orphan']);
+  });
+
+  it('says how many partitions a node held for, or nothing when unpartitioned', () => {
+    expect(partitionSummary({ truePartitionCount: 3, candidatePartitionCount: 24 })).toBe('3 of 24 partitions');
+    expect(partitionSummary({ truePartitionCount: 0, candidatePartitionCount: 1 })).toBe('0 of 1 partition');
+    expect(partitionSummary({ truePartitionCount: null, candidatePartitionCount: null })).toBeNull();
+  });
+
+  it('opens the newest decision that has a tree', () => {
+    expect(initiallyExpanded([decision('old', null), decision('new', ROWS)])).toBe('new');
+    expect(initiallyExpanded([decision('old', null)])).toBeUndefined();
+  });
+});
+
+describe('AutomationDecisions with evaluation trees', () => {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/runs/:id', name: 'run', component: {} }],
+  });
+  const mountDecisions = (decisions: AutomationDecision[]) =>
+    mount(AutomationDecisions, { props: { decisions }, global: { plugins: [router] } });
+
+  it('draws the newest tree, nested, with values and reasons; older decisions keep their flat reasons', async () => {
+    const wrapper = mountDecisions([decision('d2', ROWS), decision('d1', null)]);
+    const tree = wrapper.get('[data-testid="evaluation-tree"]');
+    const nodes = tree.findAll('[data-node-id]');
+    expect(nodes.map((node) => [node.attributes('data-node-id'), node.attributes('data-value')])).toEqual([
+      ['0', 'true'],
+      ['0.0', 'true'],
+      ['0.1', 'true'],
+      ['0.1.0', 'false'],
+    ]);
+    // Nested: the negated leaf sits inside the not() node.
+    expect(tree.get('[data-node-id="0.1"]').find('[data-node-id="0.1.0"]').exists()).toBe(true);
+    expect(tree.get('[data-node-id="0.1.0"]').text()).toContain('False');
+    expect(tree.get('[data-node-id="0.1.0"]').text()).toContain('never materialized: missing, not a code change');
+    // The open decision shows its tree instead of its one-line reasons; the old one its reasons.
+    expect(wrapper.text()).not.toContain('reasons of d2');
+    expect(wrapper.text()).toContain('Declined: reasons of d1');
+    expect(wrapper.findAll('button.tree-toggle')).toHaveLength(1);
+
+    await wrapper.get('button.tree-toggle').trigger('click');
+    expect(wrapper.find('[data-testid="evaluation-tree"]').exists()).toBe(false);
+    expect(wrapper.text()).toContain('Requested: reasons of d2');
+    expect(wrapper.get('button.tree-toggle').attributes('aria-expanded')).toBe('false');
+  });
+});
