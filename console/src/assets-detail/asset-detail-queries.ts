@@ -90,6 +90,19 @@ export const ASSET_DETAIL_QUERY = gql`
         runId
         partition
         trigger
+        evaluationSize
+      }
+    }
+  }
+`;
+
+/** One decision's evaluation tree, loaded when a reader opens it (the list carries no trees). */
+export const DECISION_EVALUATION_QUERY = gql`
+  query ConsoleDecisionEvaluation($key: String!, $id: ID!) {
+    asset(key: $key) {
+      key
+      decision(id: $id) {
+        id
         evaluation {
           id
           parentId
@@ -162,8 +175,12 @@ export interface AutomationDecision {
   runId: string | null;
   partition: string | null;
   trigger: string | null;
-  /** The condition tree's nodes, depth-first; null for decisions recorded before trees. */
-  evaluation: EvaluationRow[] | null;
+  /** How many nodes its evaluation tree has (load it with DECISION_EVALUATION_QUERY); null: none recorded. */
+  evaluationSize: number | null;
+}
+
+export interface DecisionEvaluation {
+  asset: { key: string; decision: { id: string; evaluation: EvaluationRow[] | null } | null };
 }
 
 /** One node of a decision's condition tree, as the API flattens it (rebuild with `parentId`). */

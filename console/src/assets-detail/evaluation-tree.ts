@@ -39,5 +39,5 @@ export function partitionSummary(node: Pick<EvaluationRow, 'truePartitionCount' 
 
 /** The newest decision with a tree shows it open; the others start collapsed. */
 export function initiallyExpanded(decisions: readonly AutomationDecision[]): string | undefined {
-  return decisions.find((decision) => decision.evaluation !== null && decision.evaluation.length > 0)?.id;
+  return decisions.find((decision) => (decision.evaluationSize ?? 0) > 0)?.id;
 }

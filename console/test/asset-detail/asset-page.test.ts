@@ -66,7 +66,7 @@ const asset: AssetDetail = {
       runId: null,
       partition: null,
       trigger: 'eager',
-      evaluation: null,
+      evaluationSize: null,
     },
     {
       id: 'd2',
@@ -76,7 +76,7 @@ const asset: AssetDetail = {
       runId: 'run-aaaa1111',
       partition: '2026-11-20',
       trigger: 'eager',
-      evaluation: null,
+      evaluationSize: null,
     },
   ],
 };

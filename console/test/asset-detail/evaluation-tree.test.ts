@@ -1,9 +1,10 @@
-import { mount } from '@vue/test-utils';
+import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import type { AutomationDecision, EvaluationRow } from '../../src/assets-detail/asset-detail-queries';
 import AutomationDecisions from '../../src/assets-detail/AutomationDecisions.vue';
 import { buildEvaluationTree, initiallyExpanded, partitionSummary } from '../../src/assets-detail/evaluation-tree';
+import { fakeFetch } from '../support/fake-fetch';
 
 const row = (id: string, parentId: string | null, label: string, value: boolean, reasons: string[] = []) =>
   ({
@@ -35,8 +36,17 @@ const decision = (id: string, evaluation: EvaluationRow[] | null): AutomationDec
   runId: null,
   partition: null,
   trigger: 'upstream',
-  evaluation,
+  evaluationSize: evaluation?.length ?? null,
 });
+
+/** The API: each decision's tree by id, as `Asset.decision` answers it. */
+function serveTrees(trees: Record<string, EvaluationRow[]>) {
+  return fakeFetch((request) => {
+    const { variables } = request.body as { variables: { key: string; id: string } };
+    const evaluation = trees[variables.id] ?? null;
+    return { body: { data: { asset: { key: variables.key, decision: { id: variables.id, evaluation } } } } };
+  });
+}
 
 describe('evaluation tree helpers', () => {
   it('rebuilds the tree from the flat rows, children in their order', () => {
@@ -71,11 +81,22 @@ describe('AutomationDecisions with evaluation trees', () => {
     history: createMemoryHistory(),
     routes: [{ path: '/runs/:id', name: 'run', component: {} }],
   });
-  const mountDecisions = (decisions: AutomationDecision[]) =>
-    mount(AutomationDecisions, { props: { decisions }, global: { plugins: [router] } });
+  const mountDecisions = async (decisions: AutomationDecision[]) => {
+    const wrapper = mount(AutomationDecisions, {
+      props: { assetKey: 'silver/totals', decisions },
+      global: { plugins: [router] },
+    });
+    await flushPromises();
+    return wrapper;
+  };
 
   it('draws the newest tree, nested, with values and reasons; older decisions keep their flat reasons', async () => {
-    const wrapper = mountDecisions([decision('d2', ROWS), decision('d1', null)]);
+    const { requests } = serveTrees({ d2: ROWS });
+    const wrapper = await mountDecisions([decision('d2', ROWS), decision('d1', null)]);
+    // Only the open decision's tree is loaded, by its id under its asset.
+    expect(requests.map((r) => (r.body as { variables: unknown }).variables)).toEqual([
+      { key: 'silver/totals', id: 'd2' },
+    ]);
     const tree = wrapper.get('[data-testid="evaluation-tree"]');
     const nodes = tree.findAll('[data-node-id]');
     expect(nodes.map((node) => [node.attributes('data-node-id'), node.attributes('data-value')])).toEqual([
@@ -97,5 +118,14 @@ describe('AutomationDecisions with evaluation trees', () => {
     expect(wrapper.find('[data-testid="evaluation-tree"]').exists()).toBe(false);
     expect(wrapper.text()).toContain('Requested: reasons of d2');
     expect(wrapper.get('button.tree-toggle').attributes('aria-expanded')).toBe('false');
+  });
+
+  it('says so when a tree cannot be loaded', async () => {
+    fakeFetch(() => ({
+      body: { errors: [{ message: 'database is down', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] },
+    }));
+    const wrapper = await mountDecisions([decision('d3', ROWS)]);
+    expect(wrapper.get('[role="alert"]').text()).toContain('Could not load the evaluation tree');
+    expect(wrapper.find('[data-testid="evaluation-tree"]').exists()).toBe(false);
   });
 });

@@ -24,6 +24,8 @@ interface Row {
   reasons: string[];
 }
 interface Decision {
+  id: string;
+  evaluationSize: number | null;
   requested: boolean;
   partition: string | null;
   reasons: string[];
@@ -33,7 +35,7 @@ interface Decision {
 const DECISIONS = `query ($key: String!) {
   asset(key: $key) {
     decisions(first: 10) {
-      requested partition reasons
+      id evaluationSize requested partition reasons
       evaluation {
         id parentId depth kind label value truePartitionCount candidatePartitionCount
         truePartitions candidatePartitions(first: 5) reasons
@@ -116,6 +118,22 @@ describe.each(STORAGE_BACKENDS)('GraphQL: the evaluation tree of an automation d
     expect(rows.every((row) => row.truePartitions === null && row.truePartitionCount === null)).toBe(true);
     // The flat reasons stay, for clients that read them.
     expect(decision!.reasons).toEqual([rows[1]!.reasons[0], `not (${rows[3]!.reasons[0]})`]);
+    expect(decision!.evaluationSize).toBe(4);
+
+    // One decision by its id (what the console loads when a reader opens a tree), only under its asset.
+    const ONE = `query ($key: String!, $id: ID!) { asset(key: $key) { decision(id: $id) { id evaluationSize evaluation { id label value } } } }`;
+    const one = async (key: string, id: string) => {
+      const response = await h!.gql<{ asset: { decision: Decision | null } }>(ONE, { key, id }, h!.tokens.viewer);
+      expect(response.errors).toBeUndefined();
+      return response.data!.asset.decision;
+    };
+    expect(await one('silver/totals', decision!.id)).toEqual({
+      id: decision!.id,
+      evaluationSize: 4,
+      evaluation: rows.map(({ id, label, value }) => ({ id, label, value })),
+    });
+    expect(await one('bronze/orders', decision!.id)).toBeNull();
+    expect(await one('silver/totals', 'not-a-decision')).toBeNull();
   });
 
   it('gives the partitions each node held for, and null for a decision recorded before trees', async () => {
@@ -146,7 +164,11 @@ describe.each(STORAGE_BACKENDS)('GraphQL: the evaluation tree of an automation d
       return found.length > 1 ? found : undefined;
     }, 'the automated decision of down');
     const [latest, old] = decisions;
-    expect(old).toMatchObject({ evaluation: null, reasons: ['no upstream updated since the last run'] });
+    expect(old).toMatchObject({
+      evaluation: null,
+      evaluationSize: null,
+      reasons: ['no upstream updated since the last run'],
+    });
     expect(latest).toMatchObject({ requested: true, partition: '2025-01-02' });
     expect(latest!.evaluation).toEqual([
       expect.objectContaining({

@@ -1,5 +1,14 @@
+import {
+  DECISION_COLUMNS,
+  DECISION_TYPES,
+  toAutomationDecision,
+  type AutomationDecisionView,
+  type DecisionEventRow,
+} from '../read-models/decision-rows.js';
 import type { EvaluationRow } from '../read-models/evaluation-rows.js';
+import type { GraphQLContext } from './graphql-context.js';
 import { pageSize } from './pagination.js';
+import type { AssetParent } from './resolvers/asset-resolvers.js';
 
 /**
  * The evaluation tree of an automation decision (issue 14), kept out of `schema.graphql.ts`:
@@ -7,7 +16,14 @@ import { pageSize } from './pagination.js';
  * evaluation view shows it.
  */
 export const automationTreeTypeDefs = /* GraphQL */ `
+  extend type Asset {
+    "One of the asset's automation decisions, by its id (as decisions lists them); null when it has none by that id."
+    decision(id: ID!): AutomationDecision
+  }
+
   extend type AutomationDecision {
+    "How many nodes its evaluation tree has; null for decisions recorded before evaluation trees."
+    evaluationSize: Int
     """
     The value of every node of the condition tree at this evaluation, flattened depth-first (a
     parent before its children, children in their order; rebuild the tree from parentId). Null
@@ -47,6 +63,25 @@ export const automationTreeTypeDefs = /* GraphQL */ `
 const firstOf = (list: readonly string[] | null, first: unknown) => {
   const size = pageSize(first ?? 100);
   return list?.slice(0, size) ?? null;
+};
+
+// Decision ids are event ids (bigint): anything else names no decision, and needs no query.
+const DECISION_ID = /^[1-9][0-9]{0,18}$/;
+
+/** `Asset.decision`: a list shows decisions without their trees; a reader opens one tree at a time. */
+export const decisionAssetResolvers = {
+  decision: async (asset: AssetParent, args: { id: string }, ctx: GraphQLContext) => {
+    if (!DECISION_ID.test(args.id)) return null;
+    const rows: DecisionEventRow[] = await ctx.services.engine.dataSource.query(
+      `SELECT ${DECISION_COLUMNS} FROM event_log WHERE id = $1 AND asset_key = $2 AND type IN ${DECISION_TYPES}`,
+      [args.id, asset.key],
+    );
+    return rows[0] ? toAutomationDecision(rows[0]) : null;
+  },
+};
+
+export const automationDecisionResolvers = {
+  evaluationSize: (decision: AutomationDecisionView) => decision.evaluation?.length ?? null,
 };
 
 /** Resolvers of the rows `evaluationRows` made (the decision resolver builds them from `data.tree`). */

@@ -6,7 +6,11 @@ import type { Principal } from '../../auth/principal.js';
 import { RateLimiter } from '../../auth/rate-limiter.js';
 import { codeOf } from './api-errors.js';
 import { apiTypeDefs } from './api-type-defs.js';
-import { evaluationNodeResolvers } from './automation-tree.graphql.js';
+import {
+  automationDecisionResolvers,
+  decisionAssetResolvers,
+  evaluationNodeResolvers,
+} from './automation-tree.graphql.js';
 import { enumResolvers } from './enum-values.js';
 import type { ApiServices, GraphQLContext } from './graphql-context.js';
 import type { AssetGraph } from '../../graph/asset-graph.js';
@@ -122,7 +126,7 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
       Query: { ...assetQueryResolvers, ...runQueryResolvers, ...miscQueryResolvers, ...runConfigQueryResolvers },
       Mutation: mutationResolvers,
       Subscription: subscriptionResolvers,
-      Asset: assetFieldResolvers,
+      Asset: { ...assetFieldResolvers, ...decisionAssetResolvers },
       Run: runFieldResolvers,
       Step: stepFieldResolvers,
       Materialization: materializationFieldResolvers,
@@ -130,6 +134,7 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
       Output: outputFieldResolvers,
       Checkpoint: checkpointFieldResolvers,
       Backfill: backfillFieldResolvers,
+      AutomationDecision: automationDecisionResolvers,
       EvaluationNode: evaluationNodeResolvers,
     },
     path: '/graphql',
