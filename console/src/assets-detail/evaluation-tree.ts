@@ -3,9 +3,13 @@
  *
  * Exports `buildEvaluationTree(rows)`: the API's flat, depth-first rows back into a tree;
  * `partitionSummary(node)`: "3 of 24 partitions" (null when unpartitioned); and
- * `initiallyExpanded(decisions)`: which decision shows its tree before anyone clicks.
+ * `initiallyExpanded(decisions)`: which decision shows its tree before anyone clicks;
+ * `REASONS_SHOWN`: reasons a node shows before the rest are asked for.
  */
 import type { AutomationDecision, EvaluationRow } from './asset-detail-queries';
+
+/** Reasons shown per node before "N more reasons" (a partitioned node may give one per partition). */
+export const REASONS_SHOWN = 5;
 
 /** One node of a condition tree with its children, as drawn. */
 export interface EvaluationTreeNode extends EvaluationRow {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import type { AutomationDecision, EvaluationRow } from '../../src/assets-detail/asset-detail-queries';
 import AutomationDecisions from '../../src/assets-detail/AutomationDecisions.vue';
+import { describeTrigger } from '../../src/assets-detail/decision-trigger';
 import { buildEvaluationTree, initiallyExpanded, partitionSummary } from '../../src/assets-detail/evaluation-tree';
 import { fakeFetch } from '../support/fake-fetch';
 
@@ -76,6 +77,18 @@ describe('evaluation tree helpers', () => {
   });
 });
 
+describe('decision triggers in words', () => {
+  it('reads the recorded trigger, and shows anything else as it is', () => {
+    expect(describeTrigger('{"kind":"upstream"}')).toBe('after an upstream update');
+    expect(describeTrigger('{"kind":"deploy"}')).toBe('at deploy');
+    expect(describeTrigger('{"kind":"cron","schedule":"0 6 * * *","tick":"2026-12-07T06:00:00.000Z"}')).toBe(
+      'at the 0 6 * * * tick',
+    );
+    expect(describeTrigger('eager')).toBe('eager');
+    expect(describeTrigger(null)).toBeNull();
+  });
+});
+
 describe('AutomationDecisions with evaluation trees', () => {
   const router = createRouter({
     history: createMemoryHistory(),
@@ -118,6 +131,16 @@ describe('AutomationDecisions with evaluation trees', () => {
     expect(wrapper.find('[data-testid="evaluation-tree"]').exists()).toBe(false);
     expect(wrapper.text()).toContain('Requested: reasons of d2');
     expect(wrapper.get('button.tree-toggle').attributes('aria-expanded')).toBe('false');
+  });
+
+  it('shows the first reasons of a node, and the rest on demand', async () => {
+    const reasons = Array.from({ length: 8 }, (_, day) => `[2026-12-0${day + 1}] upstream up updated`);
+    serveTrees({ d4: [row('0', null, 'eager', true, reasons)] });
+    const wrapper = await mountDecisions([decision('d4', [row('0', null, 'eager', true, reasons)])]);
+    const shown = () => wrapper.findAll('.reasons li').map((item) => item.text());
+    expect(shown()).toEqual([...reasons.slice(0, 5), '3 more reasons']);
+    await wrapper.get('.reasons button').trigger('click');
+    expect(shown()).toEqual(reasons);
   });
 
   it('says so when a tree cannot be loaded', async () => {

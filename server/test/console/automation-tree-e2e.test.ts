@@ -85,6 +85,9 @@ describe('the evaluation tree of an automation decision on the asset page (headl
       { id: '0.0.1.0', value: 'false', label: 'code version changed', children: [] },
       { id: '0.1', value: 'false', label: 'on cron (0 6 * * *, UTC)', children: [] },
     ]);
+    expect(await decisions.filter({ hasText: 'Requested' }).first().locator('.meta').textContent()).toContain(
+      'after an upstream update',
+    );
     const byId = new Map(nodes.map((node) => [node.id, node]));
     expect(byId.get('0.0.0')!.reasons).toEqual([
       expect.stringMatching(/^upstream bronze\/orders updated \(1 event\(s\), latest at /),
