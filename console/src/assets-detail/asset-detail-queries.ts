@@ -90,6 +90,31 @@ export const ASSET_DETAIL_QUERY = gql`
         runId
         partition
         trigger
+        evaluationSize
+      }
+    }
+  }
+`;
+
+/** One decision's evaluation tree, loaded when a reader opens it (the list carries no trees). */
+export const DECISION_EVALUATION_QUERY = gql`
+  query ConsoleDecisionEvaluation($key: String!, $id: ID!) {
+    asset(key: $key) {
+      key
+      decision(id: $id) {
+        id
+        evaluation {
+          id
+          parentId
+          depth
+          kind
+          label
+          value
+          truePartitionCount
+          candidatePartitionCount
+          truePartitions(first: 10)
+          reasons
+        }
       }
       table {
         rowCount
@@ -192,6 +217,27 @@ export interface AutomationDecision {
   runId: string | null;
   partition: string | null;
   trigger: string | null;
+  /** How many nodes its evaluation tree has (load it with DECISION_EVALUATION_QUERY); null: none recorded. */
+  evaluationSize: number | null;
+}
+
+export interface DecisionEvaluation {
+  asset: { key: string; decision: { id: string; evaluation: EvaluationRow[] | null } | null };
+}
+
+/** One node of a decision's condition tree, as the API flattens it (rebuild with `parentId`). */
+export interface EvaluationRow {
+  id: string;
+  parentId: string | null;
+  depth: number;
+  kind: string;
+  label: string;
+  value: boolean;
+  truePartitionCount: number | null;
+  candidatePartitionCount: number | null;
+  /** The first ten partitions it held for (the count says how many). */
+  truePartitions: string[] | null;
+  reasons: string[];
 }
 
 export interface TableColumn {

@@ -66,6 +66,7 @@ const asset: AssetDetail = {
       runId: null,
       partition: null,
       trigger: 'eager',
+      evaluationSize: null,
     },
     {
       id: 'd2',
@@ -75,6 +76,7 @@ const asset: AssetDetail = {
       runId: 'run-aaaa1111',
       partition: '2026-11-20',
       trigger: 'eager',
+      evaluationSize: null,
     },
   ],
 };

@@ -18,6 +18,7 @@ describe('lineage and asset page queries', () => {
       'ASSET_DETAIL_QUERY',
       'ASSET_MATERIALIZATIONS_QUERY',
       'ASSET_STATUS_SUBSCRIPTION',
+      'DECISION_EVALUATION_QUERY',
       'LINEAGE_ASSET_SUMMARY_QUERY',
       'LINEAGE_GRAPH_QUERY',
       'LINEAGE_HASH_QUERY',

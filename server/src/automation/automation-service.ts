@@ -12,6 +12,7 @@ import {
   type EvaluationTrigger,
   type PendingEvent,
 } from './condition-evaluator.js';
+import { recordEvaluationTree } from './evaluation-tree-recorder.js';
 import { gatherPartitionFacts } from './partition-facts.js';
 import { automatedDownstreamOf } from './upstream-events.js';
 
@@ -189,6 +190,7 @@ export class AutomationService {
       const allReasons: string[] = [];
       for (const { partitionKey, facts } of candidates) {
         const result = evaluateCondition(definition.automation!, facts);
+        const tree = recordEvaluationTree(definition.automation!, facts, partitionKey);
         const partitionRuns: string[] = [];
         const partitionConsumed: string[] = [];
         let reasons = [...result.reasons];
@@ -233,6 +235,7 @@ export class AutomationService {
               reasons,
               runIds: partitionRuns,
               consumedEventIds: partitionConsumed,
+              tree,
               ...recorded,
               ...(partitionKey === '' ? {} : { partition: partitionKey }),
             },

@@ -1,8 +1,8 @@
 /**
  * The record of one evaluation of an automation condition: the value of every node of the
  * condition tree, with the partitions it held for and why. Stored in the decision event's
- * `data.tree`, returned by GraphQL (`AutomationDecision.tree`) and drawn on the asset page, as
- * Dagster's evaluation view does.
+ * `data.tree`, returned by GraphQL flattened (`AutomationDecision.evaluation`) and drawn on the
+ * asset page, as Dagster's evaluation view does.
  */
 export interface EvaluationNode {
   /** The operand or operator, e.g. `'and'`, `'since'`, `'anyDepsUpdated'`, `'cronTickPassed'`. */

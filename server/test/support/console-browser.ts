@@ -18,6 +18,8 @@ export interface ConsoleBrowserOptions {
   /** The working directory of `weir dev` (the repository, for the example project). */
   readonly cwd?: string;
   readonly viewport?: { readonly width: number; readonly height: number };
+  /** The port of `weir dev` (default: any free one). */
+  readonly port?: number;
 }
 
 /** A `weir dev` on its own PostgreSQL database, and a headless Chromium page pointed at it. */
@@ -60,7 +62,7 @@ export async function openConsoleBrowser(options: ConsoleBrowserOptions): Promis
   try {
     databaseUrl = await createPostgresDatabase();
     dev = spawnWeir(
-      ['dev', '--port', '0', '--no-watch'],
+      ['dev', '--port', String(options.port ?? 0), '--no-watch'],
       { ...options.env, WEIR_DATA_DIR: dataDir, WEIR_DATABASE_URL: databaseUrl },
       options.cwd,
     );

@@ -5,6 +5,11 @@ import { GraphQLError } from 'graphql';
 import type { Principal } from '../../auth/principal.js';
 import { RateLimiter } from '../../auth/rate-limiter.js';
 import { codeOf } from './api-errors.js';
+import {
+  automationDecisionResolvers,
+  decisionAssetResolvers,
+  evaluationNodeResolvers,
+} from './resolvers/decision-resolvers.js';
 import { enumResolvers } from './enum-values.js';
 import type { ApiServices, GraphQLContext } from './graphql-context.js';
 import type { AssetGraph } from '../../graph/asset-graph.js';
@@ -122,7 +127,7 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
       Query: { ...assetQueryResolvers, ...runQueryResolvers, ...miscQueryResolvers, ...runConfigQueryResolvers },
       Mutation: mutationResolvers,
       Subscription: subscriptionResolvers,
-      Asset: { ...assetFieldResolvers, ...tableAssetFieldResolvers },
+      Asset: { ...assetFieldResolvers, ...tableAssetFieldResolvers, ...decisionAssetResolvers },
       Run: runFieldResolvers,
       Step: stepFieldResolvers,
       Materialization: { ...materializationFieldResolvers, ...tableMaterializationFieldResolvers },
@@ -130,6 +135,8 @@ export function graphqlConfig(services: ApiServices, options: GraphQLApiOptions 
       Output: outputFieldResolvers,
       Checkpoint: checkpointFieldResolvers,
       Backfill: backfillFieldResolvers,
+      AutomationDecision: automationDecisionResolvers,
+      EvaluationNode: evaluationNodeResolvers,
     },
     path: '/graphql',
     graphiql: false,

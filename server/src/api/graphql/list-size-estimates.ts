@@ -6,6 +6,9 @@ const PER_STEP_LIST_SIZE = 3;
 // upstream columns each.
 const TABLE_COLUMNS = 50;
 const UPSTREAM_COLUMNS_PER_COLUMN = 3;
+// Nodes of a decision's evaluation tree: bounded by the condition's size; Dagster's eager()
+// alone expands to about a dozen operands and operators.
+const EVALUATION_TREE_SIZE = 20;
 
 /** How big the loaded asset graph is: the unpaged asset lists return this many items. */
 export interface GraphSize {
@@ -16,8 +19,8 @@ export interface GraphSize {
 /**
  * Sizes of the unpaged lists whose length is known or bounded: the asset lists (from the
  * loaded graph, read on every call since definitions reload), a step's attempts and checks, a
- * table's columns and lineage, and the introspection lists (from the schema: its type count,
- * and the average fields, arguments and values per type, rounded up).
+ * table's columns and lineage, a decision's evaluation tree, and the introspection lists (from
+ * the schema: its type count, and the average fields, arguments and values per type, rounded up).
  */
 export function listSizeEstimates(schema: GraphQLSchema, graphSize: () => GraphSize): ListSizeEstimate {
   const introspection = introspectionSizes(schema);
@@ -43,6 +46,8 @@ export function listSizeEstimates(schema: GraphQLSchema, graphSize: () => GraphS
         return UPSTREAM_COLUMNS_PER_COLUMN;
       case 'Asset.columnLineage':
         return TABLE_COLUMNS * UPSTREAM_COLUMNS_PER_COLUMN;
+      case 'AutomationDecision.evaluation':
+        return EVALUATION_TREE_SIZE;
       default:
         return typeName.startsWith('__') ? introspection.get(`${typeName}.${fieldName}`) : undefined;
     }

@@ -1,5 +1,6 @@
 import { commonTypeDefs } from './schema/common.graphql.js';
 import { assetTypeDefs } from './schema/assets.graphql.js';
+import { automationTreeTypeDefs } from './schema/automation-tree.graphql.js';
 import { runTypeDefs } from './schema/runs.graphql.js';
 import { operationsTypeDefs } from './schema/operations.graphql.js';
 import { rootTypeDefs } from './schema/root.graphql.js';
@@ -23,4 +24,5 @@ export const typeDefs = [
   operationsTypeDefs,
   rootTypeDefs,
   tableTypeDefs,
+  automationTreeTypeDefs,
 ].join('\n');

@@ -3,6 +3,12 @@ import { describePartitions } from '../../../partitions/partition-keys.js';
 import { listAssetPartitions } from '../../../runs/partition-queries.js';
 import { describeAutomation } from '../../read-models/describe-automation.js';
 import type { AssetState } from '../../read-models/asset-states.js';
+import {
+  DECISION_COLUMNS,
+  DECISION_TYPES,
+  toAutomationDecision,
+  type DecisionEventRow,
+} from '../../read-models/decision-rows.js';
 import { apiError } from '../api-errors.js';
 import type { GraphQLContext } from '../graphql-context.js';
 import { decodeCursor, encodeCursor, PAGE_MAXIMA, pageSize } from '../pagination.js';
@@ -270,25 +276,11 @@ export const assetFieldResolvers = {
 
   decisions: async (asset: AssetParent, args: { first?: number }, ctx: GraphQLContext) => {
     const first = pageSize(args.first ?? 50, PAGE_MAXIMA['Asset.decisions']);
-    const rows: Array<{
-      id: string;
-      created_at: Date | string;
-      type: string;
-      run_id: string | null;
-      data: Record<string, unknown>;
-    }> = await ctx.services.engine.dataSource.query(
-      `SELECT id::text AS id, created_at, type, run_id, data FROM event_log
-          WHERE asset_key = $1 AND type IN ('automation.requested', 'automation.declined') ORDER BY event_log.id DESC LIMIT $2`,
+    const rows: DecisionEventRow[] = await ctx.services.engine.dataSource.query(
+      `SELECT ${DECISION_COLUMNS} FROM event_log
+          WHERE asset_key = $1 AND type IN ${DECISION_TYPES} ORDER BY event_log.id DESC LIMIT $2`,
       [asset.key, first],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      at: new Date(row.created_at),
-      requested: row.type === 'automation.requested',
-      reasons: Array.isArray(row.data.reasons) ? row.data.reasons.map(String) : [],
-      runId: row.run_id ?? (Array.isArray(row.data.runIds) ? ((row.data.runIds[0] as string) ?? null) : null),
-      partition: (row.data.partition as string | undefined) ?? null,
-      trigger: row.data.trigger === undefined ? null : JSON.stringify(row.data.trigger).replace(/^"|"$/g, ''),
-    }));
+    return rows.map(toAutomationDecision);
   },
 };

@@ -1,0 +1,136 @@
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConsoleBrowser, type ConsoleBrowser } from '../support/console-browser.js';
+import { waitFor } from '../support/engine-harness.js';
+
+const PROJECT = fileURLToPath(new URL('../fixtures/automation-tree-project/index.ts', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../.artifacts/automation-tree-e2e/', import.meta.url));
+/** Looked at by whoever changes the tree's drawing (and kept with the CI artifacts). */
+const SCREENSHOT = '/tmp/i14ui-tree.png';
+const PARTITIONED_SCREENSHOT = '/tmp/i14ui-tree-partitioned.png';
+
+/** A node of the drawn tree, read from the DOM: its value, its label and its children's ids. */
+interface DrawnNode {
+  id: string;
+  value: string | null;
+  label: string;
+  partitions: string | null;
+  reasons: string[];
+  children: string[];
+}
+
+const drawnTree = (page: Page) =>
+  page.getByTestId('evaluation-tree').evaluate((tree) =>
+    [...tree.querySelectorAll('[data-node-id]')].map((node) => ({
+      id: node.getAttribute('data-node-id')!,
+      value: node.getAttribute('data-value'),
+      label: node.querySelector(':scope > .line .label')!.textContent!.trim(),
+      partitions: node.querySelector(':scope > .line .partitions')?.textContent?.trim() ?? null,
+      reasons: [...node.querySelectorAll(':scope > .line .reasons > li')].map((reason) => reason.textContent!.trim()),
+      children: [...node.querySelectorAll(':scope > .children > [data-node-id]')].map((child) =>
+        child.getAttribute('data-node-id')!,
+      ),
+    })),
+  ) as Promise<DrawnNode[]>;
+
+// The asset page as someone asking "why did it run?" reads it: a real upstream commit makes the
+// automated asset run, and its decision is drawn as the condition tree it evaluated, each node
+// with its value and reasons; collapsing it brings back the one-line reasons.
+describe('the evaluation tree of an automation decision on the asset page (headless Chromium)', () => {
+  let session: ConsoleBrowser;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    session = await openConsoleBrowser({
+      name: 'automation-tree-e2e',
+      artifacts: ARTIFACTS,
+      env: { WEIR_PROJECT: PROJECT },
+      port: 47231,
+    });
+    ({ page, base } = session);
+  }, 120_000);
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('draws the tree of or(and(eager(), not(codeVersionChanged())), onCron(…)) after an upstream commit', async () => {
+    await session.signIn();
+    // A real commit of the upstream: its materialization evaluates silver/totals at once.
+    const launched = await session.gql('mutation { materialize(selection: "bronze/orders") { id } }');
+    expect(launched.materialize).toMatchObject({ id: expect.any(String) });
+    // Opened once the automated run is over, so the page (and the screenshot) shows one state.
+    await waitFor(async () => {
+      const { asset } = (await session.gql('{ asset(key: "silver/totals") { lastMaterialization { id } } }')) as {
+        asset: { lastMaterialization: { id: string } | null };
+      };
+      return asset.lastMaterialization !== null;
+    }, 'the automated materialization of silver/totals');
+
+    await page.goto(`${base}/assets/silver/totals`);
+    // The page refreshes live: wait for the requested decision (the deploy's declined one came first).
+    const decisions = page.locator('.decisions > li');
+    await decisions.filter({ hasText: 'Requested' }).first().waitFor({ timeout: 30_000 });
+    const tree = page.getByTestId('evaluation-tree');
+    await tree.waitFor();
+
+    const nodes = await drawnTree(page);
+    expect(nodes.map(({ id, value, label, children }) => ({ id, value, label, children }))).toEqual([
+      { id: '0', value: 'true', label: 'any of', children: ['0.0', '0.1'] },
+      { id: '0.0', value: 'true', label: 'all of', children: ['0.0.0', '0.0.1'] },
+      { id: '0.0.0', value: 'true', label: 'eager', children: [] },
+      { id: '0.0.1', value: 'true', label: 'not', children: ['0.0.1.0'] },
+      { id: '0.0.1.0', value: 'false', label: 'code version changed', children: [] },
+      { id: '0.1', value: 'false', label: 'on cron (0 6 * * *, UTC)', children: [] },
+    ]);
+    expect(await decisions.filter({ hasText: 'Requested' }).first().locator('.meta').textContent()).toContain(
+      'after an upstream update',
+    );
+    const byId = new Map(nodes.map((node) => [node.id, node]));
+    expect(byId.get('0.0.0')!.reasons).toEqual([
+      expect.stringMatching(/^upstream bronze\/orders updated \(1 event\(s\), latest at /),
+    ]);
+    expect(byId.get('0.0.1.0')!.reasons).toEqual(['never materialized: missing, not a code change']);
+    expect(byId.get('0.1')!.reasons).toEqual(['not a tick of 0 6 * * *']);
+    // Unpartitioned: no partition counts are drawn.
+    expect(nodes.every((node) => node.partitions === null)).toBe(true);
+    // The value is in words too, not only in colour.
+    expect(await tree.locator('[data-node-id="0.1"] > .line .value').textContent()).toContain('False');
+    expect(await tree.locator('[data-node-id="0"] > .line .value').textContent()).toContain('True');
+
+    await page.locator('.decisions').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await session.screenshot('tree');
+
+    // Collapsed, the decision shows its one-line reasons again; the older (deploy) decision
+    // has a tree too and opens on its own.
+    const requested = decisions.filter({ hasText: 'Requested' }).first();
+    await requested.getByRole('button', { name: 'Hide evaluation tree' }).click();
+    await expect.poll(() => tree.count()).toBe(0);
+    expect(await requested.locator('.headline').textContent()).toMatch(/Requested:\s+upstream bronze\/orders updated/);
+    const declined = decisions.filter({ hasText: 'Declined' }).first();
+    await declined.getByRole('button', { name: 'Show evaluation tree' }).click();
+    expect(await declined.getByTestId('evaluation-tree').locator('[data-node-id="0"]').getAttribute('data-value')).toBe(
+      'false',
+    );
+    expect(session.consoleErrors).toEqual([]);
+  }, 120_000);
+
+  it('says, on each node of a partitioned decision, how many of its partitions it held for', async () => {
+    await session.gql('mutation { materialize(selection: "bronze/visits", partitions: ["2025-01-02"]) { id } }');
+    await page.goto(`${base}/assets/silver/sessions`);
+    const requested = page.locator('.decisions > li').filter({ hasText: 'Requested' }).first();
+    await requested.waitFor({ timeout: 30_000 });
+    expect(await requested.locator('.meta').textContent()).toContain('partition 2025-01-02');
+    const [root, ...others] = await drawnTree(page);
+    expect(others).toEqual([]);
+    expect(root).toMatchObject({ value: 'true', label: 'eager', partitions: '1 of 1 partition' });
+    // Which partitions, on hover.
+    expect(await page.getByTestId('evaluation-tree').locator('.partitions').getAttribute('title')).toBe('2025-01-02');
+    await page.locator('.decisions').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: PARTITIONED_SCREENSHOT, fullPage: true });
+    expect(session.consoleErrors).toEqual([]);
+  }, 120_000);
+});
