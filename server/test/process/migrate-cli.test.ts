@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +51,17 @@ describe('weir migrate', () => {
     expect(result.output).not.toContain('applied ');
     expect(result.output).toContain(`schema up to date (${MIGRATIONS.length} migrations)`);
     expect(await migrationNames()).toHaveLength(MIGRATIONS.length);
+  });
+
+  it('migrates the embedded database of a data directory without WEIR_DATABASE_URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-migrate-'));
+    try {
+      const result = await runWeir(['migrate', '--data-dir', join(dir, '.weir')], {}, dir, 45_000);
+      expect(result.code, result.output).toBe(0);
+      expect(result.output).toContain(`the embedded database in ${join(dir, '.weir')}: applied ${MIGRATIONS.length}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits non-zero naming the database it could not reach', async () => {
