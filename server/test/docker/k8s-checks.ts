@@ -281,6 +281,40 @@ export function checkMigrationJob(manifests: Manifests): string[] {
   return problems;
 }
 
+/** The namespace of a cluster-internal host name (`<service>.<namespace>.svc[.cluster.local]`). */
+function namespaceOfHost(host: string): string | undefined {
+  return /^[^.]+\.([^.]+)\.svc(\.cluster\.local)?$/.exec(host)?.[1];
+}
+
+/**
+ * In-cluster addresses (the URLs of the configuration, KEDA's Redis address) name the
+ * kustomization's namespace: another one would point at services that are not there.
+ */
+export function checkClusterHostnames(manifests: Manifests): string[] {
+  const namespace = manifests.kustomization.namespace;
+  if (!namespace) return [];
+  const problems: string[] = [];
+  const check = (host: string, where: string) => {
+    const found = namespaceOfHost(host);
+    if (found !== undefined && found !== namespace) {
+      problems.push(`${where}: ${host} is in namespace ${found}, but the manifests go to ${namespace}`);
+    }
+  };
+  for (const object of manifests.objects.filter((o) => o.kind === 'ConfigMap' || o.kind === 'Secret')) {
+    for (const [key, value] of Object.entries({ ...object.data, ...object.stringData })) {
+      if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
+      check(new URL(value).hostname, `${object.kind}/${object.metadata.name} ${key}`);
+    }
+  }
+  for (const scaled of byKind(manifests.objects, 'ScaledObject')) {
+    for (const trigger of scaled.spec?.triggers ?? []) {
+      const address = trigger.metadata.address;
+      if (address) check(address.replace(/:\d+$/, ''), `ScaledObject/${scaled.metadata.name} ${trigger.name}`);
+    }
+  }
+  return problems;
+}
+
 export function checkManifests(manifests: Manifests, expected: KubernetesExpectations): string[] {
   return [
     ...checkSchemas(manifests.objects),
@@ -290,5 +324,6 @@ export function checkManifests(manifests: Manifests, expected: KubernetesExpecta
     ...checkScaledObject(manifests, expected),
     ...checkDisruptionBudgets(manifests),
     ...checkMigrationJob(manifests),
+    ...checkClusterHostnames(manifests),
   ];
 }

@@ -14,6 +14,7 @@ import { DEFAULT_QUEUE, redisActiveListKey, redisWaitListKey } from '../../src/e
 import { SANDBOX_CLOSE_BOUND_MS } from '../../src/execution/isolate/worker-pool-sandbox.js';
 import { parseDockerfile, readRepoFile, stagesOf, workdirOf } from './deployment-checks.js';
 import {
+  checkClusterHostnames,
   checkDisruptionBudgets,
   checkManifests,
   checkMigrationJob,
@@ -125,6 +126,7 @@ describe('docker/k8s', () => {
     const m = manifests();
     expect(checkDisruptionBudgets(m)).toEqual([]);
     expect(checkMigrationJob(m)).toEqual([]);
+    expect(checkClusterHostnames(m)).toEqual([]);
   });
 });
 
@@ -239,6 +241,20 @@ describe('the Kubernetes checks', () => {
     ]) {
       expect(problems).toContainEqual(expect.stringContaining(message));
     }
+  });
+
+  it('reject in-cluster addresses in another namespace than the manifests', () => {
+    const problems = problemsOf((m) => {
+      m.kustomization.namespace = 'data';
+    });
+    expect(problems).toContainEqual(
+      expect.stringContaining(
+        'Secret/weir-secrets WEIR_REDIS_URL: redis.weir.svc.cluster.local is in namespace weir, but the manifests go to data',
+      ),
+    );
+    expect(problems).toContainEqual(
+      expect.stringContaining('ScaledObject/weir-worker waiting: redis.weir.svc.cluster.local is in namespace weir'),
+    );
   });
 
   it('reject a listed file that does not exist', () => {
