@@ -46,7 +46,6 @@ export interface WeirEngineOptions {
   readonly stepMemoryBytes?: number;
 }
 
-/** Emitted as `run-finished` with the run id, and `run-updated` whenever a run moved. */
 /** How long running steps get to finish when the engine stops (SIGTERM), before their signal aborts. */
 export const STOP_GRACE_MS = 5_000;
 
@@ -59,6 +58,7 @@ export function stopBoundMs(sandboxCloseBoundMs: number, graceMs = STOP_GRACE_MS
   return 2 * graceMs + sandboxCloseBoundMs;
 }
 
+/** Emitted as `run-finished` with the run id, and `run-updated` whenever a run moved. */
 /** How long a step whose pool is full waits before it is delivered again (on average). */
 const POOL_RETRY_MS = 250;
 
