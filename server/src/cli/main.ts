@@ -8,6 +8,7 @@ import { registerGraph } from './commands/graph.command.js';
 import { registerInit } from './commands/init.command.js';
 import { registerLogs } from './commands/logs.command.js';
 import { registerMaterialize } from './commands/materialize.command.js';
+import { registerMigrate } from './commands/migrate.command.js';
 import { registerPartitions } from './commands/partitions.command.js';
 import { registerRuns } from './commands/runs.command.js';
 import { registerReport } from './commands/report.command.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerDev(program);
   registerServer(program);
   registerWorker(program);
+  registerMigrate(program);
   registerMaterialize(program);
   registerBackfill(program);
   registerPartitions(program);

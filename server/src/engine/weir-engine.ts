@@ -46,6 +46,18 @@ export interface WeirEngineOptions {
   readonly stepMemoryBytes?: number;
 }
 
+/** How long running steps get to finish when the engine stops (SIGTERM), before their signal aborts. */
+export const STOP_GRACE_MS = 5_000;
+
+/**
+ * The longest {@link WeirEngine.stop} takes: the drain, the same again once the steps' signals
+ * have aborted, then the sandbox's close (its own bound). A process manager must allow more than
+ * this between SIGTERM and SIGKILL (`terminationGracePeriodSeconds` in docker/k8s).
+ */
+export function stopBoundMs(sandboxCloseBoundMs: number, graceMs = STOP_GRACE_MS): number {
+  return 2 * graceMs + sandboxCloseBoundMs;
+}
+
 /** Emitted as `run-finished` with the run id, and `run-updated` whenever a run moved. */
 /** How long a step whose pool is full waits before it is delivered again (on average). */
 const POOL_RETRY_MS = 250;
@@ -274,7 +286,7 @@ export class WeirEngine extends EventEmitter {
    * policy. After another `graceMs` the engine stops waiting: an attempt still recording is
    * recovered as lost at the next start.
    */
-  async stop(graceMs = 5_000): Promise<void> {
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.retries.stop();
     const stopped = this.options.executor.stop();
     if (!(await settlesWithin(stopped, graceMs))) {

@@ -22,7 +22,22 @@ export interface BullMqExecutorOptions {
   readonly concurrency?: number;
 }
 
-const DEFAULT_QUEUE = 'weir-steps';
+/** The queue Weir's steps go through (one per deployment; every server and worker uses it). */
+export const DEFAULT_QUEUE = 'weir-steps';
+/** BullMQ's default Redis key prefix, which Weir keeps: a queue's keys are `<prefix>:<queue>:<kind>`. */
+export const BULLMQ_PREFIX = 'bull';
+/**
+ * The Redis list of a queue's waiting jobs (BullMQ's `wait` key), which autoscalers watch
+ * (KEDA's redis scaler in docker/k8s). Delayed and prioritized jobs live in sorted sets instead;
+ * Weir sets no priority, and retries wait in the engine, not in the queue.
+ */
+export function redisWaitListKey(queueName: string = DEFAULT_QUEUE): string {
+  return `${BULLMQ_PREFIX}:${queueName}:wait`;
+}
+/** The Redis list of a queue's jobs that workers are running (BullMQ's `active` key). */
+export function redisActiveListKey(queueName: string = DEFAULT_QUEUE): string {
+  return `${BULLMQ_PREFIX}:${queueName}:active`;
+}
 const COMMAND_TIMEOUT_MS = 3_000;
 
 /**

@@ -12,6 +12,8 @@ export type DatabaseTarget = { kind: 'pglite'; dataDir: string | undefined } | {
 export interface OpenedDatabase {
   readonly dataSource: DataSource;
   readonly target: DatabaseTarget;
+  /** The migrations this open applied (by name, in order); empty when the schema was up to date. */
+  readonly migrationsApplied?: readonly string[];
   close(): Promise<void>;
 }
 
@@ -49,8 +51,9 @@ export async function openDatabase(
   }
   const dataSource = new DataSource(config);
   await dataSource.initialize();
+  let applied: string[];
   try {
-    await migrate(dataSource, target);
+    applied = await migrate(dataSource, target);
   } catch (error) {
     await dataSource.destroy();
     await pglite?.close();
@@ -59,6 +62,7 @@ export async function openDatabase(
   return {
     dataSource,
     target,
+    migrationsApplied: applied,
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       await pglite?.close();
@@ -70,16 +74,15 @@ export async function openDatabase(
 const MIGRATION_LOCK_ID = 0x5745_4d47; // 'WEMG'
 
 /** Applies pending migrations; on PostgreSQL under an advisory lock held for the duration. */
-async function migrate(dataSource: DataSource, target: DatabaseTarget): Promise<void> {
+async function migrate(dataSource: DataSource, target: DatabaseTarget): Promise<string[]> {
   if (target.kind === 'pglite') {
-    await dataSource.runMigrations({ transaction: 'each' });
-    return;
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
   }
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
-    await dataSource.runMigrations({ transaction: 'each' });
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => {});
     await runner.release();

@@ -35,6 +35,8 @@ const IDLE_TIMEOUT_MS = 60_000;
 const DEFAULT_SENSOR_TIMEOUT_MS = 60_000;
 // How long closing waits for every thread to take its dispose task (and so for their disposes).
 const DISPOSE_WAIT_MS = 10_000;
+/** The longest close() waits for the threads' disposes before terminating them. */
+export const SANDBOX_CLOSE_BOUND_MS = 3 * DISPOSE_WAIT_MS;
 
 /**
  * Runs user code in warm pools of worker threads (Piscina), one pool per heap limit, since a
@@ -147,11 +149,11 @@ export class WorkerPoolSandbox implements StepSandbox {
     // A dispose that never returns must not hold the shutdown: its thread is terminated.
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), 3 * DISPOSE_WAIT_MS);
+      timer = setTimeout(() => resolve('timeout'), SANDBOX_CLOSE_BOUND_MS);
     });
     const results = await Promise.race([settled, timedOut]).finally(() => clearTimeout(timer));
     if (results === 'timeout') {
-      report(`disposing resources took over ${(3 * DISPOSE_WAIT_MS) / 1000}s: the isolates were terminated`);
+      report(`disposing resources took over ${SANDBOX_CLOSE_BOUND_MS / 1000}s: the isolates were terminated`);
       return;
     }
     for (const result of results) {
