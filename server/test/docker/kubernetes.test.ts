@@ -2,9 +2,7 @@
 // lists against the Kubernetes and KEDA schemas (kubernetes-models), then against the code (the
 // weir commands and variables, the health routes, the worker's drain, the BullMQ queue's keys).
 // The last group feeds the checks broken copies, to prove they catch what they are meant to.
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
 import { readS3Settings, S3_ENV } from '@weir/object-store-s3';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
@@ -56,8 +54,6 @@ const find = (m: Manifests, kind: string, name?: string): K8sObject =>
 const serverOf = (m: Manifests) => deploymentRunning(m.objects, 'server')!;
 const workerOf = (m: Manifests) => deploymentRunning(m.objects, 'worker')!;
 const container = (object: K8sObject) => object.spec!.template!.spec.containers[0]!;
-/** kubectl's own kustomize, when this machine has kubectl (the checks above do not need it). */
-const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
 describe('docker/k8s', () => {
   it('lists every manifest in kustomization.yaml, and only files that exist', () => {
@@ -83,18 +79,6 @@ describe('docker/k8s', () => {
     );
     // Everything but the Namespace lands in the kustomization's namespace.
     expect(objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'weir')).toBe(true);
-  });
-
-  it.skipIf(!kubectl)('renders with kubectl kustomize to the same objects, namespaced, with the image set', () => {
-    const rendered = spawnSync('kubectl', ['kustomize', DIR], { cwd: root, encoding: 'utf8' });
-    expect(rendered.status, rendered.stderr).toBe(0);
-    const objects = parseAllDocuments(rendered.stdout).map((doc) => doc.toJS() as K8sObject);
-    const ids = (list: K8sObject[]) =>
-      list.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
-    expect(ids(objects)).toEqual(ids(manifests().objects));
-    expect(checkSchemas(objects)).toEqual([]);
-    const image = manifests().kustomization.images![0]!;
-    expect(container(deploymentRunning(objects, 'worker')!).image).toBe(`${image.newName}:${image.newTag}`);
   });
 
   it('runs real weir commands and options, as non-root, with only variables something reads', () => {
