@@ -92,30 +92,6 @@ export const ASSET_DETAIL_QUERY = gql`
         trigger
         evaluationSize
       }
-    }
-  }
-`;
-
-/** One decision's evaluation tree, loaded when a reader opens it (the list carries no trees). */
-export const DECISION_EVALUATION_QUERY = gql`
-  query ConsoleDecisionEvaluation($key: String!, $id: ID!) {
-    asset(key: $key) {
-      key
-      decision(id: $id) {
-        id
-        evaluation {
-          id
-          parentId
-          depth
-          kind
-          label
-          value
-          truePartitionCount
-          candidatePartitionCount
-          truePartitions(first: 10)
-          reasons
-        }
-      }
       table {
         rowCount
         bytes
@@ -156,6 +132,30 @@ export const DECISION_EVALUATION_QUERY = gql`
         to {
           asset
           column
+        }
+      }
+    }
+  }
+`;
+
+/** One decision's evaluation tree, loaded when a reader opens it (the list carries no trees). */
+export const DECISION_EVALUATION_QUERY = gql`
+  query ConsoleDecisionEvaluation($key: String!, $id: ID!) {
+    asset(key: $key) {
+      key
+      decision(id: $id) {
+        id
+        evaluation {
+          id
+          parentId
+          depth
+          kind
+          label
+          value
+          truePartitionCount
+          candidatePartitionCount
+          truePartitions(first: 10)
+          reasons
         }
       }
     }
