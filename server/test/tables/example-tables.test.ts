@@ -36,6 +36,10 @@ describe('the example project: tables built with DuckDB, with declared column li
         ['units', 'BIGINT'],
         ['list_revenue_eur', 'DOUBLE'],
       ]);
+      const [meta] = await h.database.dataSource.query(
+        `SELECT metadata FROM materializations WHERE asset_key = 'silver/sku_sales'`,
+      );
+      expect(meta.metadata).toEqual({ rows: sales.rowCount });
       expect(sales.columnLineage).toEqual({
         sku: [{ asset: 'bronze/order_lines_table', column: 'sku' }],
         category: [{ asset: 'bronze/products_table', column: 'category' }],

@@ -73,6 +73,8 @@ export async function runStepInIsolate(
       columnLineage: definition.columnLineage,
       inputs,
     });
+    // History lists a materialization's `rows`: a table's count is known once DuckDB wrote it.
+    if (output.table && metadata.rows === undefined) metadata.rows = output.table.rowCount;
     // On the output as stored, before anything commits, so results commit with it.
     // Checks reported by external processes (ctx.exec) first, in the order they were reported.
     const declaredNames = new Set(definition.checks.map((check) => check.name));
