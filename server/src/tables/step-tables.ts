@@ -5,7 +5,8 @@ import { NonRetryableError } from '../sdk/retry.js';
 import { isTableHandle, isTableOutput, type TableHandle } from '../sdk/table.js';
 import type { ColumnRef, TableColumn } from '../sdk/table-metadata.js';
 import type { InputDescriptor, StoredValue } from '../execution/isolate/step-task.js';
-import { openPartitionedTable, openTable } from './table-reader.js';
+import { deriveLineage } from './derived-lineage.js';
+import { localPathsOf, openPartitionedTable, openTable } from './table-reader.js';
 import type { TableScratch } from './table-scratch.js';
 import { encodeTable } from './table-writer.js';
 
@@ -35,9 +36,30 @@ export async function encodeStepOutput(value: unknown, options: StepOutputOption
     return encodeOutput(value, options);
   }
   const encoded = await encodeTable(value, { ...options, previousColumns: options.previousColumns });
-  if (!options.columnLineage) return encoded;
-  const lineage = await checkedLineage(options.assetKey, options.columnLineage, encoded.table.columns, options.inputs);
+  const derived =
+    value.source === 'query' ? await derivedLineage(value.sql, encoded.table.columns, options.inputs) : {};
+  const declared = options.columnLineage
+    ? await checkedLineage(options.assetKey, options.columnLineage, encoded.table.columns, options.inputs)
+    : {};
+  // What the asset declares wins over what the query's parse tree suggests, column by column.
+  const lineage = { ...derived, ...declared };
+  if (Object.keys(lineage).length === 0) return encoded;
   return { ...encoded, table: { ...encoded.table, columnLineage: lineage } };
+}
+
+/** Lineage derived from the query, kept to the table's own columns. */
+async function derivedLineage(
+  sql: string,
+  columns: readonly TableColumn[],
+  inputs: Readonly<Record<string, unknown>>,
+): Promise<Record<string, readonly ColumnRef[]>> {
+  const assetOfPath = new Map<string, string>();
+  for (const input of Object.values(inputs)) {
+    if (isTableHandle(input)) for (const path of localPathsOf(input)) assetOfPath.set(path, input.asset);
+  }
+  const derived = (await deriveLineage(sql, assetOfPath)) ?? {};
+  const own = new Set(columns.map((c) => c.name));
+  return Object.fromEntries(Object.entries(derived).filter(([name]) => own.has(name)));
 }
 
 async function checkedLineage(

@@ -66,6 +66,11 @@ export async function openPartitionedTable(
 
 const pathsOf = new WeakMap<TableHandle, readonly string[]>();
 
+/** The local files DuckDB reads for `handle` (what its `toString()` names). */
+export function localPathsOf(handle: TableHandle): readonly string[] {
+  return pathsOf.get(handle) ?? [];
+}
+
 function handle(
   asset: string,
   uris: readonly string[],

@@ -139,4 +139,43 @@ describe('table rows, built-in column checks and column lineage', () => {
       await h.close();
     }
   });
+
+  it('derives column lineage from a DuckDB query over upstream tables, where the query says it plainly', async () => {
+    const years = asset({
+      key: 'years',
+      deps: { people },
+      materialize: (_ctx, { people: rows }) =>
+        table.fromQuery(`SELECT name, year(born) AS born_year, id * 2 AS double_id, 42 AS answer FROM ${rows}`),
+    });
+    const pairs = asset({
+      key: 'pairs',
+      deps: { people, years },
+      // Declared lineage wins for its column; the rest is derived (aliases resolve the join).
+      columnLineage: { answer: [column(years, 'answer')] },
+      materialize: (_ctx, { people: p, years: y }) =>
+        table.fromQuery(
+          `SELECT p.name, y.born_year + p.id AS mixed, y.answer FROM ${p} p JOIN ${y} y ON p.name = y.name`,
+        ),
+    });
+    const h = await startTableEngine('pglite', [people, years, pairs], store.store);
+    try {
+      const run = await h.engine.waitForRun((await h.engine.requestRun({ selection: '*', trigger: 'manual' })).id);
+      expect(run.status).toBe('succeeded');
+      expect((await h.latest('years')).table!.columnLineage).toEqual({
+        name: [{ asset: 'people', column: 'name' }],
+        born_year: [{ asset: 'people', column: 'born' }],
+        double_id: [{ asset: 'people', column: 'id' }],
+      });
+      expect((await h.latest('pairs')).table!.columnLineage).toEqual({
+        name: [{ asset: 'people', column: 'name' }],
+        mixed: [
+          { asset: 'years', column: 'born_year' },
+          { asset: 'people', column: 'id' },
+        ],
+        answer: [{ asset: 'years', column: 'answer' }],
+      });
+    } finally {
+      await h.close();
+    }
+  });
 });
