@@ -54,3 +54,21 @@ describe('the example project: tables built with DuckDB, with declared column li
     }
   });
 });
+
+describe('table assets under materializeForTest', () => {
+  it('materializes a table and its downstream in memory; a table result is its rows, checks run in DuckDB', async () => {
+    const { materializeForTest } = await import('../../src/testing/materialize-for-test.js');
+    const { orderLinesTable, productsTable, skuSales } = project as Record<string, AnyAsset>;
+    const run = await materializeForTest([orderLinesTable!, productsTable!, skuSales!]);
+    const sales = run.of(skuSales!);
+    const rows = sales.value as Array<{ sku: string; units: number }>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.sku)).size).toBe(rows.length);
+    expect(rows.every((r) => typeof r.units === 'number' && r.units > 0)).toBe(true);
+    expect(sales.checks.map((c) => [c.name, c.passed])).toEqual([
+      ['unique(sku)', true],
+      ['notNull(category)', true],
+    ]);
+    expect(sales.metadata).toEqual({ rows: rows.length });
+  });
+});
