@@ -2,6 +2,7 @@
 // asset (and, transitively, whatever they depend on). Layers live in their own files.
 export * from './bronze.js';
 export * from './silver.js';
+export * from './tables.js';
 export * from './gold.js';
 export * from './reports.js';
 export * from './ingest.js';

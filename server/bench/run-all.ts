@@ -16,6 +16,7 @@ import { benchIsolationOverhead } from './isolation-overhead.bench.js';
 import { benchMaterializeThroughput } from './materialize-throughput.bench.js';
 import { benchPayloadMemory } from './payload-memory.bench.js';
 import { benchPayloadS3Memory } from './payload-s3-memory.bench.js';
+import { benchTables } from './tables.bench.js';
 import { checkPostgres, machineLine } from './bench-support.js';
 
 interface Bench {
@@ -73,6 +74,11 @@ const BENCHES: readonly Bench[] = [
     run: benchIsolatedPayloadMemory,
   },
   { title: 'payload memory, S3 store', file: 'bench/payload-s3-memory.bench.ts', run: benchPayloadS3Memory },
+  {
+    title: 'tables: 10M rows by DuckDB → Parquet → downstream aggregation, beside DuckDB alone',
+    file: 'bench/tables.bench.ts',
+    run: benchTables,
+  },
 ];
 
 async function main(): Promise<number> {

@@ -19,6 +19,30 @@ export {
 } from './sdk/asset.js';
 export type { AssetMetadata } from './sdk/asset-metadata.js';
 export {
+  column,
+  isTableHandle,
+  isTableOutput,
+  table,
+  type ColumnType,
+  type QueryTableOutput,
+  type RowsTableOutput,
+  type TableHandle,
+  type TableOutput,
+  type TableRow,
+  type TableSchema,
+} from './sdk/table.js';
+export type { ColumnRef, SchemaChange, TableColumn, TableMetadata } from './sdk/table-metadata.js';
+export type { ColumnLineageSpec } from './sdk/column-lineage.js';
+export {
+  notNull,
+  rowCount,
+  schemaCheck,
+  unique,
+  type SchemaCheckOptions,
+  type TableCheckOptions,
+} from './sdk/table-checks.js';
+export { duckdb, DUCKDB_ENV } from './tables/duckdb-session.js';
+export {
   check,
   type AssetCheck,
   type CheckContext,

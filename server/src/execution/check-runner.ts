@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
-import { decodeOutput, type EncodedOutput } from '../io/payload-codec.js';
+import type { EncodedOutput } from '../io/payload-codec.js';
 import type { ObjectStore } from '../io/object-store.port.js';
 import type { AssetCheck, CheckContext } from '../sdk/check.js';
 import type { ResourceMap } from '../sdk/resource.js';
 import type { MetadataValue } from '../sdk/context.js';
 import type { CheckRecord } from '../runs/check-results.js';
+import { decodeStored } from '../tables/step-tables.js';
+import { TableScratch } from '../tables/table-scratch.js';
 
 /**
  * Runs an asset's checks in order on its stored output. Each check gets its own copy of the
@@ -13,6 +15,7 @@ import type { CheckRecord } from '../runs/check-results.js';
  * A check that throws, or returns something other than a boolean or `{ passed }`, has failed.
  * Failing to read the output back is not a check's failure: it propagates and fails the attempt.
  * Each check's `ctx.resources` are its own (`resourcesFor` its map), not the asset's.
+ * A table output is checked through a handle DuckDB queries in place (files staged in `scratch`).
  */
 export async function runChecks(
   checks: readonly AssetCheck<never>[],
@@ -20,10 +23,11 @@ export async function runChecks(
   output: EncodedOutput,
   store: ObjectStore,
   resourcesFor: (map: ResourceMap) => Promise<Readonly<Record<string, unknown>>> = async () => ({}),
+  scratch: TableScratch = new TableScratch(),
 ): Promise<CheckRecord[]> {
   const records: CheckRecord[] = [];
   for (const check of checks) {
-    const value = await valueForCheck(output, store);
+    const value = await valueForCheck(output, store, ctx.assetKey, scratch);
     let record: CheckRecord;
     try {
       const resources = await resourcesFor(check.resources ?? {});
@@ -40,11 +44,16 @@ export async function runChecks(
   return records;
 }
 
-async function valueForCheck(output: EncodedOutput, store: ObjectStore): Promise<unknown> {
+async function valueForCheck(
+  output: EncodedOutput,
+  store: ObjectStore,
+  assetKey: string,
+  scratch: TableScratch,
+): Promise<unknown> {
   // Inline JSON and references are the very objects about to be written to the database: copy.
   if (output.valueType === 'json' && output.ref === null) return structuredClone(output.inline);
   if (output.valueType === 'ref' && output.ref) return { ...output.ref };
-  return decodeOutput(output, store);
+  return decodeStored(assetKey, { ...output, table: output.table ?? null }, store, scratch);
 }
 
 function verdictOf(check: AssetCheck<never>, result: unknown): CheckRecord {

@@ -102,6 +102,7 @@ export async function loadInputs(
       valueType: row.valueType,
       inline: row.outputInline,
       ref: row.outputRef,
+      table: row.tableMetadata,
     });
     if (!readsMany(input.mapping)) {
       inputs[name] = { kind: 'stored', stored: stored(rows.get(wanted![0]!)!) };

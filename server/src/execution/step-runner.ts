@@ -21,6 +21,7 @@ import type { StepJob } from './executor.port.js';
 import { CheckpointWriter, loadResumeState } from './checkpoint-store.js';
 import { CommitFailedError, discardUncommittedObjects } from './commit-failure.js';
 import { loadInputs } from './input-loader.js';
+import { previousTableColumns } from '../tables/previous-schema.js';
 import { commitSiblingOutputs, siblingStepsOf } from './multi-asset-commit.js';
 import { PlannedDefinitions } from './planned-definitions.js';
 import { loadStepConfig } from './step-config.js';
@@ -173,6 +174,7 @@ export class StepRunner {
         graph.inputsOf(step.assetKey).length === 0
           ? {}
           : await dataSource.transaction((m) => loadInputs(m, graph, step));
+      const previousColumns = await previousTableColumns(dataSource.manager, step.assetKey, step.partitionKey);
       const resume = await loadResumeState(dataSource, this.options.objectStore, step.id, attempt);
       const config = await loadStepConfig(dataSource, step.runId, step.assetKey);
       // The other outputs of a multi-asset planned to wait on this step: produced by the same call.
@@ -203,6 +205,7 @@ export class StepRunner {
           keyPrefix,
           inlineLimit: this.options.inlineLimit,
           inputs,
+          ...(previousColumns ? { previousTableColumns: previousColumns } : {}),
           resume: resume.state,
           config,
           ...(siblings.length > 0 ? { siblings } : {}),

@@ -4,6 +4,7 @@ import type { PayloadBody } from '../sdk/context.js';
 import type { PayloadRef } from '../sdk/payload-ref.js';
 // Type-only: the value types are part of the materialization's schema; nothing of TypeORM loads here.
 import type { OutputValueType } from '../storage/entities/materialization.entity.js';
+import type { TableMetadata } from '../sdk/table-metadata.js';
 import { kindOfValue } from './body-kind.js';
 import { APPLICATION_JSON, contentTypeFor, OCTET_STREAM } from './content-type.js';
 import { EMPTY_SHA256, sha256Hex, VerifyingStream } from './hashing-stream.js';
@@ -30,6 +31,8 @@ export interface EncodedOutput {
   size: number;
   /** Hex SHA-256 of the serialized output: the materialization's data version. */
   dataVersion: string;
+  /** What Weir records about a `table` output (row count, schema, …); absent otherwise. */
+  table?: TableMetadata;
 }
 
 /** Where and how {@link encodeOutput} stores an output. */
@@ -96,7 +99,7 @@ export async function encodeOutput(value: unknown, options: EncodeOutputOptions)
 /**
  * Turns a stored output back into the value `materialize` returned (as a downstream input):
  * `none` → `undefined`; JSON → the value; `buffer` → a Buffer; `stream` → a fresh Readable
- * (never buffered); `ref` → the PayloadRef itself.
+ * (never buffered); `ref` and `table` → the PayloadRef itself.
  *
  * Bytes read from the store are checked against the reference's size and SHA-256; a mismatch
  * fails with PayloadIntegrityError (for streams, as an error at the end of the stream).
@@ -109,6 +112,9 @@ export async function decodeOutput(
     case 'none':
       return undefined;
     case 'ref':
+    case 'table':
+      // A table is read by DuckDB in place: the isolate turns it into a handle (src/tables);
+      // readers outside an isolate get the Parquet file's reference.
       return requireRef(encoded);
     case 'json':
       if (encoded.ref === null || encoded.ref === undefined) return encoded.inline ?? null;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { AttemptErrorKind } from '../storage/entities/attempt.entity.js';
 import { AttemptEntity } from '../storage/entities/attempt.entity.js';
+import type { TableMetadata } from '../sdk/table-metadata.js';
 import { MaterializationEntity, type OutputValueType } from '../storage/entities/materialization.entity.js';
 import { StepEntity } from '../storage/entities/step.entity.js';
 import { appendEvents } from '../storage/event-log.js';
@@ -104,6 +105,8 @@ export interface StoredOutputRecord {
   readonly ref: PayloadRef | null;
   readonly size: number;
   readonly dataVersion: string;
+  /** Row count, schema and lineage of a table output. */
+  readonly table?: TableMetadata;
 }
 
 /** A recorded materialization; `blocked` when a blocking check failed and so did the step. */
@@ -208,6 +211,7 @@ export async function insertMaterialization(
     outputRef: output.ref,
     outputSize: output.size,
     metadata: input.metadata,
+    tableMetadata: output.table ?? null,
   });
   return materializationId;
 }

@@ -16,6 +16,8 @@ import type { ObservationInput, SourceAsset } from './source-asset.js';
 import { partitionsProblem, type PartitionsDefinition } from './partitions.js';
 import { isConfigSchema, type ConfigOf, type ConfigSchema } from './run-config.js';
 import { resourcesProblem, type ResourceInstances, type ResourceMap } from './resource.js';
+import { columnLineageProblem, type ColumnLineageSpec } from './column-lineage.js';
+import type { TableHandle, TableOutput } from './table.js';
 import {
   isMappedDependency,
   mappingProblem,
@@ -37,15 +39,17 @@ export type Jsonified<T> = T extends Date
  * fresh streams, Buffers as Buffers, payload references as references, and JSON values as
  * their parsed JSON.
  */
-export type StoredOutput<T> = T extends Readable
-  ? Readable
-  : T extends AsyncIterable<Uint8Array>
+export type StoredOutput<T> = T extends TableOutput
+  ? TableHandle
+  : T extends Readable
     ? Readable
-    : T extends Buffer
-      ? Buffer
-      : T extends PayloadRef
-        ? PayloadRef
-        : Jsonified<T>;
+    : T extends AsyncIterable<Uint8Array>
+      ? Readable
+      : T extends Buffer
+        ? Buffer
+        : T extends PayloadRef
+          ? PayloadRef
+          : Jsonified<T>;
 
 /**
  * A dependency: an asset object (typed input), a key string (untyped input), or either with a
@@ -68,13 +72,17 @@ type UpstreamValue<U> =
 export type InputOf<Dep, Partitioned extends boolean = false> =
   Dep extends MappedDependency<infer U, infer M extends PartitionMapping>
     ? M['reads'] extends 'many'
-      ? Readonly<Record<string, UpstreamValue<U>>>
+      ? UpstreamValue<U> extends TableHandle
+        ? TableHandle // the partitions read, as one table
+        : Readonly<Record<string, UpstreamValue<U>>>
       : UpstreamValue<U>
     : Dep extends Asset<infer Out, infer UpstreamPartitioned>
       ? [UpstreamPartitioned] extends [true]
         ? [Partitioned] extends [true]
           ? StoredOutput<Awaited<Out>>
-          : Readonly<Record<string, StoredOutput<Awaited<Out>>>>
+          : Awaited<Out> extends TableOutput
+            ? TableHandle // every partition, read as one table (`handle.partitions` has each)
+            : Readonly<Record<string, StoredOutput<Awaited<Out>>>>
         : StoredOutput<Awaited<Out>>
       : UpstreamValue<Dep>;
 
@@ -156,6 +164,12 @@ export interface AssetSpec<
    */
   readonly resources?: R;
   /**
+   * For a table asset: the upstream columns each output column is computed from, recorded with
+   * every materialization: `{ revenue: [column(orders, 'amount')] }`. Each upstream must be a
+   * dependency (checked here); the columns must exist in the tables (checked when materialized).
+   */
+  readonly columnLineage?: ColumnLineageSpec;
+  /**
    * Produces the asset's value. Return JSON (stored inline when small), a `Buffer` or a
    * stream (always stored in the object store), or a {@link PayloadRef} from `ctx.store.write`.
    */
@@ -195,6 +209,8 @@ export interface Asset<Out = unknown, Partitioned extends boolean = boolean> {
   readonly resources: ResourceMap;
   /** Dependencies by input name, as given. */
   readonly deps: Readonly<Record<string, Dependency>>;
+  /** Declared column lineage of a table asset (see {@link AssetSpec.columnLineage}). */
+  readonly columnLineage?: ColumnLineageSpec;
   /** `file:line` of the `asset(...)` call, used in error messages. */
   readonly definedAt: string;
   readonly materialize: (ctx: AssetContext<unknown, Readonly<Record<string, unknown>>>, inputs: never) => unknown;
@@ -291,6 +307,11 @@ export function asset<
   }
   const resources = resourcesProblem(spec.resources);
   if (resources) throw new AssetDefinitionError(`asset '${spec.key}' ${resources}`, culprit);
+  const lineage =
+    spec.columnLineage === undefined
+      ? undefined
+      : columnLineageProblem(spec.columnLineage, Object.values(deps as DependencyMap).map(dependencyKey));
+  if (lineage) throw new AssetDefinitionError(`asset '${spec.key}' has an invalid ${lineage}`, culprit);
   return Object.freeze({
     kind: 'asset' as const,
     key: spec.key,
@@ -311,6 +332,7 @@ export function asset<
     resources: Object.freeze({ ...(spec.resources ?? {}) }),
     deps: Object.freeze({ ...deps }),
     definedAt,
+    ...(spec.columnLineage === undefined ? {} : { columnLineage: Object.freeze({ ...spec.columnLineage }) }),
     materialize: spec.materialize as Asset['materialize'],
   });
 }

@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesystemObjectStore } from '../io/filesystem-object-store.js';
 import type { ObjectStore } from '../io/object-store.port.js';
-import { decodeOutput, encodeOutput, type EncodedOutput } from '../io/payload-codec.js';
+import type { EncodedOutput } from '../io/payload-codec.js';
 import { dependencyKey, type AnyAsset } from '../sdk/asset.js';
 import type { MetadataValue } from '../sdk/context.js';
 import { isMappedDependency } from '../sdk/partition-mapping.js';
 import { ResourceRegistry, resolveResources } from '../sdk/resource.js';
 import { parseAssetConfig } from '../sdk/run-config.js';
 import { runChecks } from '../execution/check-runner.js';
+import { decodeStored, encodeStepOutput } from '../tables/step-tables.js';
+import { TableScratch } from '../tables/table-scratch.js';
 import { testContext, type TestRecorder } from './test-context.js';
 import { MaterializeForTestError, messageOf } from './test-errors.js';
 import { testOrder } from './test-order.js';
@@ -76,6 +78,8 @@ export async function materializeForTest(
   const outputs = new Map<string, EncodedOutput>();
   const results: Record<string, TestMaterialization> = {};
   const registry = new ResourceRegistry();
+  // Table files DuckDB writes or stages; each table output itself is in the test store.
+  const scratch = new TableScratch();
   const overrides = options.resources ?? {};
   const resourcesFor = (asset: AnyAsset, map: AnyAsset['resources']) =>
     resolveResources(map, registry, overrides).catch((error: unknown) => {
@@ -84,7 +88,7 @@ export async function materializeForTest(
   try {
     for (const asset of order) {
       const partition = partitionOf(asset, options.partition);
-      const inputs = await inputsOf(asset, outputs, options, store);
+      const inputs = await inputsOf(asset, outputs, options, store, scratch);
       const keyPrefix = `runs/${runId}/${asset.key}/1`;
       const recorder: TestRecorder = { logs: [], checkpoints: [], reports: { metadata: {}, checks: [] } };
       const ctx = testContext(
@@ -103,7 +107,19 @@ export async function materializeForTest(
       let output: EncodedOutput;
       try {
         const value = await asset.materialize(ctx, inputs as never);
-        output = await encodeOutput(value, { store, keyPrefix, inlineLimit: INLINE_LIMIT });
+        output = await encodeStepOutput(value, {
+          store,
+          keyPrefix,
+          inlineLimit: INLINE_LIMIT,
+          assetKey: asset.key,
+          scratch,
+          previousColumns: undefined,
+          columnLineage: asset.columnLineage,
+          inputs,
+        });
+        // As in a real run: a table's row count joins its metadata as `rows`.
+        const { metadata } = recorder.reports;
+        if (output.table && metadata.rows === undefined) metadata.rows = output.table.rowCount;
       } catch (error) {
         throw new MaterializeForTestError(`asset '${asset.key}' failed: ${messageOf(error)}`, asset.key, {
           cause: error,
@@ -111,7 +127,7 @@ export async function materializeForTest(
       }
       const checks = [
         ...recorder.reports.checks,
-        ...(await runChecks(asset.checks, ctx, output, store, (map) => resourcesFor(asset, map))),
+        ...(await runChecks(asset.checks, ctx, output, store, (map) => resourcesFor(asset, map), scratch)),
       ];
       outputs.set(asset.key, output);
       const result: TestMaterialization = {
@@ -132,6 +148,7 @@ export async function materializeForTest(
     }
   } finally {
     await registry.disposeAll();
+    await scratch.dispose();
     await rm(root, { recursive: true, force: true });
   }
   return {
@@ -195,19 +212,22 @@ async function inputsOf(
   outputs: ReadonlyMap<string, EncodedOutput>,
   options: MaterializeForTestOptions,
   store: ObjectStore,
+  scratch: TableScratch,
 ): Promise<Record<string, unknown>> {
   const inputs: Record<string, unknown> = {};
   for (const [name, dep] of Object.entries(asset.deps)) {
     const key = dependencyKey(dep);
     const output = outputs.get(key);
     if (output) {
-      const value = await decodeOutput(output, store);
+      const value = await decodeStored(key, { ...output, table: output.table ?? null }, store, scratch);
       const upstream = (isMappedDependency(dep) ? dep.upstream : dep) as { partitions?: unknown } | string;
       const upstreamPartitioned = typeof upstream === 'object' && upstream.partitions !== undefined;
       const many = isMappedDependency(dep)
         ? dep.mapping.reads === 'many'
         : upstreamPartitioned && asset.partitions === undefined;
-      inputs[name] = many ? Object.freeze({ [options.partition ?? '']: value }) : value;
+      // A table read across partitions is one handle (the union), as in a real run.
+      const record = many && output.valueType !== 'table';
+      inputs[name] = record ? Object.freeze({ [options.partition ?? '']: value }) : value;
     } else if (options.inputs && Object.hasOwn(options.inputs, key)) {
       inputs[name] = options.inputs[key];
     } else if (typeof dep === 'object' && !isMappedDependency(dep) && dep.kind === 'source') {

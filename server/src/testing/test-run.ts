@@ -1,6 +1,9 @@
 import { Readable } from 'node:stream';
 import type { ObjectStore } from '../io/object-store.port.js';
 import { decodeOutput, type EncodedOutput } from '../io/payload-codec.js';
+import type { TableOutput, TableRow } from '../sdk/table.js';
+import { openTable } from '../tables/table-reader.js';
+import { TableScratch } from '../tables/table-scratch.js';
 import type { Asset, StoredOutput } from '../sdk/asset.js';
 import type { CheckSeverity } from '../sdk/check.js';
 import type { MetadataValue } from '../sdk/context.js';
@@ -18,13 +21,16 @@ export interface TestCheckResult {
 
 /**
  * The value a test sees of an output of type `Out`: what a downstream asset receives, except that
- * a stream is read into a Buffer (the test's store is gone once {@link materializeForTest} returns).
+ * a stream is read into a Buffer and a table into its rows (the test's store is gone once
+ * {@link materializeForTest} returns).
  */
-export type TestValue<Out> = Out extends Readable
-  ? Buffer
-  : Out extends AsyncIterable<Uint8Array>
+export type TestValue<Out> = Out extends TableOutput
+  ? TableRow[]
+  : Out extends Readable
     ? Buffer
-    : StoredOutput<Out>;
+    : Out extends AsyncIterable<Uint8Array>
+      ? Buffer
+      : StoredOutput<Out>;
 
 /** One asset materialized by {@link materializeForTest}. */
 export interface TestMaterialization<Value = unknown> {
@@ -58,6 +64,16 @@ export async function resultValue(
   output: EncodedOutput,
   store: ObjectStore,
 ): Promise<{ value: unknown; bytes: Buffer | undefined }> {
+  if (output.valueType === 'table' && output.ref) {
+    // A table's value in a test is its rows: the test's store (and the file) goes away after.
+    const scratch = new TableScratch();
+    try {
+      const handle = await openTable('', { ref: output.ref, metadata: output.table }, store, scratch);
+      return { value: await handle.rows(), bytes: undefined };
+    } finally {
+      await scratch.dispose();
+    }
+  }
   const value = await decodeOutput(output, store);
   if (value instanceof Readable) return { value: await readAll(value), bytes: undefined };
   if (output.valueType === 'ref' && output.ref) {

@@ -82,4 +82,14 @@ describe('benchmarks that start weir processes or isolates still run', () => {
     );
     expect(output).toMatch(/embedded PGlite \(weir dev\): .* of which \d+ MiB before the run/);
   });
+
+  it('tables: a DuckDB table through isolated steps, beside DuckDB alone', { timeout: 180_000 }, async () => {
+    const { code, output } = await runBench('dist/bench/tables.bench.js', { WEIR_BENCH_TABLE_ROWS: '20000' });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(
+      /through Weir \(isolated steps, metadata on PostgreSQL\): [\d.]+ s .* peak RSS of the process tree \d+ MiB/,
+    );
+    expect(output).toMatch(/DuckDB alone, same COPY and aggregation .*: [\d.]+ s/);
+    expect(output).toMatch(/ratios: throughput [\d.]+x DuckDB \(goal ≥ 0.5x: (met|NOT met)\); peak RSS [\d.]+x/);
+  });
 });

@@ -30,10 +30,10 @@ export interface S3rverProcess {
 }
 
 /**
- * Starts s3rver on a free localhost port with its data in a new temporary directory, and
- * creates `bucket` in it.
+ * Starts s3rver on a free localhost port (or `options.port`) with its data in a new temporary
+ * directory, and creates `bucket` in it.
  */
-export async function startS3rver(bucket: string): Promise<S3rverProcess> {
+export async function startS3rver(bucket: string, options: { port?: number } = {}): Promise<S3rverProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'weir-s3rver-'));
   const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
   // Port 0: the kernel picks a free port, which s3rver prints once it listens.
@@ -49,7 +49,7 @@ export async function startS3rver(bucket: string): Promise<S3rverProcess> {
       '--address',
       '127.0.0.1',
       '--port',
-      '0',
+      String(options.port ?? 0),
       '--silent',
       '--configure-bucket',
       bucket,

@@ -1,7 +1,7 @@
-import { decodeOutput, encodeOutput, writeAssetFile, type EncodedOutput } from '../../io/payload-codec.js';
+import { encodeOutput, writeAssetFile, type EncodedOutput } from '../../io/payload-codec.js';
 import { joinObjectKey } from '../../io/object-key.js';
 import type { ObjectStore } from '../../io/object-store.port.js';
-import type { AnyAsset } from '../../sdk/asset.js';
+import { dependencyKey, type AnyAsset } from '../../sdk/asset.js';
 import type { AssetContext, AssetStore, MetadataValue } from '../../sdk/context.js';
 import type { Sensor } from '../../sdk/sensor.js';
 import { parseAssetConfig } from '../../sdk/run-config.js';
@@ -12,10 +12,11 @@ import type { CheckRecord } from '../../runs/check-results.js';
 import { runChecks } from '../check-runner.js';
 import { serializeCheckpointState } from '../checkpoint-state.js';
 import { stepExec, type ExecReports } from '../external/step-exec.js';
+import { decodeStepInputs, encodeStepOutput } from '../../tables/step-tables.js';
+import { TableScratch } from '../../tables/table-scratch.js';
 import type { IsolateChannel } from './isolate-channel.js';
 import {
   serializeError,
-  type InputDescriptor,
   type SensorTask,
   type SiblingOutputResult,
   type SensorTaskResult,
@@ -36,6 +37,8 @@ export async function runStepInIsolate(
   resources: ResourceRegistry,
   lookup: (assetKey: string) => AnyAsset | undefined,
 ): Promise<StepTaskResult> {
+  // Table files DuckDB writes or stages locally; the outputs are in the store once this returns.
+  const scratch = new TableScratch();
   try {
     const metadata: Record<string, MetadataValue> = {};
     const config = await isolateConfig(task, definition);
@@ -48,7 +51,10 @@ export async function runStepInIsolate(
       config,
       await resolveResources(definition.resources, resources),
     );
-    const inputs = await decodeInputs(task.inputs, store);
+    const depKeys = Object.fromEntries(
+      Object.entries(definition.deps).map(([name, dep]) => [name, dependencyKey(dep)]),
+    );
+    const inputs = await decodeStepInputs(task.inputs, store, scratch, depKeys);
     const siblings = siblingDefinitions(definition, task.siblings ?? [], lookup);
     if (siblings.length > 0) {
       const results = await materializeOutputs(task, definition, siblings, ctx, inputs, store, (map) =>
@@ -57,7 +63,18 @@ export async function runStepInIsolate(
       return { ok: true, ...results, checks: [...reports.checks, ...results.checks], metadata };
     }
     const value = await definition.materialize(ctx, inputs as never);
-    const output = await encodeOutput(value, { store, keyPrefix: task.keyPrefix, inlineLimit: task.inlineLimit });
+    const output = await encodeStepOutput(value, {
+      store,
+      keyPrefix: task.keyPrefix,
+      inlineLimit: task.inlineLimit,
+      assetKey: task.assetKey,
+      scratch,
+      previousColumns: task.previousTableColumns,
+      columnLineage: definition.columnLineage,
+      inputs,
+    });
+    // History lists a materialization's `rows`: a table's count is known once DuckDB wrote it.
+    if (output.table && metadata.rows === undefined) metadata.rows = output.table.rowCount;
     // On the output as stored, before anything commits, so results commit with it.
     // Checks reported by external processes (ctx.exec) first, in the order they were reported.
     const declaredNames = new Set(definition.checks.map((check) => check.name));
@@ -68,13 +85,20 @@ export async function runStepInIsolate(
         `an external process reported check '${clash.name}', which asset '${task.assetKey}' also declares: report it under another name`,
       );
     }
-    const declaredResults = await runChecks(definition.checks, ctx, output, store, (map) =>
-      resolveResources(map, resources),
+    const declaredResults = await runChecks(
+      definition.checks,
+      ctx,
+      output,
+      store,
+      (map) => resolveResources(map, resources),
+      scratch,
     );
     const checks = [...reports.checks, ...declaredResults];
     return { ok: true, output, metadata, checks };
   } catch (error) {
     return { ok: false, error: serializeError(error, isNonRetryable(error, resolveRetryPolicy(definition.retry, {}))) };
+  } finally {
+    await scratch.dispose();
   }
 }
 
@@ -210,21 +234,4 @@ async function isolateConfig(task: StepRequest, definition: AnyAsset): Promise<u
   } catch (error) {
     throw new NonRetryableError((error as Error).message);
   }
-}
-
-async function decodeInputs(
-  descriptors: Readonly<Record<string, InputDescriptor>>,
-  store: ObjectStore,
-): Promise<Record<string, unknown>> {
-  const inputs: Record<string, unknown> = {};
-  for (const [name, input] of Object.entries(descriptors)) {
-    if (input.kind === 'value') inputs[name] = input.value;
-    else if (input.kind === 'stored') inputs[name] = await decodeOutput(input.stored, store);
-    else {
-      const record: Record<string, unknown> = {};
-      for (const [partition, stored] of input.partitions) record[partition] = await decodeOutput(stored, store);
-      inputs[name] = Object.freeze(record);
-    }
-  }
-  return inputs;
 }

@@ -4,6 +4,7 @@ import type { PayloadRef } from '../../sdk/payload-ref.js';
 import type { MetadataValue } from '../../sdk/context.js';
 import type { SensorResult } from '../../sdk/sensor.js';
 import type { CheckRecord } from '../../runs/check-results.js';
+import type { TableColumn, TableMetadata } from '../../sdk/table-metadata.js';
 import type { OutputValueType } from '../../storage/entities/materialization.entity.js';
 import type { EventLevel } from '../../storage/entities/event.entity.js';
 
@@ -31,6 +32,8 @@ export interface StoredValue {
   readonly valueType: OutputValueType;
   readonly inline: unknown;
   readonly ref: PayloadRef | null;
+  /** What was recorded about a table output (null for other outputs and older rows). */
+  readonly table?: TableMetadata | null;
 }
 
 /** One input of a step, as the engine found it in the database. */
@@ -57,6 +60,11 @@ export interface StepTask {
   readonly keyPrefix: string;
   readonly inlineLimit: number;
   readonly inputs: Readonly<Record<string, InputDescriptor>>;
+  /**
+   * The columns of the latest table materialization of this asset and partition, so that the
+   * isolate can record the schema change (and a schema check block on it). Absent: none.
+   */
+  readonly previousTableColumns?: readonly TableColumn[];
   /** What an earlier attempt checkpointed (`ctx.resume`). */
   readonly resume: unknown;
   /** This asset's entry of the run's config, as stored (`undefined`: none given); parsed into `ctx.config`. */

@@ -5,7 +5,7 @@ import type { TableMetadata } from '../../sdk/table-metadata.js';
 import { safeIntegerColumn } from '../safe-integer.js';
 
 /** How the output was produced, so a downstream input is decoded into the same shape. */
-export type OutputValueType = 'json' | 'buffer' | 'stream' | 'ref' | 'none';
+export type OutputValueType = 'json' | 'buffer' | 'stream' | 'ref' | 'none' | 'table';
 
 @Entity({ name: 'materializations' })
 @Index('materializations_asset_idx', ['assetKey', 'partitionKey', 'createdAt'])
