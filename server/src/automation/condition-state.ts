@@ -60,12 +60,14 @@ export async function readRoot(manager: EntityManager, assetKey: string): Promis
  */
 export async function resetConditionState(manager: EntityManager, assetKey: string): Promise<string[]> {
   await manager.query(`DELETE FROM automation_condition_state WHERE asset_key = $1`, [assetKey]);
-  const dismissed: Array<{ id: string | number }> = await manager.query(
+  const result: unknown[] = await manager.query(
     `UPDATE automation_inbox SET consumed_at = now(), dismissed_at = now()
       WHERE downstream_key = $1 AND consumed_at IS NULL RETURNING id`,
     [assetKey],
   );
-  return dismissed.map((row) => String(row.id));
+  // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+  const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<{ id: string | number }>;
+  return rows.map((row) => String(row.id));
 }
 
 /** The stored state of the asset's nodes for these partitions (plus the asset-wide `''` rows). */
