@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CronScheduler } from '../../src/automation/cron-scheduler.js';
+import { PartitionWindowTimer } from '../../src/automation/partition-window-timer.js';
 import type { EvaluationNode } from '../../src/automation/evaluation-tree.js';
 import { deliverUpstreamEvent } from '../../src/automation/upstream-events.js';
 import { AssetGraph } from '../../src/graph/asset-graph.js';
@@ -16,7 +17,7 @@ import { waitFor } from '../support/engine-harness.js';
  */
 describe.each(STORAGE_BACKENDS)('automation condition trees (%s)', (backend) => {
   let h: AutomationHarness | undefined;
-  let scheduler: CronScheduler | undefined;
+  let scheduler: CronScheduler | PartitionWindowTimer | undefined;
   afterEach(async () => {
     scheduler?.stop();
     scheduler = undefined;
@@ -174,6 +175,37 @@ describe.each(STORAGE_BACKENDS)('automation condition trees (%s)', (backend) => 
     await materialize('bronze/orders');
     await materialize('bronze/fx');
     expect(await reportRuns()).toEqual(['schedule@2026-01-01T06:00:00.000Z', 'schedule@2026-01-02T06:00:00.000Z']);
+  });
+
+  it('onMissing() on a daily asset acts at the window end, woken by the partition-boundary timer alone', async () => {
+    const report = asset({
+      key: 'gold/daily',
+      partitions: dailyPartitions({ start: '2025-12-01' }),
+      automation: onMissing(),
+      materialize: (ctx) => ctx.partition,
+    });
+    h = await startAutomation(backend, [report], { manualClock: true });
+    const harness = h;
+    scheduler = new PartitionWindowTimer({
+      graph: () => harness.engine.graph,
+      clock: harness.clock!,
+      onWindowEnd: (key, end) => harness.automation.evaluate(key, { kind: 'window', end }),
+      log: () => {},
+    });
+    await scheduler.start();
+    expect(scheduler.scheduled()).toBe(1);
+    // Nothing else evaluates the asset: each window end requests the partition that just ended.
+    h.clock!.advance(24 * 60 * 60_000);
+    await waitFor(async () => (await partitionsRun('gold/daily')).length === 1, 'the 2026-01-01 window end');
+    h.clock!.advance(24 * 60 * 60_000);
+    await waitFor(async () => (await partitionsRun('gold/daily')).length === 2, 'the 2026-01-02 window end');
+    await h.settle();
+    expect(await partitionsRun('gold/daily')).toEqual(['2026-01-01', '2026-01-02']);
+    const decisions = await h.decisions('gold/daily');
+    expect(decisions.map((d) => d.data.trigger)).toEqual([
+      { kind: 'window', end: '2026-01-02T00:00:00.000Z' },
+      { kind: 'window', end: '2026-01-03T00:00:00.000Z' },
+    ]);
   });
 
   it('in-progress runs suppress duplicates: events landing meanwhile make one more run after it', async () => {
