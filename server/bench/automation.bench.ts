@@ -55,6 +55,8 @@ async function triggerLatency(): Promise<void> {
     const config = loadConfig({ WEIR_DATABASE_URL: url, WEIR_DATA_DIR: dataDir }, {});
     const weir = await openWeir(config, AssetGraph.build(assets));
     try {
+      // The deploy evaluation, as `weir dev` and a leading server run it: each condition's first.
+      await weir.automation.evaluateAll();
       // One upstream commit at a time, so each latency is the engine's, not a queue's.
       for (let i = 0; i < PAIRS; i++) {
         await weir.engine.waitForRun((await weir.engine.requestRun({ selection: `up/u${i}`, trigger: 'manual' })).id);

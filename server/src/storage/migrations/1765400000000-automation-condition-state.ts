@@ -31,6 +31,8 @@ export class AutomationConditionState1765400000000 implements MigrationInterface
         "cursor" jsonb NOT NULL DEFAULT '{}',
         CONSTRAINT "automation_condition_roots_pk" PRIMARY KEY ("asset_key"))`,
     );
+    // "Newly requested" counts an asset (partition)'s steps at each evaluation.
+    await queryRunner.query(`CREATE INDEX "steps_asset_partition_idx" ON "steps" ("asset_key", "partition_key")`);
     await queryRunner.query(`ALTER TABLE "automation_inbox" ADD COLUMN "dismissed_at" TIMESTAMP WITH TIME ZONE`);
     // Pending = not consumed by a run and not dismissed: both set consumed_at.
     await queryRunner.query(`DROP INDEX IF EXISTS "automation_inbox_pending_idx"`);
@@ -45,6 +47,7 @@ export class AutomationConditionState1765400000000 implements MigrationInterface
       `CREATE INDEX "automation_inbox_pending_idx" ON "automation_inbox" ("downstream_key", "id") WHERE "consumed_by_run_id" IS NULL`,
     );
     await queryRunner.query(`ALTER TABLE "automation_inbox" DROP COLUMN "dismissed_at"`);
+    await queryRunner.query(`DROP INDEX IF EXISTS "steps_asset_partition_idx"`);
     await queryRunner.query(`DROP TABLE IF EXISTS "automation_condition_roots"`);
     await queryRunner.query(`DROP TABLE IF EXISTS "automation_condition_state"`);
   }
