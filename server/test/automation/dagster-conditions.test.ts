@@ -240,6 +240,28 @@ describe.each(STORAGE_BACKENDS)('automation condition trees (%s)', (backend) => 
     expect(requested.map((d) => (d.data.consumedEventIds as string[]).length)).toEqual([1, 2]);
   });
 
+  it('eager().ignore(dep): updates of an ignored dep trigger nothing, the others do', async () => {
+    const orders = asset({ key: 'bronze/orders', materialize: async () => 1 });
+    const noisy = asset({ key: 'bronze/heartbeat', materialize: async () => 2 });
+    const report = asset({
+      key: 'gold/report',
+      deps: { orders, noisy },
+      automation: eager().ignore(noisy),
+      materialize: async () => 3,
+    });
+    h = await startAutomation(backend, [orders, noisy, report], { manualClock: true });
+    // ignore() applies to every dep operand of eager() (updated, missing, in progress), as in Dagster.
+    await materialize('bronze/heartbeat');
+    expect(await h.runsOf('gold/report')).toEqual([]);
+    const declined = (await h.decisions('gold/report')).at(-1)!.message;
+    expect(declined).toContain('no upstream updated since the last run');
+    await materialize('bronze/orders');
+    expect((await h.runsOf('gold/report')).map((r) => `${r.trigger}:${r.status}`)).toEqual(['upstream:succeeded']);
+    await materialize('bronze/heartbeat');
+    await materialize('bronze/heartbeat');
+    expect(await h.runsOf('gold/report')).toHaveLength(1);
+  });
+
   it('codeVersionChanged() compares with the previous evaluation: a change fires once', async () => {
     const model = (codeVersion: string) =>
       asset({ key: 'ml/model', codeVersion, automation: codeVersionChanged(), materialize: async () => codeVersion });
