@@ -31,8 +31,8 @@ export function requestFor(
         ...(eventDetail.length > 0 ? { events: eventDetail } : {}),
       },
       // Two servers firing the same tick during a change of leader start one run; so do a tick
-      // and the upstream landing that completes it.
-      idempotencyKey: `schedule:${assetKey}:${schedule.tick}`,
+      // and the upstream landing that completes it. Per partition: each key of a static set has its run.
+      idempotencyKey: `schedule:${assetKey}:${schedule.tick}${partitionKey === '' ? '' : `:${partitionKey}`}`,
     };
   }
   return {

@@ -158,4 +158,22 @@ describe.each(STORAGE_BACKENDS)('automation per partition (%s)', (backend) => {
     expect((await cron('2025-03-30T22:30:00Z')).requested).toBe(false);
     expect(await h.count('runs')).toBe(1);
   });
+  it('onCron() on a static set runs every key once per tick', async () => {
+    const regions = asset({
+      key: 'regions',
+      partitions: staticPartitions(['eu', 'us']),
+      automation: onCron('0 6 * * *'),
+      materialize: (ctx) => ctx.partition,
+    });
+    h = await startAutomation(backend, [regions], { manualClock: true });
+    const tick = (at: string) =>
+      h!.automation.evaluate('regions', { kind: 'cron', expression: '0 6 * * *', tick: new Date(at) });
+    expect((await tick('2026-01-01T06:00:00Z')).runIds).toHaveLength(2);
+    expect((await tick('2026-01-01T06:00:00Z')).runIds).toHaveLength(0);
+    await h.settle();
+    expect((await partitionRuns(h, 'regions')).map((r) => `${r.trigger}:${r.partition}`).sort()).toEqual([
+      'schedule:eu',
+      'schedule:us',
+    ]);
+  });
 });
