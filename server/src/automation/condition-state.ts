@@ -140,7 +140,10 @@ export async function writeConditionState(
     for (const [partition, state] of byPartition)
       rows.push([nodeId, partition, JSON.stringify(state.value), state.since ?? null, state.reason ?? null]);
   for (const [partition, c] of counts) rows.push([COUNTS_NODE, partition, JSON.stringify(c), null, null]);
-  const partitions = [...new Set(['', ...evaluated])];
+  // The asset-wide rows ('') are replaced only when rewritten: an evaluation of no partition
+  // keeps e.g. the code version cursor of a partitioned asset.
+  const assetWide = rows.some((row) => row[1] === '' && row[0] !== COUNTS_NODE);
+  const partitions = [...new Set([...(assetWide ? [''] : []), ...evaluated])];
   await manager.query(
     `DELETE FROM automation_condition_state WHERE asset_key = $1 AND partition_key = ANY($2::text[])`,
     [definition.key, partitions],
