@@ -15,7 +15,7 @@ import { openWeir } from '../src/engine/open-weir.js';
 import { AssetGraph } from '../src/graph/asset-graph.js';
 import { systemClock } from '../src/runs/clock.js';
 import { asset, type AnyAsset } from '../src/sdk/asset.js';
-import { eager, nextCronTick, onCron } from '../src/sdk/automation.js';
+import { cronConditionsOf, eager, nextCronTick, onCron } from '../src/sdk/automation.js';
 import { openDatabase } from '../src/storage/data-source.factory.js';
 import { createScratchDatabase, dropScratchDatabase, isMainModule } from './bench-support.js';
 
@@ -55,6 +55,8 @@ async function triggerLatency(): Promise<void> {
     const config = loadConfig({ WEIR_DATABASE_URL: url, WEIR_DATA_DIR: dataDir }, {});
     const weir = await openWeir(config, AssetGraph.build(assets));
     try {
+      // The deploy evaluation, as `weir dev` and a leading server run it: each condition's first.
+      await weir.automation.evaluateAll();
       // One upstream commit at a time, so each latency is the engine's, not a queue's.
       for (let i = 0; i < PAIRS; i++) {
         await weir.engine.waitForRun((await weir.engine.requestRun({ selection: `up/u${i}`, trigger: 'manual' })).id);
@@ -125,9 +127,7 @@ async function schedulerCost(): Promise<void> {
     const heapMiB = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
     const armed = scheduler.scheduled();
     const distinct = new Set(
-      assets.flatMap((a) =>
-        a.automation?.kind === 'cron' ? [`${a.automation.expression}|${a.automation.timezone}`] : [],
-      ),
+      assets.flatMap((a) => cronConditionsOf(a.automation).map((c) => `${c.expression}|${c.timezone}`)),
     ).size;
     scheduler.stop();
     // Baseline: the same number of timers alone.
@@ -140,7 +140,7 @@ async function schedulerCost(): Promise<void> {
     );
     // Baseline 2: a scheduler that computes every schedule's next tick (no sharing).
     const naiveStarted = performance.now();
-    for (const a of assets) if (a.automation?.kind === 'cron') nextCronTick(a.automation, new Date());
+    for (const a of assets) for (const c of cronConditionsOf(a.automation)) nextCronTick(c, new Date());
     const naiveMs = performance.now() - naiveStarted;
     console.log(
       `  baselines: ${SCHEDULES} bare setTimeout calls ${baselineMs.toFixed(1)} ms; next tick of every schedule, one by one (cron-parser) ${naiveMs.toFixed(0)} ms (${(naiveMs / startMs).toFixed(1)}x Weir's start)`,

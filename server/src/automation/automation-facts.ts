@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
-import type { EvaluationFacts, EvaluationTrigger, PendingEvent } from './condition-evaluator.js';
+import type { EvaluationFacts, EvaluationTrigger, PendingEvent } from './evaluation-facts.js';
 
 /** Reads from the database what a condition of `assetKey` may look at. */
 export async function gatherFacts(
@@ -29,7 +29,7 @@ export async function gatherFacts(
     `UPDATE automation_inbox i SET consumed_by_run_id = latest.run_id, consumed_at = now()
        FROM (SELECT m.run_id, a.started_at FROM materializations m JOIN attempts a ON a.id = m.attempt_id
               WHERE m.asset_key = $1 ORDER BY m.created_at DESC LIMIT 1) AS latest
-      WHERE i.downstream_key = $1 AND i.consumed_by_run_id IS NULL
+      WHERE i.downstream_key = $1 AND i.consumed_at IS NULL
         AND (i.created_at < latest.started_at
              -- Same run: the upstream step committed before this one started (no clock involved).
              OR i.materialization_id IN (SELECT id FROM materializations WHERE run_id = latest.run_id))`,
@@ -37,7 +37,7 @@ export async function gatherFacts(
   );
   const pending: Array<{ id: string | number; upstream_key: string; created_at: Date }> = await manager.query(
     `SELECT id, upstream_key, created_at FROM automation_inbox
-      WHERE downstream_key = $1 AND consumed_by_run_id IS NULL ORDER BY id`,
+      WHERE downstream_key = $1 AND consumed_at IS NULL ORDER BY id`,
     [assetKey],
   );
   const materialized: Array<{ asset_key: string; code_version: string | null }> = await manager.query(

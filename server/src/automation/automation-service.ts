@@ -1,29 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { Clock } from '../runs/clock.js';
-import { planStepsIn, type RunRequest } from '../runs/run-planner.js';
-import { RunEntity } from '../storage/entities/run.entity.js';
-import { appendEvents } from '../storage/event-log.js';
-import { gatherFacts } from './automation-facts.js';
-import { newlyMissingPartitions, readConditionHistory } from './condition-history.js';
-import {
-  evaluateCondition,
-  type EvaluationFacts,
-  type EvaluationTrigger,
-  type PendingEvent,
-} from './condition-evaluator.js';
-import { recordEvaluationTree } from './evaluation-tree-recorder.js';
-import { gatherPartitionFacts } from './partition-facts.js';
+import { evaluateAssetIn, type AutomationDecision } from './asset-evaluation.js';
+import type { EvaluationTrigger } from './evaluation-facts.js';
 import { automatedDownstreamOf } from './upstream-events.js';
 
-/** What one evaluation decided. */
-export interface AutomationDecision {
-  readonly assetKey: string;
-  readonly requested: boolean;
-  readonly runIds: readonly string[];
-  readonly reasons: readonly string[];
-  readonly consumedEventIds: readonly string[];
-}
+export type { AutomationDecision };
 
 export interface AutomationServiceOptions {
   readonly dataSource: DataSource;
@@ -82,7 +64,7 @@ export class AutomationService {
     if (candidates.size === 0) return [];
     const pending: Array<{ downstream_key: string }> = await dataSource.query(
       `SELECT DISTINCT downstream_key FROM automation_inbox
-        WHERE consumed_by_run_id IS NULL AND downstream_key = ANY($1::text[])`,
+        WHERE consumed_at IS NULL AND downstream_key = ANY($1::text[])`,
       [[...candidates]],
     );
     const decisions: AutomationDecision[] = [];
@@ -100,7 +82,7 @@ export class AutomationService {
   async sweepUnevaluated(graceMs = 10_000): Promise<AutomationDecision[]> {
     const rows: Array<{ downstream_key: string }> = await this.options.dataSource.query(
       `SELECT DISTINCT i.downstream_key FROM automation_inbox i
-        WHERE i.consumed_by_run_id IS NULL
+        WHERE i.consumed_at IS NULL
           AND i.created_at <= now() - ($1 || ' milliseconds')::interval
           AND NOT EXISTS (
             SELECT 1 FROM (SELECT e.created_at FROM event_log e
@@ -121,7 +103,7 @@ export class AutomationService {
 
   private async hasPendingEvents(assetKey: string): Promise<boolean> {
     const rows: unknown[] = await this.options.dataSource.query(
-      `SELECT 1 FROM automation_inbox WHERE downstream_key = $1 AND consumed_by_run_id IS NULL LIMIT 1`,
+      `SELECT 1 FROM automation_inbox WHERE downstream_key = $1 AND consumed_at IS NULL LIMIT 1`,
       [assetKey],
     );
     return rows.length > 0;
@@ -153,153 +135,12 @@ export class AutomationService {
       return { assetKey, requested: false, runIds: [], reasons: ['no automation condition'], consumedEventIds: [] };
     }
     const snapshotId = await this.options.snapshotId();
+    const automated = { ...definition, automation: definition.automation };
     const decision = await this.options.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`weir-automation:${assetKey}`]);
-      const now = this.options.clock.now();
-      const history = await readConditionHistory(manager, definition);
-      // A partitioned asset is evaluated per partition concerned, each like an asset of its own.
-      const gathered: ReadonlyArray<{ partitionKey: string; facts: EvaluationFacts }> = definition.partitions
-        ? await gatherPartitionFacts(manager, graph, assetKey, trigger, now)
-        : [{ partitionKey: '', facts: await gatherFacts(manager, graph, assetKey, trigger) }];
-      const newlyMissing = await newlyMissingPartitions(
-        manager,
-        definition,
-        gathered.filter((c) => c.facts.selfMissing && c.partitionKey !== '').map((c) => c.partitionKey),
-        history,
-      );
-      const candidates = gathered.map(({ partitionKey, facts }) => ({
-        partitionKey,
-        facts: {
-          ...facts,
-          initialEvaluation: history.firstEvaluatedAt === undefined,
-          newlyMissing: newlyMissing.has(partitionKey),
-        },
-      }));
-      const recorded = { condition: history.fingerprint, evaluatedAt: now.toISOString() };
-      if (candidates.length === 0) {
-        const reasons = [
-          trigger.kind === 'cron'
-            ? `no partition is complete at the tick ${trigger.tick.toISOString()}`
-            : 'no partition concerned (no pending event maps to a partition in the set yet)',
-        ];
-        await appendEvents(manager, [declined(assetKey, trigger, reasons, recorded)]);
-        return { assetKey, requested: false, runIds: [], reasons, consumedEventIds: [] };
-      }
-      const runIds: string[] = [];
-      const consumed: string[] = [];
-      const allReasons: string[] = [];
-      for (const { partitionKey, facts } of candidates) {
-        const result = evaluateCondition(definition.automation!, facts);
-        const tree = recordEvaluationTree(definition.automation!, facts, partitionKey);
-        const partitionRuns: string[] = [];
-        const partitionConsumed: string[] = [];
-        let reasons = [...result.reasons];
-        if (result.passed) {
-          const batches: ReadonlyArray<readonly PendingEvent[]> = result.consumesEvents
-            ? result.runPerEvent
-              ? facts.pendingEvents.map((event) => [event])
-              : [facts.pendingEvents]
-            : [[]];
-          for (const events of batches) {
-            const request = requestFor(assetKey, partitionKey, trigger, events);
-            const existing = request.idempotencyKey
-              ? await manager.getRepository(RunEntity).findOneBy({ idempotencyKey: request.idempotencyKey })
-              : null;
-            if (existing) {
-              reasons = [...reasons, `already requested by run ${existing.id}`];
-              continue;
-            }
-            const run = await planStepsIn(manager, graph, snapshotId, request, [{ assetKey, partitionKey }], new Map());
-            partitionRuns.push(run.id);
-            if (events.length > 0) {
-              const ids = events.map((event) => event.id);
-              await manager.query(
-                `UPDATE automation_inbox SET consumed_by_run_id = $1, consumed_at = now()
-                  WHERE id = ANY($2::bigint[]) AND consumed_by_run_id IS NULL`,
-                [run.id, ids],
-              );
-              partitionConsumed.push(...ids);
-            }
-          }
-        }
-        const requested = partitionRuns.length > 0;
-        const shown = partitionKey === '' ? '' : `[${partitionKey}] `;
-        await appendEvents(manager, [
-          {
-            type: requested ? 'automation.requested' : 'automation.declined',
-            message: `${shown}${requested ? `requested ${partitionRuns.length} run(s)` : 'no run'}: ${reasons.join('; ')}`,
-            assetKey,
-            runId: partitionRuns[0] ?? null,
-            data: {
-              trigger: describeTrigger(trigger),
-              reasons,
-              runIds: partitionRuns,
-              consumedEventIds: partitionConsumed,
-              tree,
-              ...recorded,
-              ...(partitionKey === '' ? {} : { partition: partitionKey }),
-            },
-          },
-        ]);
-        runIds.push(...partitionRuns);
-        consumed.push(...partitionConsumed);
-        allReasons.push(...reasons.map((reason) => `${shown}${reason}`));
-      }
-      return { assetKey, requested: runIds.length > 0, runIds, reasons: allReasons, consumedEventIds: consumed };
+      return evaluateAssetIn(manager, graph, automated, trigger, this.options.clock.now(), snapshotId);
     });
     for (const runId of decision.runIds) await this.options.start(runId);
     return decision;
   }
-}
-
-function declined(
-  assetKey: string,
-  trigger: EvaluationTrigger,
-  reasons: readonly string[],
-  recorded: { condition: string; evaluatedAt: string },
-) {
-  return {
-    type: 'automation.declined',
-    message: `no run: ${reasons.join('; ')}`,
-    assetKey,
-    data: { trigger: describeTrigger(trigger), reasons, runIds: [], consumedEventIds: [], ...recorded },
-  };
-}
-
-function requestFor(
-  assetKey: string,
-  partitionKey: string,
-  trigger: EvaluationTrigger,
-  events: readonly PendingEvent[],
-): RunRequest {
-  const partition = partitionKey === '' ? {} : { partitions: [partitionKey] };
-  const detail = partitionKey === '' ? {} : { partition: partitionKey };
-  if (trigger.kind === 'cron') {
-    const tick = trigger.tick.toISOString();
-    return {
-      selection: assetKey,
-      ...partition,
-      trigger: 'schedule',
-      triggerDetail: { asset: assetKey, ...detail, tick, schedule: trigger.expression },
-      // Two servers firing the same tick during a change of leader start one run.
-      idempotencyKey: `schedule:${assetKey}:${tick}`,
-    };
-  }
-  return {
-    selection: assetKey,
-    ...partition,
-    trigger: events.length > 0 ? 'upstream' : 'automation',
-    triggerDetail: {
-      asset: assetKey,
-      ...detail,
-      events: events.map((e) => ({ id: e.id, upstream: e.upstreamKey, at: e.at.toISOString() })),
-      cause: trigger.kind,
-    },
-  };
-}
-
-function describeTrigger(trigger: EvaluationTrigger): Record<string, string> {
-  return trigger.kind === 'cron'
-    ? { kind: 'cron', schedule: trigger.expression, tick: trigger.tick.toISOString() }
-    : { kind: trigger.kind };
 }

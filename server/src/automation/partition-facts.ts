@@ -3,7 +3,7 @@ import type { AssetGraph } from '../graph/asset-graph.js';
 import { currentPartitionKeys, lastCompletePartition } from '../partitions/partition-keys.js';
 import { downstreamPartitionKeys, upstreamPartitionKeys } from '../partitions/partition-mapping.js';
 import { loadPartitionContext } from '../runs/partition-plan.js';
-import type { EvaluationFacts, EvaluationTrigger, PendingEvent } from './condition-evaluator.js';
+import type { EvaluationFacts, EvaluationTrigger, PendingEvent } from './evaluation-facts.js';
 
 /** The facts of one partition of a partitioned asset, evaluated like an asset of its own. */
 export interface PartitionFacts {
@@ -55,7 +55,7 @@ export async function gatherPartitionFacts(
   // Pending upstream events, each filed under the partitions it concerns.
   const pending: InboxRow[] = await manager.query(
     `SELECT id, upstream_key, partition_key, created_at FROM automation_inbox
-      WHERE downstream_key = $1 AND consumed_by_run_id IS NULL ORDER BY id`,
+      WHERE downstream_key = $1 AND consumed_at IS NULL ORDER BY id`,
     [assetKey],
   );
   const concerned = new Map<string, string[]>();
@@ -89,7 +89,8 @@ export async function gatherPartitionFacts(
     keys.forEach((key) => candidates.add(key));
   } else {
     for (const key of byPartition.keys()) candidates.add(key);
-    if (trigger.kind === 'deploy') currentPartitionKeys(partitions, ctx).forEach((key) => candidates.add(key));
+    if (trigger.kind === 'deploy' || trigger.kind === 'window')
+      currentPartitionKeys(partitions, ctx).forEach((key) => candidates.add(key));
   }
   if (candidates.size === 0) return [];
 
@@ -186,7 +187,7 @@ async function consumeReflectedEvents(
   for (const [runId, ids] of byRun) {
     await manager.query(
       `UPDATE automation_inbox SET consumed_by_run_id = $1, consumed_at = now()
-        WHERE id = ANY($2::bigint[]) AND consumed_by_run_id IS NULL`,
+        WHERE id = ANY($2::bigint[]) AND consumed_at IS NULL`,
       [runId, ids],
     );
   }

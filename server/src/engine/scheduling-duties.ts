@@ -1,4 +1,5 @@
 import { CronScheduler } from '../automation/cron-scheduler.js';
+import { PartitionWindowTimer } from '../automation/partition-window-timer.js';
 import { SensorRunner } from '../automation/sensor-runner.js';
 import { FreshnessMonitor } from '../freshness/freshness-monitor.js';
 import { systemClock } from '../runs/clock.js';
@@ -41,5 +42,10 @@ export function schedulingDuties(
     startRun: (runId) => weir.engine.startPlannedRun(runId),
     evaluate: weir.evaluateSensor,
   });
-  return new LeaderDuties([scheduler, freshness, sensors, ...(options.extra ?? [])], log);
+  // Newly missing time partitions (onMissing()) are evaluated when their window ends.
+  const windows = new PartitionWindowTimer({
+    ...base,
+    onWindowEnd: (key, end) => weir.automation.evaluate(key, { kind: 'window', end }),
+  });
+  return new LeaderDuties([scheduler, windows, freshness, sensors, ...(options.extra ?? [])], log);
 }

@@ -209,17 +209,14 @@ describe.each(STORAGE_BACKENDS)('automation scenarios (%s)', (backend) => {
   // ran a never-materialized asset at deploy: adding it to an asset backfilled it.
   it('onMissing() does not run an asset that was already missing when the condition was added', async () => {
     const m = asset({ key: 'm', automation: onMissing(), materialize: async () => 1 });
-    h = await startAutomation(backend, [m]);
+    h = await startAutomation(backend, [m], { evaluateAtStart: false });
     const [first] = await h.automation.evaluateAll();
     expect(first).toMatchObject({
       requested: false,
-      reasons: ['first evaluation of this condition: what is already missing is not backfilled'],
+      reasons: ['first evaluation of this condition: what is already true is not acted on'],
     });
     const [second] = await h.automation.evaluateAll();
-    expect(second).toMatchObject({
-      requested: false,
-      reasons: ['missing since before the condition was added, or already requested'],
-    });
+    expect(second).toMatchObject({ requested: false, reasons: ['missing since before the previous evaluation'] });
     expect(await h.count('runs')).toBe(0);
   });
 
@@ -234,7 +231,7 @@ describe.each(STORAGE_BACKENDS)('automation scenarios (%s)', (backend) => {
     expect(decision).toMatchObject({ requested: true, reasons: ['code version changed from v1 to v2'] });
   });
 
-  it('combinators: and(onCron, allUpstreamsUpdated) on a tick, or(onMissing, eager), not()', async () => {
+  it('combinators: and(onCron, allUpstreamsUpdated) after a tick, or(onMissing, eager), not()', async () => {
     const a = asset({ key: 'a', materialize: async () => 1 });
     const hourly = onCron('0 * * * *');
     const gated = asset({
@@ -257,37 +254,38 @@ describe.each(STORAGE_BACKENDS)('automation scenarios (%s)', (backend) => {
     });
     h = await startAutomation(backend, [a, gated, either, negated]);
     const tick = new Date('2026-01-01T10:00:00Z');
-    const declined = await h.automation.evaluate('gated', { kind: 'cron', expression: hourly.expression, tick });
+    const declined = await h.automation.evaluate('gated', { kind: 'cron', expression: '0 * * * *', tick });
+    // Issue 14: onCron() waits after its tick for every dep to be updated since the tick.
     expect(declined.requested).toBe(false);
-    expect(declined.reasons.join('; ')).toContain('no upstream updated since the last run');
+    expect(declined.reasons.join('; ')).toContain('waiting for dep a since the 2026-01-01T10:00:00.000Z tick');
     // onMissing() does not backfill what was missing when it was added (issue 14): `either`
     // waits for its first upstream update.
     expect((await h.automation.evaluateAll()).find((d) => d.assetKey === 'either')).toMatchObject({
       requested: false,
       reasons: [
-        'first evaluation of this condition: what is already missing is not backfilled',
+        'missing since before the previous evaluation',
         'waiting: upstream a never materialized',
+        'no upstream updated since the last run',
       ],
     });
     await h.settle();
     await materialize(h, 'a');
     await h.settle();
-    // On an upstream event (not a tick), the cron half declines; on the next tick it runs.
-    expect((await h.decisions('gated')).at(-1)!.message).toContain('not a tick of 0 * * * *');
-    const onTick = await h.automation.evaluate('gated', {
-      kind: 'cron',
-      expression: hourly.expression,
-      tick: new Date('2026-01-01T11:00:00Z'),
-    });
-    expect(onTick.requested).toBe(true);
-    expect(onTick.reasons[0]).toBe('cron tick 2026-01-01T11:00:00.000Z (0 * * * *, UTC)');
-    // The same tick evaluated again (another server during a failover) starts no second run.
-    const twice = await h.automation.evaluate('gated', {
-      kind: 'cron',
-      expression: hourly.expression,
-      tick: new Date('2026-01-01T11:00:00Z'),
-    });
-    expect(twice.runIds).toEqual([]);
+    // The upstream landing after the tick completes it: the tick's run, once.
+    const [ran] = (await h.decisions('gated')).filter((d) => d.type === 'automation.requested');
+    expect(ran!.message).toContain('cron tick 2026-01-01T10:00:00.000Z (0 * * * *, UTC)');
+    expect((await h.runsOf('gated')).map((r) => r.trigger)).toEqual(['schedule']);
+    // The next tick waits for a again; the same tick evaluated twice (a failover) runs nothing.
+    for (let i = 0; i < 2; i++) {
+      const onTick = await h.automation.evaluate('gated', {
+        kind: 'cron',
+        expression: '0 * * * *',
+        tick: new Date('2026-01-01T11:00:00Z'),
+      });
+      expect(onTick).toMatchObject({ requested: false, runIds: [] });
+      expect(onTick.reasons.join('; ')).toContain('waiting for dep a since the 2026-01-01T11:00:00.000Z tick');
+    }
+    expect((await h.runsOf('gated')).map((r) => r.trigger)).toEqual(['schedule']);
     expect((await h.runsOf('either')).map((r) => r.trigger)).toEqual(['upstream']);
     // `and(eager(), not(eager()))` can never pass: not() negates its operand.
     expect(await h.runsOf('negated')).toEqual([]);

@@ -115,16 +115,16 @@ describe.each(STORAGE_BACKENDS)('automation as Dagster users expect it (%s)', (b
       materialize: (ctx) => ctx.partition,
     });
     const plain = asset({ key: 'gold/summary', automation: onMissing(), materialize: async () => 1 });
-    h = await startAutomation(backend, [report, plain], { manualClock: true });
+    h = await startAutomation(backend, [report, plain], { manualClock: true, evaluateAtStart: false });
     // First evaluation (the deploy): nothing fires, partitioned or not.
     const first = await h.automation.evaluateAll();
     expect(first.map((d) => [d.assetKey, d.requested, d.reasons])).toEqual([
       [
         'gold/daily_report',
         false,
-        ['[2025-12-31] first evaluation of this condition: what is already missing is not backfilled'],
+        ['[2025-12-31] first evaluation of this condition: what is already true is not acted on'],
       ],
-      ['gold/summary', false, ['first evaluation of this condition: what is already missing is not backfilled']],
+      ['gold/summary', false, ['first evaluation of this condition: what is already true is not acted on']],
     ]);
     h.clock!.advance(60 * 60_000);
     expect((await h.automation.evaluateAll()).some((d) => d.requested)).toBe(false);
@@ -136,7 +136,7 @@ describe.each(STORAGE_BACKENDS)('automation as Dagster users expect it (%s)', (b
     const next = await h.automation.evaluateAll();
     expect(next.find((d) => d.assetKey === 'gold/daily_report')).toMatchObject({
       requested: true,
-      reasons: ['[2026-01-01] newly missing since the condition was added, not requested yet'],
+      reasons: ['[2026-01-01] newly missing (a partition that did not exist before)'],
     });
     await h.settle();
     expect((await h.automation.evaluateAll()).some((d) => d.requested)).toBe(false);
@@ -162,7 +162,7 @@ describe.each(STORAGE_BACKENDS)('automation as Dagster users expect it (%s)', (b
     const [decision] = await h.automation.evaluateAll();
     expect(decision).toMatchObject({
       requested: false,
-      reasons: ['[2026-01-01] first evaluation of this condition: what is already missing is not backfilled'],
+      reasons: ['[2026-01-01] first evaluation of this condition: what is already true is not acted on'],
     });
     expect(await h.count('runs')).toBe(0);
   });

@@ -38,7 +38,7 @@ describe.each(STORAGE_BACKENDS)('upstream event consumption under concurrency (%
   });
   afterAll(() => database.close());
 
-  it('every delivered event is consumed by exactly one run', async () => {
+  it('every delivered event is consumed by exactly one run, or dismissed at the first evaluation', async () => {
     const ds = () => database.dataSource;
     // A run "completes" at once, so the downstream is never left in progress.
     const start = async (runId: string) => {
@@ -62,7 +62,10 @@ describe.each(STORAGE_BACKENDS)('upstream event consumption under concurrency (%
       fc.asyncProperty(
         fc.array(fc.array(op, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
         async (groups) => {
-          await ds().query(`TRUNCATE automation_inbox, observations, steps, runs CASCADE`);
+          // Each case starts before the condition's first evaluation, which dismisses what is pending then.
+          await ds().query(
+            `TRUNCATE automation_inbox, observations, steps, runs, automation_condition_state, automation_condition_roots CASCADE`,
+          );
           for (let i = 0; i < 3; i++) await observe(i);
           for (const group of groups) {
             // Each group runs concurrently; groups follow each other.
@@ -76,18 +79,21 @@ describe.each(STORAGE_BACKENDS)('upstream event consumption under concurrency (%
           }
           await services[0]!.evaluate('down/merged', { kind: 'upstream' });
 
-          const inbox: Array<{ id: string; consumed_by_run_id: string | null }> = await ds().query(
-            `SELECT id::text AS id, consumed_by_run_id FROM automation_inbox`,
+          const inbox: Array<{ id: string; consumed_by_run_id: string | null; dismissed: boolean }> = await ds().query(
+            `SELECT id::text AS id, consumed_by_run_id, dismissed_at IS NOT NULL AS dismissed FROM automation_inbox`,
           );
           const [{ observations }] = await ds().query(`SELECT count(*) AS observations FROM observations`);
           expect(inbox.length).toBe(Number(observations));
-          expect(inbox.every((row) => row.consumed_by_run_id !== null)).toBe(true);
+          // Consumed = by exactly one run, or dismissed (pending when the condition was first
+          // evaluated: issue 14), never both, never neither.
+          expect(inbox.every((row) => (row.consumed_by_run_id !== null) !== row.dismissed)).toBe(true);
+          expect(inbox.filter((row) => row.dismissed).length).toBeGreaterThan(0);
           const runs: Array<{ events: Array<{ id: string }> }> = await ds().query(
             `SELECT trigger_detail->'events' AS events FROM runs WHERE trigger = 'upstream'`,
           );
           const consumedByRuns = runs.flatMap((run) => run.events.map((event) => event.id));
           expect(consumedByRuns.length).toBe(new Set(consumedByRuns).size);
-          expect(new Set(consumedByRuns)).toEqual(new Set(inbox.map((row) => row.id)));
+          expect(new Set(consumedByRuns)).toEqual(new Set(inbox.filter((row) => !row.dismissed).map((row) => row.id)));
         },
       ),
       { numRuns: 12 },

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { asset } from '../../src/sdk/asset.js';
 import { eager, onCron } from '../../src/sdk/automation.js';
 import { timeWindow, withMapping } from '../../src/sdk/partition-mapping.js';
-import { dailyPartitions } from '../../src/sdk/partitions.js';
+import { ManualClock } from '../../src/runs/clock.js';
+import { dailyPartitions, staticPartitions } from '../../src/sdk/partitions.js';
 import { STORAGE_BACKENDS } from '../support/databases.js';
 import { startAutomation, type AutomationHarness } from '../support/automation-harness.js';
 import { waitFor } from '../support/engine-harness.js';
@@ -39,10 +40,13 @@ describe.each(STORAGE_BACKENDS)('automation per partition (%s)', (backend) => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let held = false;
-    const up = asset({ key: 'up', partitions: daily, materialize: (ctx) => ctx.partition });
+    // Static keys: eager() considers every key of a static set (of a time set, only the latest
+    // window: issue 14, tested below).
+    const keys = staticPartitions(['2025-01-01', '2025-01-02']);
+    const up = asset({ key: 'up', partitions: keys, materialize: (ctx) => ctx.partition });
     const down = asset({
       key: 'down',
-      partitions: daily,
+      partitions: keys,
       deps: { up },
       automation: eager(),
       materialize: async (ctx, { up: value }) => {
@@ -99,7 +103,7 @@ describe.each(STORAGE_BACKENDS)('automation per partition (%s)', (backend) => {
     expect(pending).toBe(0);
   });
 
-  it('eager() through a time window: partition d waits for every upstream partition it reads', async () => {
+  it('eager() through a time window: the latest partition waits for every upstream partition it reads', async () => {
     const up = asset({ key: 'up', partitions: daily, materialize: (ctx) => Number(ctx.partition!.slice(-2)) });
     const change = asset({
       key: 'change',
@@ -108,23 +112,24 @@ describe.each(STORAGE_BACKENDS)('automation per partition (%s)', (backend) => {
       automation: eager(),
       materialize: (_ctx, { today, yesterday }) => today - yesterday,
     });
-    h = await startAutomation(backend, [up, change]);
+    // 2025-01-04 01:00 UTC: up has 2025-01-01 … 2025-01-03, the latest window is 2025-01-03.
+    const clock = new ManualClock(new Date('2025-01-04T01:00:00Z'));
+    h = await startAutomation(backend, [up, change], { clock });
     await materialize(h, 'up', ['2025-01-01', '2025-01-02']);
     await h.settle();
-    // 2025-01-01 feeds change [2025-01-02] (as yesterday); 2025-01-02 feeds it (as today) and
-    // change [2025-01-03] (as yesterday), which still lacks its today. (Whether the run of
-    // 2025-01-02 consumed one event or both depends on when each committed: an event that run
-    // already reflects is not run again.)
-    expect((await partitionRuns(h, 'change')).map((r) => [r.trigger, r.partition])).toEqual([
-      ['upstream', '2025-01-02'],
-    ]);
+    // 2025-01-01 and 2025-01-02 feed change [2025-01-02], older than the latest window: eager()
+    // does not act on it (issue 14). 2025-01-02 also feeds change [2025-01-03] (as yesterday),
+    // which still lacks its today.
+    expect(await partitionRuns(h, 'change')).toEqual([]);
+    const old = (await h.decisions('change')).filter((d) => d.data.partition === '2025-01-02').at(-1)!;
+    expect(old.message).toBe(
+      '[2025-01-02] no run: 2025-01-02 is older than the latest complete time window (2025-01-03)',
+    );
     const declined = (await h.decisions('change')).filter((d) => d.data.partition === '2025-01-03').at(-1)!;
     expect(declined.message).toBe('[2025-01-03] no run: waiting: upstream up [2025-01-03] never materialized');
     await materialize(h, 'up', ['2025-01-03']);
     await h.settle();
-    expect((await partitionRuns(h, 'change')).map((r) => r.partition)).toEqual(['2025-01-02', '2025-01-03']);
-    // Every event was consumed, the one of 2025-01-02 (read by two partitions) included.
-    expect(await h.count('automation_inbox', 'consumed_by_run_id IS NULL')).toBe(0);
+    expect((await partitionRuns(h, 'change')).map((r) => r.partition)).toEqual(['2025-01-03']);
   });
 
   it('onCron() on a daily asset materializes the last partition complete at the tick', async () => {
@@ -134,7 +139,8 @@ describe.each(STORAGE_BACKENDS)('automation per partition (%s)', (backend) => {
       automation: onCron('30 0 * * *', { timezone: 'Europe/Paris' }),
       materialize: (ctx) => ctx.partition,
     });
-    h = await startAutomation(backend, [report]);
+    // The engine clock at the tick: the partition complete then is the latest window.
+    h = await startAutomation(backend, [report], { clock: new ManualClock(new Date('2025-03-30T22:30:00Z')) });
     const cron = (tick: string) =>
       h!.automation.evaluate('report', { kind: 'cron', expression: '30 0 * * *', tick: new Date(tick) });
     // 00:30 in Paris on March 31st (22:30 UTC the day before): March 30th has just ended there.
@@ -151,5 +157,23 @@ describe.each(STORAGE_BACKENDS)('automation per partition (%s)', (backend) => {
     // The same tick again (a second server, a catch-up) starts no second run.
     expect((await cron('2025-03-30T22:30:00Z')).requested).toBe(false);
     expect(await h.count('runs')).toBe(1);
+  });
+  it('onCron() on a static set runs every key once per tick', async () => {
+    const regions = asset({
+      key: 'regions',
+      partitions: staticPartitions(['eu', 'us']),
+      automation: onCron('0 6 * * *'),
+      materialize: (ctx) => ctx.partition,
+    });
+    h = await startAutomation(backend, [regions], { manualClock: true });
+    const tick = (at: string) =>
+      h!.automation.evaluate('regions', { kind: 'cron', expression: '0 6 * * *', tick: new Date(at) });
+    expect((await tick('2026-01-01T06:00:00Z')).runIds).toHaveLength(2);
+    expect((await tick('2026-01-01T06:00:00Z')).runIds).toHaveLength(0);
+    await h.settle();
+    expect((await partitionRuns(h, 'regions')).map((r) => `${r.trigger}:${r.partition}`).sort()).toEqual([
+      'schedule:eu',
+      'schedule:us',
+    ]);
   });
 });

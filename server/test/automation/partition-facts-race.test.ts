@@ -2,12 +2,15 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asset } from '../../src/sdk/asset.js';
 import { eager } from '../../src/sdk/automation.js';
+import { lastCompletePartition } from '../../src/partitions/partition-keys.js';
 import { dailyPartitions } from '../../src/sdk/partitions.js';
 import { startAutomation, type AutomationHarness } from '../support/automation-harness.js';
 import { waitFor } from '../support/engine-harness.js';
 
 const daily = dailyPartitions({ start: '2025-01-01' });
-const P = '2025-01-01';
+// The latest complete day: the window eager() acts on (issue 14). Not a manual clock: the
+// reflection rule compares the attempt's start with the event's commit, both database times.
+const P = lastCompletePartition(daily, new Date())!;
 
 /**
  * A manual run of an asset (partition) ending while an evaluation of it reads its facts must not

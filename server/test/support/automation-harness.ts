@@ -7,7 +7,7 @@ import { startEngine, type EngineHarness } from './engine-harness.js';
 
 export interface AutomationHarness extends EngineHarness {
   readonly automation: AutomationService;
-  /** Automation decisions recorded for an asset, oldest first. */
+  /** Automation decisions recorded for an asset since the harness's start-up evaluation, oldest first. */
   decisions(assetKey: string): Promise<EventView[]>;
   /** Runs of an asset by trigger kind. */
   runsOf(assetKey: string): Promise<Array<{ id: string; trigger: string; status: string }>>;
@@ -19,7 +19,10 @@ export interface AutomationHarness extends EngineHarness {
 export async function startAutomation(
   backend: StorageBackend,
   assets: readonly AnyAssetDefinition[],
-  options: Parameters<typeof startEngine>[2] = {},
+  options: Parameters<typeof startEngine>[2] & {
+    /** Evaluate every automated asset at start, as `weir dev` and a leading server do (default true). */
+    evaluateAtStart?: boolean;
+  } = {},
 ): Promise<AutomationHarness> {
   const harness = await startEngine(backend, assets, options);
   const { engine, database } = harness;
@@ -32,6 +35,11 @@ export async function startAutomation(
   });
   const evaluations: Array<Promise<unknown>> = [];
   wireAutomation(engine, automation, { log: () => {}, track: (evaluation) => evaluations.push(evaluation) });
+  // As `weir dev` and a leading server do at start: the deploy evaluation is each condition's
+  // first (issue 14: it fires nothing, and later events are updates since it).
+  if (options.evaluateAtStart !== false) await automation.evaluateAll();
+  // `decisions()` lists those after this start-up evaluation (the tests' own).
+  const [{ max: startedAfter }] = await database.dataSource.query(`SELECT coalesce(max(id), 0) AS max FROM event_log`);
   return {
     ...harness,
     automation,
@@ -43,8 +51,9 @@ export async function startAutomation(
         data: Record<string, unknown>;
         created_at: Date;
       }> = await database.dataSource.query(
-        `SELECT id, type, message, data, created_at FROM event_log WHERE asset_key = $1 AND type LIKE 'automation.%' ORDER BY id`,
-        [assetKey],
+        `SELECT id, type, message, data, created_at FROM event_log
+          WHERE asset_key = $1 AND type LIKE 'automation.%' AND id > $2 ORDER BY id`,
+        [assetKey, startedAfter],
       );
       return rows.map((row) => ({
         id: String(row.id),

@@ -10,6 +10,7 @@ import { BackfillRetries1763727200000 } from './1763727200000-backfill-retries.j
 import { SixtyFourBitSizes1763727300000 } from './1763727300000-sixty-four-bit-sizes.js';
 import { RunConfig1765100000000 } from './1765100000000-run-config.js';
 import { TableMetadata1765300000000 } from './1765300000000-table-metadata.js';
+import { AutomationConditionState1765400000000 } from './1765400000000-automation-condition-state.js';
 
 /** Every migration, oldest first. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SixtyFourBitSizes1763727300000,
   RunConfig1765100000000,
   TableMetadata1765300000000,
+  AutomationConditionState1765400000000,
 ];
