@@ -77,23 +77,33 @@ describe('the evaluation tree of an automation decision on the asset page (headl
     await tree.waitFor();
 
     const nodes = await drawnTree(page);
-    expect(nodes.map(({ id, value, label, children }) => ({ id, value, label, children }))).toEqual([
-      { id: '0', value: 'true', label: 'any of', children: ['0.0', '0.1'] },
-      { id: '0.0', value: 'true', label: 'all of', children: ['0.0.0', '0.0.1'] },
-      { id: '0.0.0', value: 'true', label: 'eager', children: [] },
-      { id: '0.0.1', value: 'true', label: 'not', children: ['0.0.1.0'] },
-      { id: '0.0.1.0', value: 'false', label: 'code version changed', children: [] },
-      { id: '0.1', value: 'false', label: 'on cron (0 6 * * *, UTC)', children: [] },
-    ]);
-    expect(await decisions.filter({ hasText: 'Requested' }).first().locator('.meta').textContent()).toContain(
-      'after an upstream update',
-    );
     const byId = new Map(nodes.map((node) => [node.id, node]));
-    expect(byId.get('0.0.0')!.reasons).toEqual([
+    const shown = (id: string) => {
+      const { value, label, children } = byId.get(id)!;
+      return { value, label, children };
+    };
+    // The condition as written, then eager() and onCron() drawn as the building blocks they are.
+    expect(shown('0')).toEqual({ value: 'true', label: 'any of', children: ['0.0', '0.1'] });
+    expect(shown('0.0')).toEqual({ value: 'true', label: 'all of', children: ['0.0.0', '0.0.1'] });
+    expect(shown('0.0.0')).toMatchObject({ value: 'true', label: 'eager()' });
+    expect(shown('0.0.1')).toEqual({ value: 'true', label: 'not', children: ['0.0.1.0'] });
+    expect(shown('0.0.1.0')).toEqual({ value: 'false', label: 'code version changed', children: [] });
+    expect(shown('0.1')).toMatchObject({ value: 'false', label: "onCron('0 6 * * *')" });
+    const eagerParts = byId.get('0.0.0')!.children.map((id) => byId.get(id)!.label);
+    expect(eagerParts).toEqual(['in latest time window', 'since last handled', 'not', 'not', 'not']);
+    const depUpdated = nodes.find((node) => node.label === 'any dep updated')!;
+    expect(depUpdated.value).toBe('true');
+    expect(depUpdated.reasons).toEqual([
       expect.stringMatching(/^upstream bronze\/orders updated \(1 event\(s\), latest at /),
     ]);
     expect(byId.get('0.0.1.0')!.reasons).toEqual(['never materialized: missing, not a code change']);
-    expect(byId.get('0.1')!.reasons).toEqual(['not a tick of 0 6 * * *']);
+    expect(nodes.find((node) => node.label === 'cron tick passed (0 6 * * *, UTC)')).toMatchObject({
+      value: 'false',
+      reasons: ['not a tick of 0 6 * * *'],
+    });
+    expect(await decisions.filter({ hasText: 'Requested' }).first().locator('.meta').textContent()).toContain(
+      'after an upstream update',
+    );
     // Unpartitioned: no partition counts are drawn.
     expect(nodes.every((node) => node.partitions === null)).toBe(true);
     // The value is in words too, not only in colour.
@@ -119,16 +129,20 @@ describe('the evaluation tree of an automation decision on the asset page (headl
   }, 120_000);
 
   it('says, on each node of a partitioned decision, how many of its partitions it held for', async () => {
-    await session.gql('mutation { materialize(selection: "bronze/visits", partitions: ["2025-01-02"]) { id } }');
+    // eager() acts on the latest time window only: the last complete day.
+    const latestDay = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await session.gql(`mutation { materialize(selection: "bronze/visits", partitions: ["${latestDay}"]) { id } }`);
     await page.goto(`${base}/assets/silver/sessions`);
     const requested = page.locator('.decisions > li').filter({ hasText: 'Requested' }).first();
     await requested.waitFor({ timeout: 30_000 });
-    expect(await requested.locator('.meta').textContent()).toContain('partition 2025-01-02');
+    expect(await requested.locator('.meta').textContent()).toContain(`partition ${latestDay}`);
     const [root, ...others] = await drawnTree(page);
-    expect(others).toEqual([]);
-    expect(root).toMatchObject({ value: 'true', label: 'eager', partitions: '1 of 1 partition' });
+    expect(others.length).toBeGreaterThan(0);
+    expect(root).toMatchObject({ value: 'true', label: 'eager()', partitions: '1 of 1 partition' });
     // Which partitions, on hover.
-    expect(await page.getByTestId('evaluation-tree').locator('.partitions').getAttribute('title')).toBe('2025-01-02');
+    expect(
+      await page.getByTestId('evaluation-tree').locator('[data-node-id="0"] > .line .partitions').getAttribute('title'),
+    ).toBe(latestDay);
     await page.locator('.decisions').scrollIntoViewIfNeeded();
     await page.screenshot({ path: PARTITIONED_SCREENSHOT, fullPage: true });
     expect(session.consoleErrors).toEqual([]);
