@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsoleBrowser, type ConsoleBrowser } from '../support/console-browser.js';
+import { waitFor } from '../support/engine-harness.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 /** Screenshots of every step, kept after the run (CI artifacts). */
@@ -178,6 +179,41 @@ describe('the console in headless Chromium against weir dev on PostgreSQL', () =
     );
     await screenshot('lineage-again');
   }, 60_000);
+
+  it('draws the column lineage the example project declares on silver/sku_sales', async () => {
+    const launched = (await session.gql('mutation { materialize(selection: "+silver/sku_sales") { id } }')) as {
+      materialize: { id: string };
+    };
+    await waitFor(async () => {
+      const { run } = (await session.gql(`{ run(id: "${launched.materialize.id}") { status } }`)) as {
+        run: { status: string };
+      };
+      return run.status === 'SUCCEEDED' ? true : undefined;
+    }, 'the run of +silver/sku_sales');
+    const { asset } = (await session.gql(
+      '{ asset(key: "silver/sku_sales") { columnLineage { from { asset column } to { column } } } }',
+    )) as { asset: { columnLineage: Array<{ from: { asset: string; column: string }; to: { column: string } }> } };
+    const edges = asset.columnLineage.map((edge) => `${edge.from.asset}.${edge.from.column} → ${edge.to.column}`);
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        'bronze/order_lines_table.sku → sku',
+        'bronze/products_table.category → category',
+        'bronze/order_lines_table.quantity → units',
+        'bronze/order_lines_table.quantity → list_revenue_eur',
+        'bronze/products_table.list_price_eur → list_revenue_eur',
+      ]),
+    );
+    await page.goto(`${base}/assets/silver/sku_sales`);
+    const lineage = page.getByTestId('column-lineage');
+    await lineage.waitFor();
+    await lineage.scrollIntoViewIfNeeded();
+    for (const upstream of ['bronze/order_lines_table', 'bronze/products_table']) {
+      await lineage.getByTestId('lineage-upstream-asset').filter({ hasText: upstream }).waitFor();
+    }
+    // One drawn line per declared edge.
+    expect(await lineage.getByTestId('lineage-link').count()).toBe(edges.length);
+    await screenshot('column-lineage');
+  }, 120_000);
 
   it('logged no error in the browser console', () => {
     expect(session.consoleErrors).toEqual([]);
