@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsoleBrowser, type ConsoleBrowser } from '../support/console-browser.js';
 import { waitFor } from '../support/engine-harness.js';
@@ -20,19 +20,22 @@ interface DrawnNode {
   children: string[];
 }
 
-const drawnTree = (page: Page) =>
-  page.getByTestId('evaluation-tree').evaluate((tree) =>
-    [...tree.querySelectorAll('[data-node-id]')].map((node) => ({
-      id: node.getAttribute('data-node-id')!,
-      value: node.getAttribute('data-value'),
-      label: node.querySelector(':scope > .line .label')!.textContent!.trim(),
-      partitions: node.querySelector(':scope > .line .partitions')?.textContent?.trim() ?? null,
-      reasons: [...node.querySelectorAll(':scope > .line .reasons > li')].map((reason) => reason.textContent!.trim()),
-      children: [...node.querySelectorAll(':scope > .children > [data-node-id]')].map((child) =>
-        child.getAttribute('data-node-id')!,
-      ),
-    })),
-  ) as Promise<DrawnNode[]>;
+const drawnTree = (within: Page | Locator) =>
+  within
+    .getByTestId('evaluation-tree')
+    .first()
+    .evaluate((tree) =>
+      [...tree.querySelectorAll('[data-node-id]')].map((node) => ({
+        id: node.getAttribute('data-node-id')!,
+        value: node.getAttribute('data-value'),
+        label: node.querySelector(':scope > .line .label')!.textContent!.trim(),
+        partitions: node.querySelector(':scope > .line .partitions')?.textContent?.trim() ?? null,
+        reasons: [...node.querySelectorAll(':scope > .line .reasons > li')].map((reason) => reason.textContent!.trim()),
+        children: [...node.querySelectorAll(':scope > .children > [data-node-id]')].map((child) =>
+          child.getAttribute('data-node-id')!,
+        ),
+      })),
+    ) as Promise<DrawnNode[]>;
 
 // The asset page as someone asking "why did it run?" reads it: a real upstream commit makes the
 // automated asset run, and its decision is drawn as the condition tree it evaluated, each node
@@ -136,12 +139,20 @@ describe('the evaluation tree of an automation decision on the asset page (headl
     const requested = page.locator('.decisions > li').filter({ hasText: 'Requested' }).first();
     await requested.waitFor({ timeout: 30_000 });
     expect(await requested.locator('.meta').textContent()).toContain(`partition ${latestDay}`);
-    const [root, ...others] = await drawnTree(page);
+    // A later evaluation (when the run ended) may be the newest decision, open by default:
+    // open the requested one's tree, loaded on its own after the list.
+    const show = requested.getByRole('button', { name: 'Show evaluation tree' });
+    if (await show.count()) await show.click();
+    await requested.getByTestId('evaluation-tree').locator('[data-node-id="0"]').waitFor();
+    const [root, ...others] = await drawnTree(requested);
     expect(others.length).toBeGreaterThan(0);
     expect(root).toMatchObject({ value: 'true', label: 'eager()', partitions: '1 of 1 partition' });
     // Which partitions, on hover.
     expect(
-      await page.getByTestId('evaluation-tree').locator('[data-node-id="0"] > .line .partitions').getAttribute('title'),
+      await requested
+        .getByTestId('evaluation-tree')
+        .locator('[data-node-id="0"] > .line .partitions')
+        .getAttribute('title'),
     ).toBe(latestDay);
     await page.locator('.decisions').scrollIntoViewIfNeeded();
     await page.screenshot({ path: PARTITIONED_SCREENSHOT, fullPage: true });
