@@ -18,10 +18,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { loadConfig } from '../src/config/weir-config.js';
-import { openWeir } from '../src/engine/open-weir.js';
-import { loadProject } from '../src/project/project-loader.js';
-import { MaterializationEntity } from '../src/storage/entities/materialization.entity.js';
 import {
   childMeasurementName,
   kibToMib,
@@ -36,6 +32,7 @@ import {
 } from './child-measurement.js';
 import { generatedPayload, peakRssKiB } from './generated-payload.js';
 import { createScratchDatabase, dropScratchDatabase, isMainModule } from './bench-support.js';
+import { measureProjectRun } from './project-run.js';
 import { isolationProjectEntry } from './isolation-project-entry.js';
 
 /** The limit the isolation issue sets for a 1 GiB payload through isolated steps. */
@@ -99,35 +96,15 @@ function treeKiB(run: ChildMeasurement<ChildResult>): number {
 }
 
 async function runIsolated(): Promise<ChildResult> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'weir-bench-isolated-payload-'));
-  const entry = isolationProjectEntry();
-  try {
-    const project = await loadProject(entry);
-    const databaseUrl = process.env.WEIR_DATABASE_URL;
-    const config = loadConfig({ WEIR_DATA_DIR: dataDir, ...(databaseUrl ? { WEIR_DATABASE_URL: databaseUrl } : {}) });
-    const opened = await openWeir(config, project.graph, { entry });
-    try {
-      const openRssKiB = process.memoryUsage().rss / 1024;
-      const start = performance.now();
-      const requested = await opened.engine.requestRun({ selection: 'payload/*', trigger: 'manual' });
-      const finished = await opened.engine.waitForRun(requested.id);
-      const ms = performance.now() - start;
-      if (finished.status !== 'succeeded') throw new Error(`the payload run ended ${finished.status}`);
-      const materializations = opened.database.dataSource.getRepository(MaterializationEntity);
-      const upstream = await materializations.findOneByOrFail({ assetKey: 'payload/upstream' });
-      const downstream = await materializations.findOneByOrFail({ assetKey: 'payload/downstream' });
-      const read = downstream.outputInline as { sha256: string; bytes: number };
-      const bytes = payloadMiB() * MIB;
-      if (upstream.outputRef?.size !== bytes || read.bytes !== bytes || read.sha256 !== upstream.outputRef.sha256) {
-        throw new Error('the downstream read other bytes than the upstream stored');
-      }
-      return { ms, bytes, openRssKiB, maxRssKiB: peakRssKiB() };
-    } finally {
-      await opened.close();
+  return measureProjectRun(isolationProjectEntry(), 'payload/*', async (run) => {
+    const upstream = await run.materialization('payload/upstream');
+    const read = (await run.materialization('payload/downstream')).outputInline as { sha256: string; bytes: number };
+    const bytes = payloadMiB() * MIB;
+    if (upstream.outputRef?.size !== bytes || read.bytes !== bytes || read.sha256 !== upstream.outputRef.sha256) {
+      throw new Error('the downstream read other bytes than the upstream stored');
     }
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
+    return { ms: run.ms, bytes, openRssKiB: run.openRssKiB, maxRssKiB: peakRssKiB() };
+  });
 }
 
 async function runBaseline(): Promise<ChildResult> {

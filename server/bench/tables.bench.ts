@@ -13,12 +13,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../src/config/weir-config.js';
-import { openWeir } from '../src/engine/open-weir.js';
-import { loadProject } from '../src/project/project-loader.js';
-import { MaterializationEntity } from '../src/storage/entities/materialization.entity.js';
 import { queryRows, sqlString, withConnection } from '../src/tables/duckdb-session.js';
 import { createScratchDatabase, dropScratchDatabase, isMainModule } from './bench-support.js';
+import { measureProjectRun } from './project-run.js';
 import {
   childMeasurementName,
   kibToMib,
@@ -99,36 +96,21 @@ export async function benchTables(): Promise<void> {
 }
 
 async function runWeir(): Promise<ChildResult> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'weir-bench-tables-'));
   const relative = import.meta.url.includes('/dist/bench/')
     ? '../../bench/tables-project/index.ts'
     : './tables-project/index.ts';
-  const entry = fileURLToPath(new URL(relative, import.meta.url));
-  try {
-    const project = await loadProject(entry);
-    const databaseUrl = process.env.WEIR_DATABASE_URL;
-    const config = loadConfig({ WEIR_DATA_DIR: dataDir, ...(databaseUrl ? { WEIR_DATABASE_URL: databaseUrl } : {}) });
-    const opened = await openWeir(config, project.graph, { entry });
-    try {
-      const openRssKiB = process.memoryUsage().rss / 1024;
-      const start = performance.now();
-      const requested = await opened.engine.requestRun({ selection: 'tables/*', trigger: 'manual' });
-      const finished = await opened.engine.waitForRun(requested.id);
-      const ms = performance.now() - start;
-      if (finished.status !== 'succeeded') {
-        throw new Error(`the tables run ended ${finished.status}: ${finished.steps.map((s) => s.error).join('; ')}`);
-      }
-      const materializations = opened.database.dataSource.getRepository(MaterializationEntity);
-      const wide = await materializations.findOneByOrFail({ assetKey: 'tables/wide' });
-      const totals = await materializations.findOneByOrFail({ assetKey: 'tables/totals' });
-      const out = totals.outputInline as { n: number; total: number };
-      return { ms, rows: out.n, total: out.total, parquetBytes: wide.outputSize, maxRssKiB: peakRssKiB(), openRssKiB };
-    } finally {
-      await opened.close();
-    }
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  return measureProjectRun(fileURLToPath(new URL(relative, import.meta.url)), 'tables/*', async (run) => {
+    const wide = await run.materialization('tables/wide');
+    const out = (await run.materialization('tables/totals')).outputInline as { n: number; total: number };
+    return {
+      ms: run.ms,
+      rows: out.n,
+      total: out.total,
+      parquetBytes: wide.outputSize,
+      maxRssKiB: peakRssKiB(),
+      openRssKiB: run.openRssKiB,
+    };
+  });
 }
 
 async function runDuckdbAlone(): Promise<ChildResult> {

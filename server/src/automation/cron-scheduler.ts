@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { cronConditionsOf, nextCronTick, type CronCondition } from '../sdk/automation.js';
-import type { CancelTimer, Clock } from '../runs/clock.js';
+import type { Clock } from '../runs/clock.js';
+import { RecurringTimers } from './recurring-timers.js';
 
 // A scheduler that was down for a long time runs at most this many missed ticks per asset.
 const MAX_CATCH_UP_TICKS = 10;
@@ -30,13 +31,20 @@ interface ScheduleGroup {
  * the last evaluated one (while no server was leading), then waits for the next.
  */
 export class CronScheduler {
-  private readonly timers = new Map<string, CancelTimer>();
-  private running = false;
+  private readonly timers: RecurringTimers<ScheduleGroup>;
 
-  constructor(private readonly options: CronSchedulerOptions) {}
+  constructor(private readonly options: CronSchedulerOptions) {
+    this.timers = new RecurringTimers({
+      clock: options.clock,
+      next: (group, after) => nextCronTick(group.condition, after),
+      fire: (key, group, tick) => options.onTick(key, group.condition, tick),
+      describe: (key, tick) => `schedule of ${key} at ${tick.toISOString()}`,
+      log: options.log,
+    });
+  }
 
   async start(): Promise<void> {
-    this.running = true;
+    this.timers.open();
     const groups = new Map<string, ScheduleGroup>();
     for (const definition of this.options.graph().definitions) {
       if (definition.kind !== 'asset') continue;
@@ -52,14 +60,12 @@ export class CronScheduler {
     const now = this.options.clock.now();
     for (const [id, group] of groups) {
       await this.catchUp(group, lastTicks, now);
-      this.arm(id, group, nextCronTick(group.condition, now));
+      this.timers.armAfter(id, group, now);
     }
   }
 
   stop(): void {
-    this.running = false;
-    for (const cancel of this.timers.values()) cancel();
-    this.timers.clear();
+    this.timers.stop();
   }
 
   /** Distinct schedules waiting for their next tick. */
@@ -85,30 +91,7 @@ export class CronScheduler {
       const last = lastTicks.get(`${key} ${group.condition.expression}`);
       if (!last) continue;
       for (const missed of ticks.filter((t) => t > last).slice(-MAX_CATCH_UP_TICKS))
-        await this.fire(key, group.condition, missed);
-    }
-  }
-
-  private arm(id: string, group: ScheduleGroup, at: Date): void {
-    if (!this.running) return;
-    this.timers.set(
-      id,
-      this.options.clock.setTimer(at, () => {
-        void (async () => {
-          for (const key of group.assets) await this.fire(key, group.condition, at);
-        })().finally(() => this.arm(id, group, nextCronTick(group.condition, at)));
-      }),
-    );
-  }
-
-  private async fire(key: string, condition: CronCondition, tick: Date): Promise<void> {
-    if (!this.running) return;
-    try {
-      await this.options.onTick(key, condition, tick);
-    } catch (error) {
-      this.options.log(
-        `schedule of ${key} at ${tick.toISOString()} could not be evaluated: ${(error as Error).message}`,
-      );
+        await this.timers.fire(key, group, missed);
     }
   }
 

@@ -1,8 +1,9 @@
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { partitionKeyAt, partitionWindow } from '../partitions/partition-keys.js';
-import type { CancelTimer, Clock } from '../runs/clock.js';
+import type { Clock } from '../runs/clock.js';
 import { nodesOf } from '../sdk/automation.js';
 import type { TimePartitions } from '../sdk/partitions.js';
+import { RecurringTimers } from './recurring-timers.js';
 
 export interface PartitionWindowTimerOptions {
   readonly graph: () => AssetGraph;
@@ -27,13 +28,19 @@ interface WindowGroup {
  * distinct partitioning.
  */
 export class PartitionWindowTimer {
-  private readonly timers = new Map<string, CancelTimer>();
-  private running = false;
+  private readonly timers: RecurringTimers<WindowGroup>;
 
-  constructor(private readonly options: PartitionWindowTimerOptions) {}
+  constructor(private readonly options: PartitionWindowTimerOptions) {
+    this.timers = new RecurringTimers({
+      clock: options.clock,
+      next: (group, after) => nextWindowEnd(group.partitions, after),
+      fire: (key, _group, end) => options.onWindowEnd(key, end),
+      describe: (key, end) => `window end of ${key} at ${end.toISOString()}`,
+      log: options.log,
+    });
+  }
 
   async start(): Promise<void> {
-    this.running = true;
     const groups = new Map<string, WindowGroup>();
     for (const definition of this.options.graph().definitions) {
       if (definition.kind !== 'asset' || definition.partitions?.kind !== 'time') continue;
@@ -43,42 +50,16 @@ export class PartitionWindowTimer {
       group.assets.push(definition.key);
       groups.set(id, group);
     }
-    const now = this.options.clock.now();
-    for (const [id, group] of groups) this.arm(id, group, nextWindowEnd(group.partitions, now));
+    this.timers.start(groups, this.options.clock.now());
   }
 
   stop(): void {
-    this.running = false;
-    for (const cancel of this.timers.values()) cancel();
-    this.timers.clear();
+    this.timers.stop();
   }
 
   /** Distinct time partitionings waiting for their next window end. */
   scheduled(): number {
     return this.timers.size;
-  }
-
-  private arm(id: string, group: WindowGroup, at: Date): void {
-    if (!this.running) return;
-    this.timers.set(
-      id,
-      this.options.clock.setTimer(at, () => {
-        void (async () => {
-          for (const key of group.assets) await this.fire(key, at);
-        })().finally(() => this.arm(id, group, nextWindowEnd(group.partitions, at)));
-      }),
-    );
-  }
-
-  private async fire(key: string, end: Date): Promise<void> {
-    if (!this.running) return;
-    try {
-      await this.options.onWindowEnd(key, end);
-    } catch (error) {
-      this.options.log(
-        `window end of ${key} at ${end.toISOString()} could not be evaluated: ${(error as Error).message}`,
-      );
-    }
   }
 }
 
