@@ -238,15 +238,20 @@ export class BackfillRunner implements LeaderDuty {
       return;
     }
     const status = view.counts.failed > 0 ? 'failed' : 'succeeded';
-    if (!(await setBackfillStatus(manager, id, status, engine.clock.now()))) return;
-    await appendEvents(manager, [
-      {
-        type: `backfill.${status}`,
-        level: status === 'succeeded' ? 'info' : 'error',
-        message: `backfill ${id} ${status}: ${view.counts.succeeded} partition(s) succeeded, ${view.counts.failed} failed`,
-        data: { backfillId: id, ...view.counts },
-      },
-    ]);
+    // One transaction: a reader never sees the backfill ended without its event, nor the reverse.
+    const ended = await engine.dataSource.transaction(async (tx) => {
+      if (!(await setBackfillStatus(tx, id, status, engine.clock.now()))) return false;
+      await appendEvents(tx, [
+        {
+          type: `backfill.${status}`,
+          level: status === 'succeeded' ? 'info' : 'error',
+          message: `backfill ${id} ${status}: ${view.counts.succeeded} partition(s) succeeded, ${view.counts.failed} failed`,
+          data: { backfillId: id, ...view.counts },
+        },
+      ]);
+      return true;
+    });
+    if (!ended) return;
     this.options.info?.(
       `backfill ${id.slice(0, 8)} ${status} (${view.counts.succeeded}/${view.total} partitions succeeded)`,
     );
