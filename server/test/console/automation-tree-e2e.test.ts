@@ -74,8 +74,8 @@ describe('the evaluation tree of an automation decision on the asset page (headl
 
     await page.goto(`${base}/assets/silver/totals`);
     // The page refreshes live: wait for the requested decision (the deploy's declined one came first).
-    const decisions = page.locator('.decisions > li');
-    await decisions.filter({ hasText: 'Requested' }).first().waitFor({ timeout: 30_000 });
+    // By class, not by text: an open declined tree says "newly requested" too (hasText ignores case).
+    await page.locator('.decisions > li.requested').first().waitFor({ timeout: 30_000 });
     const tree = page.getByTestId('evaluation-tree');
     await tree.waitFor();
 
@@ -104,7 +104,7 @@ describe('the evaluation tree of an automation decision on the asset page (headl
       value: 'false',
       reasons: ['not a tick of 0 6 * * *'],
     });
-    expect(await decisions.filter({ hasText: 'Requested' }).first().locator('.meta').textContent()).toContain(
+    expect(await page.locator('.decisions > li.requested').first().locator('.meta').textContent()).toContain(
       'after an upstream update',
     );
     // Unpartitioned: no partition counts are drawn.
@@ -119,11 +119,11 @@ describe('the evaluation tree of an automation decision on the asset page (headl
 
     // Collapsed, the decision shows its one-line reasons again; the older (deploy) decision
     // has a tree too and opens on its own.
-    const requested = decisions.filter({ hasText: 'Requested' }).first();
+    const requested = page.locator('.decisions > li.requested').first();
     await requested.getByRole('button', { name: 'Hide evaluation tree' }).click();
     await expect.poll(() => tree.count()).toBe(0);
     expect(await requested.locator('.headline').textContent()).toMatch(/Requested:\s+upstream bronze\/orders updated/);
-    const declined = decisions.filter({ hasText: 'Declined' }).first();
+    const declined = page.locator('.decisions > li.declined').first();
     await declined.getByRole('button', { name: 'Show evaluation tree' }).click();
     expect(await declined.getByTestId('evaluation-tree').locator('[data-node-id="0"]').getAttribute('data-value')).toBe(
       'false',
@@ -136,7 +136,7 @@ describe('the evaluation tree of an automation decision on the asset page (headl
     const latestDay = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     await session.gql(`mutation { materialize(selection: "bronze/visits", partitions: ["${latestDay}"]) { id } }`);
     await page.goto(`${base}/assets/silver/sessions`);
-    const requested = page.locator('.decisions > li').filter({ hasText: 'Requested' }).first();
+    const requested = page.locator('.decisions > li.requested').first();
     await requested.waitFor({ timeout: 30_000 });
     expect(await requested.locator('.meta').textContent()).toContain(`partition ${latestDay}`);
     // A later evaluation (when the run ended) may be the newest decision, open by default:
