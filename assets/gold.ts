@@ -165,9 +165,10 @@ export const customer360 = asset({
                     WHERE customer_id IS NOT NULL GROUP BY customer_id) s ON s.customer_id = c.customer_id
        GROUP BY c.customer_id, c.full_name, c.email, c.country, s.sessions
        ORDER BY c.customer_id`);
-    const rows = joined.map(
-      (c): CustomerProfile => ({ ...c, lifecycle: lifecycleOf(c.orders, c.firstOrderAt, c.lastOrderAt) }),
-    );
+    const rows = joined.map((c): CustomerProfile => ({
+      ...c,
+      lifecycle: lifecycleOf(c.orders, c.firstOrderAt, c.lastOrderAt),
+    }));
     const bySegment = Object.fromEntries(
       [...groupBy(rows, (r) => r.lifecycle)].map(([k, v]) => [`lifecycle_${k}`, v.length]),
     );

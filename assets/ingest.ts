@@ -96,7 +96,14 @@ export const clickstreamPages = asset({
     ctx.metadata({ rows: rows.length, pages: PAGES, resumedFromPage: firstPage });
     // The pages are JSON files (what the API gave); the asset itself is a Parquet table.
     return table.fromRows(
-      { hit_id: 'VARCHAR', page: 'INTEGER', visitor_id: 'VARCHAR', occurred_at: 'TIMESTAMP', path: 'VARCHAR', status: 'SMALLINT' },
+      {
+        hit_id: 'VARCHAR',
+        page: 'INTEGER',
+        visitor_id: 'VARCHAR',
+        occurred_at: 'TIMESTAMP',
+        path: 'VARCHAR',
+        status: 'SMALLINT',
+      },
       rows.map(snakeCased),
     );
   },

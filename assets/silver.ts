@@ -33,7 +33,12 @@ export const customers = asset({
     const { input, invalid } = stats!;
     const duplicates = input - stats!.latest;
     // Counts only: never log the emails themselves, they are PII.
-    ctx.log.info('deduplicated customers', { input, output: stats!.latest - invalid, duplicates, invalidEmails: invalid });
+    ctx.log.info('deduplicated customers', {
+      input,
+      output: stats!.latest - invalid,
+      duplicates,
+      invalidEmails: invalid,
+    });
     ctx.metadata({ duplicates_removed: duplicates, invalid_emails: invalid });
     return table.fromQuery(`
       SELECT customer_id, first_name || ' ' || last_name AS full_name, lower(trim(email)) AS email,
