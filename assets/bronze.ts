@@ -1,14 +1,71 @@
 // Bronze: raw copies of the shop's systems, exactly as they come. No cleaning here, so that
 // when a silver rule turns out to be wrong we can fix it and replay from bronze without
 // asking the source systems again.
+//
+// Each bronze asset is a Parquet table: the rows the source system gave, with a declared schema
+// (`table.fromRows`). DuckDB casts them, writes the file, and Weir records its row count, schema
+// and schema changes; downstream assets query it in place with SQL.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { asset, NonRetryableError, sourceAsset } from 'weir';
+import { asset, notNull, NonRetryableError, rowCount, schemaCheck, sourceAsset, table, unique } from 'weir';
 import { shop } from './data/generate.js';
 import type { RawOrder } from './data/schema.js';
+import { snakeCased } from './lib/util.js';
 
 const owners = ['team:data-platform'];
+
+/** Columns of bronze/customers (exported for tests that build such a table). */
+export const CUSTOMER_COLUMNS = {
+  customer_id: 'VARCHAR',
+  first_name: 'VARCHAR',
+  last_name: 'VARCHAR',
+  email: 'VARCHAR',
+  country: 'VARCHAR',
+  segment: 'VARCHAR',
+  marketing_opt_in: 'BOOLEAN',
+  signed_up_at: 'TIMESTAMP',
+  updated_at: 'TIMESTAMP',
+} as const;
+
+const PRODUCT_COLUMNS = {
+  sku: 'VARCHAR',
+  name: 'VARCHAR',
+  category: 'VARCHAR',
+  list_price_eur: 'DOUBLE',
+  unit_cost_eur: 'DOUBLE',
+  active: 'BOOLEAN',
+} as const;
+
+const ORDER_COLUMNS = {
+  order_id: 'VARCHAR',
+  customer_id: 'VARCHAR',
+  ordered_at: 'TIMESTAMP',
+  status: 'VARCHAR',
+  currency: 'VARCHAR',
+  amount: 'DOUBLE',
+  shipping_country: 'VARCHAR',
+} as const;
+
+const ORDER_LINE_COLUMNS = {
+  order_id: 'VARCHAR',
+  line_no: 'INTEGER',
+  sku: 'VARCHAR',
+  quantity: 'INTEGER',
+  unit_price: 'DOUBLE',
+} as const;
+
+const WEB_EVENT_COLUMNS = {
+  event_id: 'VARCHAR',
+  visitor_id: 'VARCHAR',
+  customer_id: 'VARCHAR',
+  occurred_at: 'TIMESTAMP',
+  type: 'VARCHAR',
+  sku: 'VARCHAR',
+  path: 'VARCHAR',
+  device: 'VARCHAR',
+  utm_source: 'VARCHAR',
+} as const;
 
 /** While this file exists, bronze/products fails (see below). */
 const PIM_OUTAGE_FLAG = join(process.env.WEIR_DATA_DIR ?? join(process.cwd(), '.weir'), 'pim-outage');
@@ -20,13 +77,14 @@ export const rawCustomers = asset({
   owners,
   tags: ['pii'],
   description: 'Nightly CRM export of customer records (one row per version). Contains names and emails.',
-  codeVersion: 'v1',
+  codeVersion: 'v2',
+  checks: [schemaCheck({ allowAdditions: true }), notNull('customer_id')],
   materialize: (ctx) => {
     const rows = shop().customers;
     const distinct = new Set(rows.map((c) => c.customerId)).size;
     ctx.log.info('read CRM export', { rows: rows.length, distinctCustomers: distinct });
     ctx.metadata({ rows: rows.length, distinct_customers: distinct });
-    return rows;
+    return table.fromRows(CUSTOMER_COLUMNS, rows.map(snakeCased));
   },
 });
 
@@ -40,7 +98,8 @@ export const rawProducts = asset({
   owners,
   description:
     'Product catalog from the PIM: SKUs, categories, list prices and unit costs in EUR. Fails while the file .weir/pim-outage exists (a simulated outage, to try re-execution from failure).',
-  codeVersion: 'v1',
+  codeVersion: 'v2',
+  checks: [schemaCheck({ allowAdditions: true }), unique('sku')],
   materialize: (ctx) => {
     // Demo knob: `touch .weir/pim-outage`, materialize, `rm .weir/pim-outage`, then re-execute
     // the failed run from its failure: the steps that succeeded are reused, not recomputed.
@@ -50,7 +109,7 @@ export const rawProducts = asset({
     const rows = shop().products;
     ctx.metadata({ rows: rows.length, active: rows.filter((p) => p.active).length });
     ctx.log.info('read product catalog', { rows: rows.length });
-    return rows;
+    return table.fromRows(PRODUCT_COLUMNS, rows.map(snakeCased));
   },
 });
 
@@ -67,8 +126,9 @@ export const rawOrders = asset({
   owners,
   description:
     'Orders pulled page by page from the order API. The first attempt always fails (simulated 503) to demo retries.',
-  codeVersion: 'v2',
+  codeVersion: 'v3',
   retry: { maxAttempts: 3, backoff: 'exponential', delay: '1s', jitter: 'none' },
+  checks: [schemaCheck({ allowAdditions: true }), unique('order_id'), notNull('customer_id')],
   materialize: async (ctx) => {
     if (ctx.attemptNumber === 1) {
       ctx.log.warn('order API is overloaded', { status: 503, attempt: ctx.attemptNumber });
@@ -86,7 +146,7 @@ export const rawOrders = asset({
     }
     ctx.log.info('pulled orders from API', { rows: rows.length, attempt: ctx.attemptNumber });
     ctx.metadata({ rows: rows.length, pages: Math.ceil(all.length / PAGE_SIZE), attempt: ctx.attemptNumber });
-    return rows;
+    return table.fromRows(ORDER_COLUMNS, rows.map(snakeCased));
   },
 });
 
@@ -95,26 +155,28 @@ export const rawOrderLines = asset({
   group: 'bronze',
   owners,
   description: 'Order lines (SKU, quantity, unit price in the order currency) from the order database replica.',
-  codeVersion: 'v1',
+  codeVersion: 'v2',
+  checks: [schemaCheck({ allowAdditions: true }), notNull('order_id'), rowCount({ min: 1 })],
   materialize: (ctx) => {
     const rows = shop().orderLines;
     ctx.metadata({ rows: rows.length, units: rows.reduce((sum, l) => sum + l.quantity, 0) });
     ctx.log.info('read order lines', { rows: rows.length });
-    return rows;
+    return table.fromRows(ORDER_LINE_COLUMNS, rows.map(snakeCased));
   },
 });
 
 /**
- * Clickstream. Thousands of events serialize to far more than the 64 KiB inline limit, so
- * Weir stores this output in the object store and keeps only its URI, size and checksum in
- * the database. Downstream code does not notice: it receives the parsed array either way.
+ * Clickstream: thousands of events. Like every table, its Parquet file lives in the object
+ * store and only its URI, size, checksum, row count and schema go into the database; downstream
+ * SQL reads the file in place, so the events never pass through JS objects there.
  */
 export const rawWebEvents = asset({
   key: 'bronze/web_events',
   group: 'bronze',
   owners: ['team:data-platform', 'alice@example.com'],
   description: 'Raw web analytics events (page views, product views, carts, checkouts). Large: stored by URI.',
-  codeVersion: 'v1',
+  codeVersion: 'v2',
+  checks: [schemaCheck({ allowAdditions: true }), unique('event_id')],
   materialize: (ctx) => {
     const rows = shop().webEvents;
     const approxBytes = Buffer.byteLength(JSON.stringify(rows));
@@ -125,7 +187,7 @@ export const rawWebEvents = asset({
       last_event: rows.at(-1)?.occurredAt ?? '',
     });
     ctx.log.info('collected clickstream', { rows: rows.length, approxBytes });
-    return rows;
+    return table.fromRows(WEB_EVENT_COLUMNS, rows.map(snakeCased));
   },
 });
 

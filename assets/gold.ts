@@ -1,10 +1,15 @@
 // Gold: business-facing tables and files, one per question a stakeholder asks.
 // They read silver (and, where it is the source of truth, bronze) and never re-clean data.
+// Silver and bronze are Parquet tables: each gold asset aggregates them in DuckDB
+// (`orders.query(sql)` with `${orders}` in the SQL) and gets back only the small result.
 import { asset, check, dailyPartitions, deadline, maxLag, NonRetryableError } from 'weir';
 import { rawProducts } from './bronze.js';
 import { REFERENCE_DATE } from './data/schema.js';
 import { DAY_MS, groupBy, round2 } from './lib/util.js';
 import { customers, orders, sessions } from './silver.js';
+
+/** Cancelled orders earn nothing; every other status counts as sold. */
+const KEPT = `status <> 'cancelled'`;
 
 const analytics = ['team:analytics', 'bob@example.com'];
 
@@ -29,37 +34,20 @@ export const dailyRevenue = asset({
   // day (with yesterday's orders). `weir freshness` shows where it stands.
   freshness: deadline({ cron: '0 9 * * *', maxLag: '30m', timezone: 'Europe/Paris' }),
   deps: { orders },
-  materialize: (ctx, { orders }): DailyRevenue[] => {
+  materialize: async (ctx, { orders }): Promise<DailyRevenue[]> => {
+    const rows = await orders.query<DailyRevenue>(`
+      SELECT strftime(order_date, '%Y-%m-%d') AS date,
+             count(*) FILTER (WHERE ${KEPT}) AS orders, count(*) FILTER (WHERE NOT ${KEPT}) AS cancelled,
+             round(coalesce(sum(amount_eur) FILTER (WHERE ${KEPT}), 0), 2) AS "revenueEur",
+             round(coalesce(sum(amount_eur - cost_eur) FILTER (WHERE ${KEPT}), 0), 2) AS "marginEur"
+        FROM ${orders} GROUP BY order_date ORDER BY order_date`);
     // Zero orders is never a real quiet day for this shop: it means an empty extract upstream.
     // Publishing a flat line to the finance dashboard would be worse than failing, and a retry
     // would read the same empty input, so fail without retrying.
-    if (orders.length === 0) {
+    if (rows.length === 0) {
       throw new NonRetryableError('silver/orders is empty: refusing to publish a zero-revenue day');
     }
-    const byDay = new Map<string, DailyRevenue>();
-    for (const o of orders) {
-      const day = byDay.get(o.orderDate) ?? {
-        date: o.orderDate,
-        orders: 0,
-        cancelled: 0,
-        revenueEur: 0,
-        marginEur: 0,
-        avgOrderValueEur: 0,
-      };
-      if (o.status === 'cancelled') day.cancelled++;
-      else {
-        day.orders++;
-        day.revenueEur += o.amountEur;
-        day.marginEur += o.amountEur - o.costEur;
-      }
-      byDay.set(o.orderDate, day);
-    }
-    const rows = [...byDay.values()].sort((a, b) => a.date.localeCompare(b.date));
-    for (const d of rows) {
-      d.revenueEur = round2(d.revenueEur);
-      d.marginEur = round2(d.marginEur);
-      d.avgOrderValueEur = d.orders > 0 ? round2(d.revenueEur / d.orders) : 0;
-    }
+    for (const d of rows) d.avgOrderValueEur = d.orders > 0 ? round2(d.revenueEur / d.orders) : 0;
     const total = round2(rows.reduce((sum, d) => sum + d.revenueEur, 0));
     ctx.log.info('rolled up revenue', {
       days: rows.length,
@@ -113,15 +101,17 @@ export const dailyOrders = asset({
   partitions: dailyPartitions({ start: '2025-04-01', end: REFERENCE_DATE.slice(0, 10) }),
   // An unpartitioned upstream: each day reads its latest materialization.
   deps: { orders },
-  materialize: (ctx, { orders }): DailyOrders => {
+  materialize: async (ctx, { orders }): Promise<DailyOrders> => {
     const day = ctx.partition!;
-    const ofDay = orders.filter((o) => o.orderDate === day);
-    const kept = ofDay.filter((o) => o.status !== 'cancelled');
-    const revenueEur = round2(kept.reduce((sum, o) => sum + o.amountEur, 0));
-    const buyers = new Set(kept.map((o) => o.customerId)).size;
-    ctx.log.info('counted the day', { day, orders: kept.length, buyers });
-    ctx.metadata({ rows: ofDay.length, revenue_eur: revenueEur, buyers });
-    return { date: day, orders: kept.length, cancelled: ofDay.length - kept.length, buyers, revenueEur };
+    const [counts] = await orders.query<Omit<DailyOrders, 'date'> & { all: number }>(`
+      SELECT count(*) AS all, count(*) FILTER (WHERE ${KEPT}) AS orders, count(*) FILTER (WHERE NOT ${KEPT}) AS cancelled,
+             count(DISTINCT customer_id) FILTER (WHERE ${KEPT}) AS buyers,
+             round(coalesce(sum(amount_eur) FILTER (WHERE ${KEPT}), 0), 2) AS "revenueEur"
+        FROM ${orders} WHERE order_date = '${day}'::DATE`);
+    const { all, ...figures } = counts!;
+    ctx.log.info('counted the day', { day, orders: figures.orders, buyers: figures.buyers });
+    ctx.metadata({ rows: all, revenue_eur: figures.revenueEur, buyers: figures.buyers });
+    return { date: day, ...figures };
   },
 });
 
@@ -162,38 +152,23 @@ export const customer360 = asset({
   // Campaigns are planned from it every day: warn at 12 hours old, late at a day.
   freshness: maxLag('1d', { warn: '12h' }),
   deps: { customers, orders, sessions },
-  materialize: (ctx, { customers, orders, sessions }): CustomerProfile[] => {
-    const ordersByCustomer = groupBy(
-      orders.filter((o) => o.status !== 'cancelled'),
-      (o) => o.customerId,
-    );
-    const sessionsByCustomer = new Map<string, number>();
-    for (const s of sessions)
-      if (s.customerId) sessionsByCustomer.set(s.customerId, (sessionsByCustomer.get(s.customerId) ?? 0) + 1);
-
-    const rows = customers.map((c): CustomerProfile => {
-      const mine = ordersByCustomer.get(c.customerId) ?? [];
-      const firstOrderAt = mine.reduce<string | null>(
-        (min, o) => (min === null || o.orderedAt < min ? o.orderedAt : min),
-        null,
-      );
-      const lastOrderAt = mine.reduce<string | null>(
-        (max, o) => (max === null || o.orderedAt > max ? o.orderedAt : max),
-        null,
-      );
-      return {
-        customerId: c.customerId,
-        fullName: c.fullName,
-        email: c.email,
-        country: c.country,
-        orders: mine.length,
-        lifetimeValueEur: round2(mine.reduce((sum, o) => sum + o.amountEur, 0)),
-        firstOrderAt,
-        lastOrderAt,
-        webSessions: sessionsByCustomer.get(c.customerId) ?? 0,
-        lifecycle: lifecycleOf(mine.length, firstOrderAt, lastOrderAt),
-      };
-    });
+  materialize: async (ctx, { customers, orders, sessions }): Promise<CustomerProfile[]> => {
+    const iso = (ts: string) => `strftime(${ts}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
+    const joined = await customers.query<Omit<CustomerProfile, 'lifecycle'>>(`
+      SELECT c.customer_id AS "customerId", c.full_name AS "fullName", c.email, c.country,
+             count(o.order_id) AS orders, round(coalesce(sum(o.amount_eur), 0), 2) AS "lifetimeValueEur",
+             ${iso('min(o.ordered_at)')} AS "firstOrderAt", ${iso('max(o.ordered_at)')} AS "lastOrderAt",
+             coalesce(s.sessions, 0) AS "webSessions"
+        FROM ${customers} c
+        LEFT JOIN ${orders} o ON o.customer_id = c.customer_id AND o.${KEPT}
+        LEFT JOIN (SELECT customer_id, count(*) AS sessions FROM ${sessions}
+                    WHERE customer_id IS NOT NULL GROUP BY customer_id) s ON s.customer_id = c.customer_id
+       GROUP BY c.customer_id, c.full_name, c.email, c.country, s.sessions
+       ORDER BY c.customer_id`);
+    const rows = joined.map((c): CustomerProfile => ({
+      ...c,
+      lifecycle: lifecycleOf(c.orders, c.firstOrderAt, c.lastOrderAt),
+    }));
     const bySegment = Object.fromEntries(
       [...groupBy(rows, (r) => r.lifecycle)].map(([k, v]) => [`lifecycle_${k}`, v.length]),
     );
@@ -231,45 +206,22 @@ export const productPerformance = asset({
   description: 'Per product: views, adds to cart, units sold, revenue and margin in EUR.',
   codeVersion: 'v1',
   deps: { orders, sessions, products: rawProducts },
-  materialize: (ctx, { orders, sessions, products }): ProductPerformance[] => {
-    const stats = new Map(
-      products.map((p) => [
-        p.sku,
-        {
-          sku: p.sku,
-          name: p.name,
-          category: p.category,
-          views: 0,
-          addsToCart: 0,
-          unitsSold: 0,
-          revenueEur: 0,
-          marginEur: 0,
-          viewToCartRate: 0,
-        },
-      ]),
-    );
-    for (const s of sessions) {
-      for (const sku of s.productViews) if (stats.has(sku)) stats.get(sku)!.views++;
-      for (const sku of s.addedToCart) if (stats.has(sku)) stats.get(sku)!.addsToCart++;
-    }
-    for (const o of orders) {
-      if (o.status === 'cancelled') continue;
-      for (const line of o.lines) {
-        const p = stats.get(line.sku);
-        if (!p) continue;
-        p.unitsSold += line.quantity;
-        p.revenueEur += line.revenueEur;
-        p.marginEur += line.revenueEur - line.costEur;
-      }
-    }
-    const rows = [...stats.values()]
-      .map((p) => ({
-        ...p,
-        revenueEur: round2(p.revenueEur),
-        marginEur: round2(p.marginEur),
-        viewToCartRate: round2(p.addsToCart / Math.max(p.views, 1)),
-      }))
-      .sort((a, b) => b.revenueEur - a.revenueEur);
+  materialize: async (ctx, { orders, sessions, products }): Promise<ProductPerformance[]> => {
+    const interest = (list: string) =>
+      `(SELECT sku, count(*) AS n FROM (SELECT unnest(${list}) AS sku FROM ${sessions}) GROUP BY sku)`;
+    const rows = await products.query<ProductPerformance>(`
+      SELECT p.sku, p.name, p.category, coalesce(v.n, 0) AS views, coalesce(c.n, 0) AS "addsToCart",
+             coalesce(s.units, 0) AS "unitsSold", round(coalesce(s.revenue, 0), 2) AS "revenueEur",
+             round(coalesce(s.margin, 0), 2) AS "marginEur",
+             round(coalesce(c.n, 0) / greatest(coalesce(v.n, 0), 1), 2) AS "viewToCartRate"
+        FROM ${products} p
+        LEFT JOIN ${interest('product_views')} v ON v.sku = p.sku
+        LEFT JOIN ${interest('added_to_cart')} c ON c.sku = p.sku
+        LEFT JOIN (SELECT line.sku, sum(line.quantity) AS units, sum(line.revenue_eur) AS revenue,
+                          sum(line.revenue_eur - line.cost_eur) AS margin
+                     FROM (SELECT unnest(lines) AS line FROM ${orders} WHERE ${KEPT}) GROUP BY line.sku) s
+               ON s.sku = p.sku
+       ORDER BY "revenueEur" DESC, p.sku`);
     const unsold = rows.filter((p) => p.unitsSold === 0).length;
     ctx.log.info('scored products', { rows: rows.length, unsold, topSku: rows[0]?.sku });
     ctx.metadata({ rows: rows.length, unsold_products: unsold, top_sku: rows[0]?.sku ?? '' });

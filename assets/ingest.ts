@@ -1,9 +1,10 @@
 // Ingestion that survives failures half-way: a long paged pull checkpoints after every page, so
 // a retry carries on after the last page that was saved instead of starting over.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asset, type AssetContext, type PayloadRef } from 'weir';
+import { asset, table, unique, type AssetContext, type PayloadRef } from 'weir';
 import { createRng } from './data/random.js';
 import { REFERENCE_DATE } from './data/schema.js';
+import { snakeCased } from './lib/util.js';
 
 /** One hit from the CDN's clickstream export (a different system than the shop's web analytics). */
 export interface ClickstreamHit {
@@ -66,8 +67,9 @@ export const clickstreamPages = asset({
   group: 'bronze',
   owners: ['team:data-platform'],
   description: `CDN clickstream export, ${PAGES} pages. Checkpoints after each page; the first attempt fails after page ${FAIL_AFTER_PAGE} and the retry resumes.`,
-  codeVersion: 'v1',
+  codeVersion: 'v2',
   retry: { maxAttempts: 2, delay: '200ms', jitter: 'none' },
+  checks: [unique('hit_id')],
   materialize: async (ctx) => {
     const saved = ctx.resume as ClickstreamProgress | undefined;
     const progress: ClickstreamProgress = saved ?? { page: 0, rowsSoFar: 0, pageFiles: [] };
@@ -92,6 +94,17 @@ export const clickstreamPages = asset({
     ctx.log.info('pulled clickstream', { rows: rows.length, pages: PAGES, resumedFromPage: firstPage });
     // resumedFromPage is the first page this attempt fetched: 1 when it started from scratch.
     ctx.metadata({ rows: rows.length, pages: PAGES, resumedFromPage: firstPage });
-    return rows;
+    // The pages are JSON files (what the API gave); the asset itself is a Parquet table.
+    return table.fromRows(
+      {
+        hit_id: 'VARCHAR',
+        page: 'INTEGER',
+        visitor_id: 'VARCHAR',
+        occurred_at: 'TIMESTAMP',
+        path: 'VARCHAR',
+        status: 'SMALLINT',
+      },
+      rows.map(snakeCased),
+    );
   },
 });

@@ -1,24 +1,17 @@
 // Silver: cleaned, deduplicated, conformed. One trustworthy row per business entity, with
 // money in one currency, so gold assets can join and aggregate without repeating the cleanup.
-import { asset, NonRetryableError } from 'weir';
+//
+// Every silver asset is a DuckDB query over the bronze Parquet tables (`${raw}` reads a table in
+// place): the rows never become JS objects, and DuckDB writes the result as Parquet itself.
+import { asset, column, NonRetryableError, notNull, schemaCheck, table, unique } from 'weir';
 import { fxRates, rawCustomers, rawOrderLines, rawOrders, rawProducts, rawWebEvents } from './bronze.js';
-import type { Currency, OrderStatus } from './data/schema.js';
 import { resolveRates } from './lib/fx.js';
-import { groupBy, round2 } from './lib/util.js';
+import { round2 } from './lib/util.js';
 
 const owners = ['team:data-platform', 'alice@example.com'];
 
-export interface Customer {
-  customerId: string;
-  fullName: string;
-  email: string;
-  country: string;
-  segment: 'consumer' | 'business';
-  marketingOptIn: boolean;
-  signedUpAt: string;
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/;
+/** The email rule, as a DuckDB (RE2) pattern matched against the whole trimmed, lower-cased email. */
+const EMAIL = String.raw`[^\s@]+@[^\s@]+\.[a-z]{2,}`;
 
 export const customers = asset({
   key: 'silver/customers',
@@ -26,202 +19,140 @@ export const customers = asset({
   owners,
   tags: ['pii'],
   description: 'One row per customer: latest CRM version wins, emails trimmed and lower-cased, invalid emails dropped.',
-  codeVersion: 'v3',
+  codeVersion: 'v4',
   deps: { raw: rawCustomers },
-  materialize: (ctx, { raw }): Customer[] => {
-    // The CRM exports every version of a customer; keep the newest one per id.
-    const latest = new Map<string, (typeof raw)[number]>();
-    for (const row of raw) {
-      const seen = latest.get(row.customerId);
-      if (!seen || row.updatedAt > seen.updatedAt) latest.set(row.customerId, row);
-    }
-    const rows: Customer[] = [];
-    let invalidEmails = 0;
-    for (const c of latest.values()) {
-      const email = c.email.trim().toLowerCase();
-      if (!EMAIL.test(email)) {
-        invalidEmails++;
-        continue;
-      }
-      const { customerId, country, segment, marketingOptIn, signedUpAt } = c;
-      rows.push({
-        customerId,
-        fullName: `${c.firstName} ${c.lastName}`,
-        email,
-        country,
-        segment,
-        marketingOptIn,
-        signedUpAt,
-      });
-    }
-    const duplicates = raw.length - latest.size;
+  checks: [schemaCheck({ allowAdditions: true }), unique('customer_id'), notNull('email')],
+  materialize: async (ctx, { raw }) => {
+    // The CRM exports every version of a customer: the newest one per id wins, then invalid
+    // emails are dropped (QUALIFY filters after the window, so in that order).
+    const latest = `row_number() OVER (PARTITION BY customer_id ORDER BY updated_at DESC) = 1`;
+    const valid = `regexp_full_match(lower(trim(email)), '${EMAIL}')`;
+    const [stats] = await raw.query<{ input: number; latest: number; invalid: number }>(`
+      SELECT (SELECT count(*) FROM ${raw}) AS input, count(*) AS latest, count(*) FILTER (WHERE NOT ${valid}) AS invalid
+        FROM (SELECT email FROM ${raw} QUALIFY ${latest})`);
+    const { input, invalid } = stats!;
+    const duplicates = input - stats!.latest;
     // Counts only: never log the emails themselves, they are PII.
-    ctx.log.info('deduplicated customers', { input: raw.length, output: rows.length, duplicates, invalidEmails });
-    ctx.metadata({ rows: rows.length, duplicates_removed: duplicates, invalid_emails: invalidEmails });
-    return rows;
+    ctx.log.info('deduplicated customers', {
+      input,
+      output: stats!.latest - invalid,
+      duplicates,
+      invalidEmails: invalid,
+    });
+    ctx.metadata({ duplicates_removed: duplicates, invalid_emails: invalid });
+    return table.fromQuery(`
+      SELECT customer_id, first_name || ' ' || last_name AS full_name, lower(trim(email)) AS email,
+             country, segment, marketing_opt_in, signed_up_at
+        FROM ${raw}
+     QUALIFY ${latest} AND ${valid}
+       ORDER BY customer_id`);
   },
 });
 
-export interface OrderLine {
-  sku: string;
-  quantity: number;
-  revenueEur: number;
-  costEur: number;
-}
-
-export interface Order {
-  orderId: string;
-  customerId: string;
-  orderedAt: string;
-  /** `YYYY-MM-DD` in UTC, for daily rollups. */
-  orderDate: string;
-  status: Exclude<OrderStatus, 'test'>;
-  currency: Currency;
-  amount: number;
-  amountEur: number;
-  costEur: number;
-  lines: OrderLine[];
-}
-
 /**
- * Fan-in at silver: orders + lines + catalog + FX rates become one conformed order row.
- * Every input below is typed from its upstream's return type, e.g. `orders[0].amount` is a
- * number and `products[0].unitCostEur` too, with no casts.
+ * Fan-in at silver: orders + lines + catalog + FX rates become one conformed order row, its
+ * lines nested as a list of structs. The FX rates come from an observation (JS), the rest is
+ * one DuckDB join of three bronze tables.
  */
 export const orders = asset({
   key: 'silver/orders',
   group: 'silver',
   owners,
   description: 'Orders without test traffic, with their lines, converted to EUR, with cost of goods from the catalog.',
-  codeVersion: 'v4',
+  codeVersion: 'v5',
   deps: { orders: rawOrders, lines: rawOrderLines, products: rawProducts, fx: fxRates },
-  materialize: (ctx, inputs): Order[] => {
+  checks: [schemaCheck({ allowAdditions: true }), unique('order_id')],
+  materialize: async (ctx, inputs) => {
+    const { orders, lines, products } = inputs;
     const { rates, source } = resolveRates(inputs.fx, ctx.log);
-    const catalog = new Map(inputs.products.map((p) => [p.sku, p]));
+    const rate = `CASE o.currency WHEN 'USD' THEN ${rates.USD} WHEN 'GBP' THEN ${rates.GBP} ELSE ${rates.EUR} END`;
 
     // A line pointing at an unknown SKU means the catalog and order extracts are out of sync.
     // Retrying cannot fix that, so fail at once (NonRetryableError skips the retry policy).
-    const orphans = inputs.lines.filter((l) => !catalog.has(l.sku));
+    const orphans = await lines.query<{ sku: string; order_id: string }>(
+      `SELECT l.sku, l.order_id FROM ${lines} l ANTI JOIN ${products} p USING (sku) ORDER BY l.order_id, l.line_no`,
+    );
     if (orphans.length > 0) {
       throw new NonRetryableError(
-        `${orphans.length} order lines reference SKUs missing from bronze/products (first: ${orphans[0]!.sku} in ${orphans[0]!.orderId})`,
+        `${orphans.length} order lines reference SKUs missing from bronze/products (first: ${orphans[0]!.sku} in ${orphans[0]!.order_id})`,
       );
     }
-
-    const linesByOrder = groupBy(inputs.lines, (l) => l.orderId);
-
-    const rows: Order[] = [];
-    let testOrders = 0;
-    let amountMismatches = 0;
-    for (const order of inputs.orders) {
-      if (order.status === 'test') {
-        testOrders++;
-        continue;
-      }
-      const rate = rates[order.currency];
-      const lines = (linesByOrder.get(order.orderId) ?? []).map((l) => ({
-        sku: l.sku,
-        quantity: l.quantity,
-        revenueEur: round2(l.unitPrice * l.quantity * rate),
-        costEur: round2(catalog.get(l.sku)!.unitCostEur * l.quantity),
-      }));
-      const lineTotal = lines.reduce((sum, l) => sum + l.revenueEur, 0);
-      if (Math.abs(lineTotal - order.amount * rate) > 0.05 * lines.length) amountMismatches++;
-      rows.push({
-        orderId: order.orderId,
-        customerId: order.customerId,
-        orderedAt: order.orderedAt,
-        orderDate: order.orderedAt.slice(0, 10),
-        status: order.status,
-        currency: order.currency,
-        amount: order.amount,
-        amountEur: round2(order.amount * rate),
-        costEur: round2(lines.reduce((sum, l) => sum + l.costEur, 0)),
-        lines,
-      });
-    }
-    if (amountMismatches > 0)
-      ctx.log.warn('order totals differ from the sum of their lines', { orders: amountMismatches });
-    ctx.log.info('conformed orders', {
-      input: inputs.orders.length,
-      output: rows.length,
-      testOrders,
-      fxSource: source,
-    });
-    ctx.metadata({
-      rows: rows.length,
-      test_orders_dropped: testOrders,
-      amount_mismatches: amountMismatches,
-      fx_source: source,
-    });
-    return rows;
+    const [stats] = await orders.query<{ input: number; test_orders: number; mismatches: number }>(`
+      SELECT count(*) AS input, count(*) FILTER (WHERE status = 'test') AS test_orders,
+             count(*) FILTER (WHERE status <> 'test' AND abs(line_total - amount) * rate > 0.05 * lines) AS mismatches
+        FROM (SELECT o.status, o.amount, ${rate} AS rate, count(l.sku) AS lines,
+                     coalesce(sum(l.unit_price * l.quantity), 0) AS line_total
+                FROM ${orders} o LEFT JOIN ${lines} l USING (order_id) GROUP BY ALL)`);
+    const { input, test_orders: testOrders, mismatches } = stats!;
+    if (mismatches > 0) ctx.log.warn('order totals differ from the sum of their lines', { orders: mismatches });
+    ctx.log.info('conformed orders', { input, output: input - testOrders, testOrders, fxSource: source });
+    ctx.metadata({ test_orders_dropped: testOrders, amount_mismatches: mismatches, fx_source: source });
+    return table.fromQuery(`
+      SELECT o.order_id, o.customer_id, o.ordered_at, o.ordered_at::DATE AS order_date, o.status, o.currency,
+             o.amount, round(o.amount * ${rate}, 2) AS amount_eur,
+             round(coalesce(sum(round(p.unit_cost_eur * l.quantity, 2)), 0), 2) AS cost_eur,
+             coalesce(list({ sku: l.sku, quantity: l.quantity,
+                             revenue_eur: round(l.unit_price * l.quantity * ${rate}, 2),
+                             cost_eur: round(p.unit_cost_eur * l.quantity, 2) } ORDER BY l.line_no)
+                      FILTER (WHERE l.sku IS NOT NULL), []) AS lines
+        FROM ${orders} o
+        LEFT JOIN ${lines} l ON l.order_id = o.order_id
+        LEFT JOIN ${products} p ON p.sku = l.sku
+       WHERE o.status <> 'test'
+       GROUP BY o.order_id, o.customer_id, o.ordered_at, o.status, o.currency, o.amount
+       ORDER BY o.ordered_at, o.order_id`);
   },
 });
 
-export interface Session {
-  sessionId: string;
-  visitorId: string;
-  customerId: string | null;
-  startedAt: string;
-  durationSeconds: number;
-  events: number;
-  device: string;
-  utmSource: string | null;
-  productViews: string[];
-  addedToCart: string[];
-  checkedOut: boolean;
-}
-
 /** The usual web-analytics rule: 30 minutes of inactivity ends a session. */
-const SESSION_GAP_MS = 30 * 60_000;
+const SESSION_GAP = `INTERVAL 30 MINUTE`;
 
 export const sessions = asset({
   key: 'silver/sessions',
   group: 'silver',
   owners,
   description: 'Web events stitched into sessions per visitor (30-minute inactivity gap).',
-  codeVersion: 'v2',
+  codeVersion: 'v3',
   deps: { events: rawWebEvents },
-  materialize: (ctx, { events }): Session[] => {
-    // bronze/web_events arrives sorted by time, so a single pass per visitor is enough.
-    const open = new Map<string, { session: Session; lastMs: number }>();
-    const rows: Session[] = [];
-    for (const e of events) {
-      const at = Date.parse(e.occurredAt);
-      let current = open.get(e.visitorId);
-      if (!current || at - current.lastMs > SESSION_GAP_MS) {
-        const session: Session = {
-          sessionId: `${e.visitorId}#${rows.length + 1}`,
-          visitorId: e.visitorId,
-          customerId: e.customerId,
-          startedAt: e.occurredAt,
-          durationSeconds: 0,
-          events: 0,
-          device: e.device,
-          utmSource: e.utmSource,
-          productViews: [],
-          addedToCart: [],
-          checkedOut: false,
-        };
-        rows.push(session);
-        current = { session, lastMs: at };
-        open.set(e.visitorId, current);
-      }
-      const s = current.session;
-      s.events++;
-      s.durationSeconds = Math.round((at - Date.parse(s.startedAt)) / 1000);
-      if (e.type === 'product_view' && e.sku) s.productViews.push(e.sku);
-      if (e.type === 'add_to_cart' && e.sku) s.addedToCart.push(e.sku);
-      if (e.type === 'checkout') s.checkedOut = true;
-      current.lastMs = at;
-    }
-    const converted = rows.filter((s) => s.checkedOut).length;
-    ctx.log.info('sessionized clickstream', { events: events.length, sessions: rows.length, converted });
-    ctx.metadata({
-      rows: rows.length,
-      events: events.length,
-      conversion_rate: round2(converted / Math.max(rows.length, 1)),
-    });
-    return rows;
+  // Derived lineage covers plain SELECTs only; this one nests windows, so it says where its columns come from.
+  columnLineage: {
+    session_id: [column(rawWebEvents, 'visitor_id'), column(rawWebEvents, 'occurred_at')],
+    visitor_id: [column(rawWebEvents, 'visitor_id')],
+    customer_id: [column(rawWebEvents, 'customer_id')],
+    started_at: [column(rawWebEvents, 'occurred_at')],
+    duration_seconds: [column(rawWebEvents, 'occurred_at')],
+    product_views: [column(rawWebEvents, 'sku'), column(rawWebEvents, 'type')],
+    added_to_cart: [column(rawWebEvents, 'sku'), column(rawWebEvents, 'type')],
+    checked_out: [column(rawWebEvents, 'type')],
+  },
+  checks: [unique('session_id'), notNull('visitor_id')],
+  materialize: async (ctx, { events }) => {
+    // A session starts at a visitor's first event and at every event more than the gap after
+    // the previous one; a running sum of those starts numbers the visitor's sessions.
+    const ordered = `PARTITION BY visitor_id ORDER BY occurred_at, event_id`;
+    const first = (col: string) => `first(${col} ORDER BY occurred_at, event_id)`;
+    const sessionsSql = `
+      SELECT visitor_id || '#' || row_number() OVER (ORDER BY started_at, first_event) AS session_id,
+             visitor_id, customer_id, started_at, duration_seconds, events, device, utm_source,
+             product_views, added_to_cart, checked_out
+        FROM (SELECT visitor_id, session_no, min(occurred_at) AS started_at, min(event_id) AS first_event,
+                     round((epoch_ms(max(occurred_at)) - epoch_ms(min(occurred_at))) / 1000)::INTEGER AS duration_seconds,
+                     count(*)::INTEGER AS events, ${first('customer_id')} AS customer_id,
+                     ${first('device')} AS device, ${first('utm_source')} AS utm_source,
+                     coalesce(list(sku ORDER BY occurred_at, event_id) FILTER (WHERE type = 'product_view' AND sku IS NOT NULL), []) AS product_views,
+                     coalesce(list(sku ORDER BY occurred_at, event_id) FILTER (WHERE type = 'add_to_cart' AND sku IS NOT NULL), []) AS added_to_cart,
+                     bool_or(type = 'checkout') AS checked_out
+                FROM (SELECT *, sum(starts::INTEGER) OVER (${ordered}) AS session_no
+                        FROM (SELECT *, coalesce(occurred_at - lag(occurred_at) OVER (${ordered}) > ${SESSION_GAP}, true) AS starts
+                                FROM ${events}))
+               GROUP BY visitor_id, session_no)
+       ORDER BY started_at, first_event`;
+    const [stats] = await events.query<{ events: number; sessions: number; converted: number }>(`
+      SELECT (SELECT count(*) FROM ${events}) AS events, count(*) AS sessions,
+             count(*) FILTER (WHERE checked_out) AS converted FROM (${sessionsSql})`);
+    const { sessions: count, converted } = stats!;
+    ctx.log.info('sessionized clickstream', { events: stats!.events, sessions: count, converted });
+    ctx.metadata({ events: stats!.events, conversion_rate: round2(converted / Math.max(count, 1)) });
+    return table.fromQuery(sessionsSql);
   },
 });

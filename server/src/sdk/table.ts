@@ -28,7 +28,10 @@ export interface RowsTableOutput {
   readonly rows: ReadonlyArray<Readonly<Record<string, unknown>>>;
 }
 
-/** A table row as {@link TableHandle.rows} returns it: BIGINTs within ±2^53 become numbers. */
+/**
+ * A table row as {@link TableHandle.rows} returns it: BIGINTs within ±2^53 become numbers (in
+ * lists and structs too), TIMESTAMPs and DATEs `Date`s, LISTs arrays and STRUCTs objects.
+ */
 export type TableRow = Record<string, unknown>;
 
 /**
@@ -62,13 +65,14 @@ export interface TableHandle {
   /**
    * Runs `sql` in DuckDB and returns its rows; use `${handle}` (or this handle's
    * {@link TableHandle.toString}) inside it to read the table. Keep results small: aggregate in SQL.
+   * `R` names the row shape the query selects (not checked: the SQL decides the columns).
    */
-  query(sql: string): Promise<TableRow[]>;
+  query<R extends object = TableRow>(sql: string): Promise<R[]>;
   /**
    * The whole table as rows, for small tables.
    * @throws Error naming the asset when it has more than `limit` rows (default 100 000).
    */
-  rows(limit?: number): Promise<TableRow[]>;
+  rows<R extends object = TableRow>(limit?: number): Promise<R[]>;
   /** A reference to one of its columns, for `columnLineage`. */
   col(name: string): ColumnRef;
 }

@@ -62,14 +62,17 @@ export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-/** A BIGINT or HUGEINT as a number when it is exact, else kept as a bigint. */
+/**
+ * A BIGINT or HUGEINT as a number when it is exact, else kept as a bigint; inside LISTs and
+ * STRUCTs too, so that nested rows serialize as JSON like flat ones.
+ */
 export function jsValue(value: unknown): unknown {
-  if (
-    typeof value === 'bigint' &&
-    value <= BigInt(Number.MAX_SAFE_INTEGER) &&
-    value >= BigInt(Number.MIN_SAFE_INTEGER)
-  ) {
-    return Number(value);
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+  }
+  if (Array.isArray(value)) return value.map(jsValue);
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, jsValue(inner)]));
   }
   return value;
 }

@@ -83,11 +83,14 @@ function handle(
       ? // No partition materialized yet: an empty relation, so that aggregates still run.
         '(SELECT NULL WHERE false)'
       : `read_parquet([${paths.map(sqlString).join(', ')}], union_by_name = true)`;
-  const query = (sql: string): Promise<TableRow[]> =>
+  const query = <R extends object = TableRow>(sql: string): Promise<R[]> =>
     withConnection((connection) =>
-      queryRows(connection, sql).catch((error: unknown) => {
-        throw new Error(`query on table '${asset}' failed: ${(error as Error).message}`, { cause: error });
-      }),
+      queryRows(connection, sql).then(
+        (rows) => rows as R[],
+        (error: unknown) => {
+          throw new Error(`query on table '${asset}' failed: ${(error as Error).message}`, { cause: error });
+        },
+      ),
     );
   const opened: TableHandle = Object.freeze({
     kind: 'table-handle' as const,
@@ -98,8 +101,8 @@ function handle(
     toString: () => relation,
     columns: () => withConnection((connection) => describeColumns(connection, relation)),
     query,
-    async rows(limit = DEFAULT_ROWS_LIMIT) {
-      const rows = await query(`SELECT * FROM ${relation} LIMIT ${limit + 1}`);
+    async rows<R extends object = TableRow>(limit = DEFAULT_ROWS_LIMIT) {
+      const rows = await query<R>(`SELECT * FROM ${relation} LIMIT ${limit + 1}`);
       if (rows.length > limit) {
         throw new Error(
           `table '${asset}' has more than ${limit} rows: query it with SQL (\`\${table}\`) or pass a larger limit to rows()`,

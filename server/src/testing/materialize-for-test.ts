@@ -11,6 +11,7 @@ import { isMappedDependency } from '../sdk/partition-mapping.js';
 import { ResourceRegistry, resolveResources } from '../sdk/resource.js';
 import { parseAssetConfig } from '../sdk/run-config.js';
 import { runChecks } from '../execution/check-runner.js';
+import { isTableOutput, type TableOutput } from '../sdk/table.js';
 import { decodeStored, encodeStepOutput } from '../tables/step-tables.js';
 import { TableScratch } from '../tables/table-scratch.js';
 import { testContext, type TestRecorder } from './test-context.js';
@@ -32,6 +33,8 @@ export interface MaterializeForTestOptions {
    * Values of upstreams that are not among the assets given, by upstream key, exactly as the
    * downstream input receives them (an unpartitioned asset reading a partitioned upstream gets a
    * record by partition key). A source asset left out reads `undefined`, as when never observed.
+   * An upstream table is given as a table output (`table.fromRows(schema, rows)` or
+   * `table.fromQuery(sql)`): it is written as Parquet and the input receives its `TableHandle`.
    */
   readonly inputs?: Readonly<Record<string, unknown>>;
   /** The partition key every partitioned asset given materializes (`ctx.partition`). */
@@ -88,7 +91,7 @@ export async function materializeForTest(
   try {
     for (const asset of order) {
       const partition = partitionOf(asset, options.partition);
-      const inputs = await inputsOf(asset, outputs, options, store, scratch);
+      const inputs = await inputsOf(asset, outputs, options, { store, scratch, runId });
       const keyPrefix = `runs/${runId}/${asset.key}/1`;
       const recorder: TestRecorder = { logs: [], checkpoints: [], reports: { metadata: {}, checks: [] } };
       const ctx = testContext(
@@ -211,8 +214,7 @@ async function inputsOf(
   asset: AnyAsset,
   outputs: ReadonlyMap<string, EncodedOutput>,
   options: MaterializeForTestOptions,
-  store: ObjectStore,
-  scratch: TableScratch,
+  { store, scratch, runId }: { store: ObjectStore; scratch: TableScratch; runId: string },
 ): Promise<Record<string, unknown>> {
   const inputs: Record<string, unknown> = {};
   for (const [name, dep] of Object.entries(asset.deps)) {
@@ -229,7 +231,8 @@ async function inputsOf(
       const record = many && output.valueType !== 'table';
       inputs[name] = record ? Object.freeze({ [options.partition ?? '']: value }) : value;
     } else if (options.inputs && Object.hasOwn(options.inputs, key)) {
-      inputs[name] = options.inputs[key];
+      const given = options.inputs[key];
+      inputs[name] = isTableOutput(given) ? await givenTable(key, given, store, scratch, runId) : given;
     } else if (typeof dep === 'object' && !isMappedDependency(dep) && dep.kind === 'source') {
       inputs[name] = undefined;
     } else {
@@ -240,4 +243,29 @@ async function inputsOf(
     }
   }
   return inputs;
+}
+
+/** A table given in `options.inputs`, written as Parquet like an upstream's output, as its handle. */
+async function givenTable(
+  key: string,
+  given: TableOutput,
+  store: ObjectStore,
+  scratch: TableScratch,
+  runId: string,
+): Promise<unknown> {
+  try {
+    const output = await encodeStepOutput(given, {
+      store,
+      keyPrefix: `runs/${runId}/inputs/${key}`,
+      inlineLimit: INLINE_LIMIT,
+      assetKey: key,
+      scratch,
+      previousColumns: undefined,
+      columnLineage: undefined,
+      inputs: {},
+    });
+    return await decodeStored(key, { ...output, table: output.table ?? null }, store, scratch);
+  } catch (error) {
+    throw new MaterializeForTestError(`input '${key}' given as a table: ${messageOf(error)}`, key, { cause: error });
+  }
 }

@@ -196,18 +196,18 @@ describe('the console in headless Chromium against weir dev on PostgreSQL', () =
     const edges = asset.columnLineage.map((edge) => `${edge.from.asset}.${edge.from.column} → ${edge.to.column}`);
     expect(edges).toEqual(
       expect.arrayContaining([
-        'bronze/order_lines_table.sku → sku',
-        'bronze/products_table.category → category',
-        'bronze/order_lines_table.quantity → units',
-        'bronze/order_lines_table.quantity → list_revenue_eur',
-        'bronze/products_table.list_price_eur → list_revenue_eur',
+        'bronze/order_lines.sku → sku',
+        'bronze/products.category → category',
+        'bronze/order_lines.quantity → units',
+        'bronze/order_lines.quantity → list_revenue_eur',
+        'bronze/products.list_price_eur → list_revenue_eur',
       ]),
     );
     await page.goto(`${base}/assets/silver/sku_sales`);
     const lineage = page.getByTestId('column-lineage');
     await lineage.waitFor();
     await lineage.scrollIntoViewIfNeeded();
-    for (const upstream of ['bronze/order_lines_table', 'bronze/products_table']) {
+    for (const upstream of ['bronze/order_lines', 'bronze/products']) {
       await lineage.getByTestId('lineage-upstream-asset').filter({ hasText: upstream }).waitFor();
     }
     // One drawn line per declared edge.
