@@ -23,6 +23,8 @@ export {
   isTableHandle,
   isTableOutput,
   table,
+  type ArrowTableLike,
+  type ArrowTableOutput,
   type ColumnType,
   type QueryTableOutput,
   type RowsTableOutput,

@@ -1,3 +1,4 @@
+import type { Table as ArrowTable } from 'apache-arrow';
 import type { ColumnRef, TableMetadata } from './table-metadata.js';
 
 /** A DuckDB type name for a declared column, e.g. `'BIGINT'`, `'DOUBLE'`, `'VARCHAR'`, `'DATE'`. */
@@ -11,7 +12,7 @@ export type TableSchema = Readonly<Record<string, ColumnType>>;
  * object store (`COPY … TO … (FORMAT parquet)`: rows never pass through JS objects) and records
  * its row count, size and schema with the materialization. Made by {@link table}.
  */
-export type TableOutput = QueryTableOutput | RowsTableOutput;
+export type TableOutput = QueryTableOutput | RowsTableOutput | ArrowTableOutput;
 
 /** A table computed by a DuckDB query. */
 export interface QueryTableOutput {
@@ -26,6 +27,40 @@ export interface RowsTableOutput {
   readonly source: 'rows';
   readonly schema: TableSchema;
   readonly rows: ReadonlyArray<Readonly<Record<string, unknown>>>;
+}
+
+/**
+ * The part of an Apache Arrow JS `Table` (the `apache-arrow` package) Weir reads: its schema and
+ * its record batches. Typed structurally, so the SDK does not tie an asset to one copy of
+ * `apache-arrow`.
+ */
+export interface ArrowTableLike {
+  readonly numRows: number;
+  readonly schema: {
+    readonly fields: ReadonlyArray<{ readonly name: string; readonly nullable: boolean; readonly type: ArrowTypeLike }>;
+  };
+  readonly batches: ReadonlyArray<{
+    readonly numRows: number;
+    getChildAt(index: number): { get(index: number): unknown; readonly length: number } | null;
+  }>;
+}
+
+/** An Arrow data type as Arrow JS describes it (`typeId` is Arrow's `Type` enum). */
+export interface ArrowTypeLike {
+  readonly typeId: number;
+  readonly bitWidth?: number;
+  readonly isSigned?: boolean;
+  readonly precision?: number;
+  readonly unit?: number;
+  readonly timezone?: string | null;
+  toString(): string;
+}
+
+/** A table given as an Arrow table, which Weir appends to DuckDB column by column. */
+export interface ArrowTableOutput {
+  readonly kind: 'table';
+  readonly source: 'arrow';
+  readonly arrow: ArrowTableLike;
 }
 
 /**
@@ -73,6 +108,13 @@ export interface TableHandle {
    * @throws Error naming the asset when it has more than `limit` rows (default 100 000).
    */
   rows<R extends object = TableRow>(limit?: number): Promise<R[]>;
+  /**
+   * The whole table as an Apache Arrow JS `Table` (from `apache-arrow`), for small tables.
+   * BIGINTs are Int64 (bigint values), DATEs DateDay, TIMESTAMPs TimestampMicrosecond.
+   * @throws Error naming the asset when it has more than `limit` rows (default 100 000), or naming
+   *   the column when its DuckDB type has no Arrow counterpart here (cast it in a query).
+   */
+  arrow(limit?: number): Promise<ArrowTable>;
   /** A reference to one of its columns, for `columnLineage`. */
   col(name: string): ColumnRef;
 }
@@ -128,6 +170,21 @@ export const table = Object.freeze({
       }
     });
     return Object.freeze({ kind: 'table' as const, source: 'rows' as const, schema: { ...schema }, rows });
+  },
+  /**
+   * A table given as an Apache Arrow JS `Table` (`apache-arrow`'s `tableFromArrays`,
+   * `tableFromIPC`, …). Weir appends its record batches to DuckDB (no JSON) and DuckDB writes the
+   * Parquet file. Columns of type Bool, Int*, Uint*, Float*, Utf8, Binary, Date and Timestamp are
+   * supported; for tables too large for memory, return {@link table.fromQuery} instead.
+   * @throws TypeError when `arrow` is not an Arrow table.
+   */
+  fromArrow(arrow: ArrowTableLike): ArrowTableOutput {
+    const fields = (arrow as { schema?: { fields?: unknown } } | null)?.schema?.fields;
+    if (!Array.isArray(fields) || !Array.isArray((arrow as { batches?: unknown }).batches)) {
+      throw new TypeError('table.fromArrow needs an Apache Arrow Table (with schema.fields and batches)');
+    }
+    if (fields.length === 0) throw new TypeError('table.fromArrow needs a table with at least one column');
+    return Object.freeze({ kind: 'table' as const, source: 'arrow' as const, arrow });
   },
 });
 

@@ -6,6 +6,7 @@ import type { ObjectStore } from '../io/object-store.port.js';
 import type { PayloadRef } from '../sdk/payload-ref.js';
 import type { TableHandle, TableRow } from '../sdk/table.js';
 import type { TableMetadata } from '../sdk/table-metadata.js';
+import { queryArrow } from './arrow-result.js';
 import { queryRows, sqlString, withConnection } from './duckdb-session.js';
 import { describeColumns } from './table-schema.js';
 import type { TableScratch } from './table-scratch.js';
@@ -71,6 +72,12 @@ export function localPathsOf(handle: TableHandle): readonly string[] {
   return pathsOf.get(handle) ?? [];
 }
 
+function tooManyRows(asset: string, limit: number, method: string): Error {
+  return new Error(
+    `table '${asset}' has more than ${limit} rows: query it with SQL (\`\${table}\`) or pass a larger limit to ${method}()`,
+  );
+}
+
 function handle(
   asset: string,
   uris: readonly string[],
@@ -103,12 +110,15 @@ function handle(
     query,
     async rows<R extends object = TableRow>(limit = DEFAULT_ROWS_LIMIT) {
       const rows = await query<R>(`SELECT * FROM ${relation} LIMIT ${limit + 1}`);
-      if (rows.length > limit) {
-        throw new Error(
-          `table '${asset}' has more than ${limit} rows: query it with SQL (\`\${table}\`) or pass a larger limit to rows()`,
-        );
-      }
+      if (rows.length > limit) throw tooManyRows(asset, limit, 'rows');
       return rows;
+    },
+    async arrow(limit = DEFAULT_ROWS_LIMIT) {
+      const result = await withConnection((connection) =>
+        queryArrow(connection, `SELECT * FROM ${relation} LIMIT ${limit + 1}`, `table '${asset}'`),
+      );
+      if (result.numRows > limit) throw tooManyRows(asset, limit, 'arrow');
+      return result;
     },
     col: (name: string) => Object.freeze({ asset, column: name }),
   });

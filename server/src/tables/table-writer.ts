@@ -6,6 +6,7 @@ import { joinObjectKey } from '../io/object-key.js';
 import type { ObjectStore } from '../io/object-store.port.js';
 import type { RowsTableOutput, TableOutput } from '../sdk/table.js';
 import type { TableColumn, TableMetadata } from '../sdk/table-metadata.js';
+import { stageArrow } from './arrow-staging.js';
 import { queryRows, sqlString, withConnection } from './duckdb-session.js';
 import { describeColumns, schemaChange, schemaHash } from './table-schema.js';
 import type { TableScratch } from './table-scratch.js';
@@ -33,21 +34,29 @@ export interface EncodeTableOptions {
 
 /**
  * Has DuckDB write the table as Parquet to a scratch file (`COPY … TO`, nothing re-encoded in
- * JS), reads its row count and schema from the file, then streams the file to the store (size
+ * JS; an Arrow table is first appended to DuckDB batch by batch), reads its row count and schema from the file, then streams the file to the store (size
  * and SHA-256 computed while streaming, as for every payload).
  * @throws Error naming the asset when the query (or the rows' conversion) fails in DuckDB.
  */
 export async function encodeTable(output: TableOutput, options: EncodeTableOptions): Promise<EncodedTable> {
   const { store, keyPrefix, assetKey, scratch } = options;
   const file = await scratch.path('.parquet');
-  const select = output.source === 'query' ? output.sql : await rowsQuery(output, scratch);
   const { rowCount, columns } = await withConnection(async (connection) => {
+    const staged = output.source === 'arrow' ? await stageArrow(connection, output, assetKey) : undefined;
+    const select =
+      output.source === 'arrow'
+        ? staged!.select
+        : output.source === 'query'
+          ? output.sql
+          : await rowsQuery(output, scratch);
     try {
       await connection.run(`COPY (${select}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
     } catch (error) {
       throw new Error(`asset '${assetKey}': DuckDB could not write its table: ${(error as Error).message}`, {
         cause: error,
       });
+    } finally {
+      await staged?.dropStaging();
     }
     const relation = `read_parquet(${sqlString(file)})`;
     const [counted] = await queryRows(connection, `SELECT count(*) AS n FROM ${relation}`);
